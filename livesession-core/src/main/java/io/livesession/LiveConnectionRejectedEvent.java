@@ -1,0 +1,129 @@
+package io.livesession;
+
+import java.net.InetSocketAddress;
+import java.security.Principal;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import org.jspecify.annotations.Nullable;
+import org.springframework.http.server.ServerHttpRequest;
+
+/**
+ * A handshake was refused before any connection existed.
+ *
+ * @author livesession
+ */
+public class LiveConnectionRejectedEvent extends LiveAuditEvent {
+
+	/** The audit event type. */
+	public static final String TYPE = "LIVE_CONNECTION_REJECTED";
+
+	private final Reason reason;
+
+	private final String path;
+
+	private final @Nullable String remoteAddress;
+
+	private final @Nullable String detail;
+
+	/**
+	 * Create an event.
+	 * @param request the refused handshake request
+	 * @param userId the user id, if the request was authenticated
+	 * @param principal the principal, if the request was authenticated
+	 * @param reason why it was refused
+	 * @param detail the connect hook's message, if a hook refused it
+	 */
+	public LiveConnectionRejectedEvent(ServerHttpRequest request, @Nullable String userId,
+			@Nullable Principal principal, Reason reason, @Nullable String detail) {
+		super(request.getURI().getPath(), userId, principal);
+		this.reason = reason;
+		this.path = request.getURI().getPath();
+		InetSocketAddress remote = remoteAddress(request);
+		this.remoteAddress = (remote != null) ? remote.getHostString() : null;
+		this.detail = detail;
+	}
+
+	private static @Nullable InetSocketAddress remoteAddress(ServerHttpRequest request) {
+		try {
+			return request.getRemoteAddress();
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
+	}
+
+	/**
+	 * Why the handshake was refused.
+	 * @return the reason
+	 */
+	public Reason getReason() {
+		return this.reason;
+	}
+
+	/**
+	 * The request path.
+	 * @return the path
+	 */
+	public String getPath() {
+		return this.path;
+	}
+
+	/**
+	 * The client's address as the server saw it.
+	 * @return the address, or {@code null} if unknown
+	 */
+	public @Nullable String getRemoteAddress() {
+		return this.remoteAddress;
+	}
+
+	/**
+	 * The connect hook's message when {@link Reason#HOOK} refused it.
+	 * @return the message or {@code null}
+	 */
+	public @Nullable String getDetail() {
+		return this.detail;
+	}
+
+	@Override
+	public String getType() {
+		return TYPE;
+	}
+
+	@Override
+	public Map<String, Object> getDetails() {
+		Map<String, Object> details = new LinkedHashMap<>();
+		details.put("reason", this.reason.name());
+		details.put("path", this.path);
+		if (this.remoteAddress != null) {
+			details.put("remoteAddress", this.remoteAddress);
+		}
+		if (this.detail != null) {
+			details.put("detail", this.detail);
+		}
+		return details;
+	}
+
+	/**
+	 * Why a handshake was refused.
+	 */
+	public enum Reason {
+
+		/**
+		 * A foreign {@code Origin} (HTTP 403).
+		 */
+		ORIGIN,
+
+		/**
+		 * No authenticated user while authentication is required (HTTP 401).
+		 */
+		UNAUTHENTICATED,
+
+		/**
+		 * A {@link ConnectInterceptor} refused it (HTTP 403).
+		 */
+		HOOK
+
+	}
+
+}

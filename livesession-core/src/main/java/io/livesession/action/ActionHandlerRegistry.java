@@ -1,0 +1,94 @@
+package io.livesession.action;
+
+import java.lang.reflect.Method;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import io.livesession.LiveAction;
+import io.livesession.LiveController;
+import org.jspecify.annotations.Nullable;
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.context.ApplicationContext;
+import org.springframework.core.MethodIntrospector;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.Assert;
+import org.springframework.util.ClassUtils;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Finds the {@link LiveAction @LiveAction} methods of
+ * {@link LiveController @LiveController} beans once all singletons exist. Methods are
+ * invoked on the bean as the container holds it (a proxy, if any), so method security
+ * such as {@code @PreAuthorize} applies, through the given {@link ActionInterceptor
+ * interceptors}.
+ *
+ * @author livesession
+ */
+public final class ActionHandlerRegistry implements SmartInitializingSingleton {
+
+	private final ApplicationContext context;
+
+	private final JsonMapper mapper;
+
+	private final List<ActionInterceptor> interceptors;
+
+	private volatile Map<String, ActionHandler> handlers = Map.of();
+
+	public ActionHandlerRegistry(ApplicationContext context, JsonMapper mapper) {
+		this(context, mapper, List.of());
+	}
+
+	public ActionHandlerRegistry(ApplicationContext context, JsonMapper mapper, List<ActionInterceptor> interceptors) {
+		this.context = context;
+		this.mapper = mapper;
+		this.interceptors = List.copyOf(interceptors);
+	}
+
+	@Override
+	public void afterSingletonsInstantiated() {
+		Map<String, ActionHandler> found = new TreeMap<>();
+		for (String beanName : this.context.getBeanNamesForAnnotation(LiveController.class)) {
+			Class<?> beanType = this.context.getType(beanName);
+			if (beanType == null) {
+				continue;
+			}
+			Class<?> userType = ClassUtils.getUserClass(beanType);
+			Map<Method, LiveAction> methods = MethodIntrospector.selectMethods(userType,
+					(MethodIntrospector.MetadataLookup<LiveAction>) (method) -> AnnotatedElementUtils
+						.findMergedAnnotation(method, LiveAction.class));
+			for (Map.Entry<Method, LiveAction> entry : methods.entrySet()) {
+				String name = entry.getValue().value();
+				Assert.state(!name.isBlank(), () -> "@LiveAction on " + entry.getKey() + " needs a name");
+				Method invocable = AopUtils.selectInvocableMethod(entry.getKey(), beanType);
+				ActionHandler handler = new ActionHandler(name, this.context.getBean(beanName), invocable, this.mapper,
+						this.interceptors);
+				ActionHandler previous = found.putIfAbsent(name, handler);
+				Assert.state(previous == null, () -> "Action '" + name + "' is handled twice: by "
+						+ previous.getMethod() + " and by " + entry.getKey());
+			}
+		}
+		this.handlers = Collections.unmodifiableMap(found);
+	}
+
+	/**
+	 * The handler of an action.
+	 * @param name the action name
+	 * @return the handler, or {@code null}
+	 */
+	public @Nullable ActionHandler find(String name) {
+		return this.handlers.get(name);
+	}
+
+	/**
+	 * The names of all actions.
+	 * @return the names, sorted
+	 */
+	public Set<String> getActionNames() {
+		return this.handlers.keySet();
+	}
+
+}

@@ -1,0 +1,76 @@
+package io.livesession.delivery;
+
+import java.util.concurrent.Executor;
+import java.util.function.Consumer;
+
+import io.livesession.Broadcaster;
+import io.livesession.metrics.LiveMetrics;
+import io.micrometer.observation.ObservationRegistry;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Factory methods for delivery components.
+ *
+ * @author livesession
+ */
+public final class Delivery {
+
+	private Delivery() {
+	}
+
+	/**
+	 * A broadcaster that encodes each payload once and publishes it on the channel.
+	 * @param mapper the JSON mapper for object payloads
+	 * @param channel the channel
+	 * @return the broadcaster
+	 */
+	public static Broadcaster broadcaster(JsonMapper mapper, DeliveryChannel channel) {
+		return broadcaster(mapper, channel, ObservationRegistry.NOOP);
+	}
+
+	/**
+	 * A broadcaster that encodes each payload once, publishes it on the channel and
+	 * observes each broadcast ({@code livesession.broadcast}).
+	 * @param mapper the JSON mapper for object payloads
+	 * @param channel the channel
+	 * @param observations the observation registry
+	 * @return the broadcaster
+	 */
+	public static Broadcaster broadcaster(JsonMapper mapper, DeliveryChannel channel,
+			ObservationRegistry observations) {
+		return new ChannelBroadcaster(mapper, channel, observations);
+	}
+
+	/**
+	 * A connection with a bounded outbound queue drained on the executor.
+	 * @param info the connection's identity
+	 * @param transport the transport
+	 * @param executor runs the writes
+	 * @param sendBufferSizeLimit bytes that may be queued before the connection is closed
+	 * with 4008
+	 * @return the connection, without a send time limit
+	 */
+	public static ManagedConnection connection(ConnectionInfo info, TransportSession transport, Executor executor,
+			long sendBufferSizeLimit) {
+		return new QueuedConnection(info, transport, executor, sendBufferSizeLimit);
+	}
+
+	/**
+	 * A connection with a bounded outbound queue drained on the pool, whose writes the
+	 * pool's watchdog holds to its send time limit.
+	 * @param info the connection's identity
+	 * @param transport the transport
+	 * @param pool runs the writes and enforces the send time limit
+	 * @param sendBufferSizeLimit bytes that may be queued before the connection is closed
+	 * with 4008
+	 * @param metrics what to report to
+	 * @param evicted called once when the connection is evicted (closed with 4008), to
+	 * unregister it at once rather than when the transport has finished closing
+	 * @return the connection
+	 */
+	public static ManagedConnection connection(ConnectionInfo info, TransportSession transport, SendPool pool,
+			long sendBufferSizeLimit, LiveMetrics metrics, Consumer<? super ManagedConnection> evicted) {
+		return new QueuedConnection(info, transport, pool, sendBufferSizeLimit, metrics, evicted);
+	}
+
+}

@@ -1,0 +1,100 @@
+package io.livesession.delivery;
+
+import java.util.Collection;
+
+import io.livesession.BroadcastTarget;
+import io.livesession.ConnectionRegistry;
+import io.livesession.Frame;
+import io.livesession.LiveConnection;
+
+/**
+ * Matches a target against this instance's registry and queues the frame for each match.
+ * Index lookups for users, groups and ids; a scan for authorities and filters.
+ *
+ * @author livesession
+ */
+public final class LocalDelivery implements DeliveryChannel {
+
+	private final ConnectionRegistry registry;
+
+	public LocalDelivery(ConnectionRegistry registry) {
+		this.registry = registry;
+	}
+
+	@Override
+	public int publish(BroadcastTarget target, Frame frame) {
+		return deliver(target, frame);
+	}
+
+	/**
+	 * Queue a frame for every local connection matching the target.
+	 * @param target the target
+	 * @param frame the frame
+	 * @return the number of connections it was queued for
+	 */
+	public int deliver(BroadcastTarget target, Frame frame) {
+		if (target instanceof BroadcastTarget.All) {
+			return sendAll(this.registry.findAll(), frame);
+		}
+		if (target instanceof BroadcastTarget.Groups groups) {
+			int count = 0;
+			for (String groupId : groups.groupIds()) {
+				count += sendAll(this.registry.findByGroup(groupId), frame);
+			}
+			return count;
+		}
+		if (target instanceof BroadcastTarget.Users users) {
+			int count = 0;
+			for (String userId : users.userIds()) {
+				count += sendAll(this.registry.findByUser(userId), frame);
+			}
+			return count;
+		}
+		if (target instanceof BroadcastTarget.Connections connections) {
+			int count = 0;
+			for (String id : connections.connectionIds()) {
+				LiveConnection connection = this.registry.find(id);
+				count += (connection != null && connection.send(frame)) ? 1 : 0;
+			}
+			return count;
+		}
+		if (target instanceof BroadcastTarget.Authority authority) {
+			return sendMatching(frame, (c) -> c.getAuthorities().contains(authority.authority()));
+		}
+		if (target instanceof BroadcastTarget.UserFilter userFilter) {
+			int count = 0;
+			for (String userId : this.registry.getUserIds()) {
+				if (userFilter.filter().test(userId)) {
+					count += sendAll(this.registry.findByUser(userId), frame);
+				}
+			}
+			return count;
+		}
+		BroadcastTarget.Matching matching = (BroadcastTarget.Matching) target;
+		return sendMatching(frame, matching.filter());
+	}
+
+	private int sendMatching(Frame frame, java.util.function.Predicate<LiveConnection> filter) {
+		int count = 0;
+		for (LiveConnection connection : this.registry.findAll()) {
+			if (filter.test(connection) && connection.send(frame)) {
+				count++;
+			}
+		}
+		return count;
+	}
+
+	private static int sendAll(Collection<LiveConnection> connections, Frame frame) {
+		int count = 0;
+		for (LiveConnection connection : connections) {
+			// send() only queues and reports a closed connection as false; it never
+			// throws
+			// for one connection's failure, so the others are always reached.
+			if (connection.send(frame)) {
+				count++;
+			}
+		}
+		return count;
+	}
+
+}

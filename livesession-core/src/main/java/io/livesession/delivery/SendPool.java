@@ -1,0 +1,144 @@
+package io.livesession.delivery;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.springframework.util.Assert;
+
+/**
+ * The threads that write queued frames to the network, and the watchdog that enforces the
+ * send time limit. Deliberately not an {@link Executor} bean: Spring Boot's own task
+ * executor backs off when one exists.
+ *
+ * <p>
+ * A write to a client that stopped reading blocks its send thread inside the container
+ * (Tomcat's {@code sendMessage}) once the socket's buffers are full. Such a connection
+ * could hold a send thread for as long as the container's own blocking timeout, and a few
+ * of them every send thread. So the watchdog looks at every connection's current write a
+ * few times per limit; a write that has been blocked longer than the limit gets its
+ * connection evicted (closed with 4008 and unregistered) and its send thread interrupted,
+ * which makes the container fail the write and frees the thread. The close itself runs on
+ * a separate closing thread, because closing a transport whose write is stuck waits for
+ * that write.
+ *
+ * @author livesession
+ */
+public final class SendPool implements AutoCloseable {
+
+	/** The default send time limit. */
+	public static final Duration DEFAULT_SEND_TIME_LIMIT = Duration.ofSeconds(10);
+
+	private final ExecutorService executor;
+
+	private final ExecutorService closer;
+
+	private final ScheduledExecutorService watchdog;
+
+	private final Duration sendTimeLimit;
+
+	private final Set<QueuedConnection> watched = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * A pool of daemon threads with the default send time limit.
+	 * @param threads the number of threads
+	 */
+	public SendPool(int threads) {
+		this(threads, DEFAULT_SEND_TIME_LIMIT);
+	}
+
+	/**
+	 * A pool of daemon threads.
+	 * @param threads the number of threads
+	 * @param sendTimeLimit how long one write may block before its connection is closed
+	 * with 4008
+	 */
+	public SendPool(int threads, Duration sendTimeLimit) {
+		Assert.isTrue(threads > 0, "'threads' must be positive");
+		Assert.isTrue(!sendTimeLimit.isNegative() && !sendTimeLimit.isZero(), "'sendTimeLimit' must be positive");
+		this.sendTimeLimit = sendTimeLimit;
+		this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
+				daemon("livesession-send-"));
+		// A close may wait (briefly) for a write in progress or for a peer that does not
+		// read: closes get threads of their own, so that their callers never wait.
+		int closers = Math.max(2, threads);
+		ThreadPoolExecutor closer = new ThreadPoolExecutor(closers, closers, 30, TimeUnit.SECONDS,
+				new LinkedBlockingQueue<>(), daemon("livesession-close-"));
+		closer.allowCoreThreadTimeOut(true);
+		this.closer = closer;
+		this.watchdog = Executors.newSingleThreadScheduledExecutor(daemon("livesession-send-watchdog-"));
+		long period = Math.max(10, Math.min(1000, sendTimeLimit.toMillis() / 10));
+		this.watchdog.scheduleWithFixedDelay(this::check, period, period, TimeUnit.MILLISECONDS);
+	}
+
+	private static ThreadFactory daemon(String prefix) {
+		AtomicInteger counter = new AtomicInteger();
+		return (task) -> {
+			Thread thread = new Thread(task, prefix + counter.incrementAndGet());
+			thread.setDaemon(true);
+			return thread;
+		};
+	}
+
+	/**
+	 * The executor connections drain their queues on.
+	 * @return the executor
+	 */
+	public Executor getExecutor() {
+		return this.executor;
+	}
+
+	/**
+	 * How long one write may block before its connection is evicted.
+	 * @return the send time limit
+	 */
+	public Duration getSendTimeLimit() {
+		return this.sendTimeLimit;
+	}
+
+	Executor getCloser() {
+		return this.closer;
+	}
+
+	void watch(QueuedConnection connection) {
+		this.watched.add(connection);
+	}
+
+	void unwatch(QueuedConnection connection) {
+		this.watched.remove(connection);
+	}
+
+	int getWatchedCount() {
+		return this.watched.size();
+	}
+
+	private void check() {
+		long limit = this.sendTimeLimit.toNanos();
+		long now = System.nanoTime();
+		for (QueuedConnection connection : this.watched) {
+			try {
+				connection.evictIfBlockedLongerThan(limit, now);
+			}
+			catch (RuntimeException ex) {
+				// One connection's failure must not stop the watchdog for all others.
+			}
+		}
+	}
+
+	@Override
+	public void close() {
+		this.watchdog.shutdownNow();
+		this.executor.shutdown();
+		this.closer.shutdown();
+	}
+
+}

@@ -1,0 +1,320 @@
+package io.livesession.endpoint;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.livesession.ConnectionRegistry;
+import io.livesession.LiveActionDeniedEvent;
+import io.livesession.LiveActionException;
+import io.livesession.SessionGroupUnavailableException;
+import io.livesession.action.ActionHandler;
+import io.livesession.action.ActionHandlerRegistry;
+import io.livesession.delivery.ManagedConnection;
+import io.livesession.group.SessionGroupManager;
+import io.livesession.registry.RegistryListener;
+import io.livesession.metrics.ActionObservationContext;
+import io.livesession.metrics.DefaultActionObservationConvention;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationEventPublisher;
+import tools.jackson.core.JacksonException;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The live protocol, independent of the transport: greets a new connection with
+ * {@code hello}, dispatches {@code action} frames to handlers, answers {@code sync}, and
+ * turns every failure into an {@code error} frame. Bad input never changes group state.
+ * With a {@link RateLimit}, every inbound frame counts against its connection's limit.
+ *
+ * @author livesession
+ */
+public final class LiveEndpoint {
+
+	private static final Log logger = LogFactory.getLog(LiveEndpoint.class);
+
+	private static final DefaultActionObservationConvention ACTION_CONVENTION = new DefaultActionObservationConvention();
+
+	/** The longest {@code ref} a client may send. */
+	static final int MAX_REF_LENGTH = 64;
+
+	/**
+	 * Policy violation: the close code of a connection that keeps exceeding its limit.
+	 */
+	static final int POLICY_VIOLATION = 1008;
+
+	/** The close reason of a connection that keeps exceeding its limit. */
+	static final String RATE_LIMITED_REASON = "rate_limited";
+
+	private static final ApplicationEventPublisher NO_EVENTS = (event) -> {
+	};
+
+	private final ConnectionRegistry registry;
+
+	private final SessionGroupManager groups;
+
+	private final ActionHandlerRegistry actions;
+
+	private final ObjectReader reader;
+
+	private final ProtocolFrames frames;
+
+	private final List<RegistryListener> listeners;
+
+	private final @Nullable RateLimit rateLimit;
+
+	/** The token bucket of each open connection, by connection id. */
+	private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
+
+	private final ApplicationEventPublisher events;
+
+	private ObservationRegistry observations = ObservationRegistry.NOOP;
+
+	public LiveEndpoint(ConnectionRegistry registry, SessionGroupManager groups, ActionHandlerRegistry actions,
+			JsonMapper mapper) {
+		this(registry, groups, actions, mapper, List.of(), null, NO_EVENTS);
+	}
+
+	public LiveEndpoint(ConnectionRegistry registry, SessionGroupManager groups, ActionHandlerRegistry actions,
+			JsonMapper mapper, List<RegistryListener> listeners) {
+		this(registry, groups, actions, mapper, listeners, null, NO_EVENTS);
+	}
+
+	public LiveEndpoint(ConnectionRegistry registry, SessionGroupManager groups, ActionHandlerRegistry actions,
+			JsonMapper mapper, @Nullable RateLimit rateLimit) {
+		this(registry, groups, actions, mapper, List.of(), rateLimit, NO_EVENTS);
+	}
+
+	public LiveEndpoint(ConnectionRegistry registry, SessionGroupManager groups, ActionHandlerRegistry actions,
+			JsonMapper mapper, ApplicationEventPublisher events) {
+		this(registry, groups, actions, mapper, List.of(), null, events);
+	}
+
+	/**
+	 * Create an endpoint.
+	 * @param registry the connection registry
+	 * @param groups the session groups
+	 * @param actions the action handlers
+	 * @param mapper the JSON mapper
+	 * @param listeners told after a connection was registered or unregistered, in order
+	 * @param rateLimit the limit on each connection's inbound frames, or {@code null} for
+	 * none
+	 * @param events where to publish a {@link LiveActionDeniedEvent} for each action
+	 * refused as {@code unauthorized}, {@code forbidden} or {@code rate_limited}
+	 */
+	public LiveEndpoint(ConnectionRegistry registry, SessionGroupManager groups, ActionHandlerRegistry actions,
+			JsonMapper mapper, List<RegistryListener> listeners, @Nullable RateLimit rateLimit,
+			ApplicationEventPublisher events) {
+		this.listeners = List.copyOf(listeners);
+		this.events = events;
+		this.registry = registry;
+		this.groups = groups;
+		this.actions = actions;
+		this.reader = mapper.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+		this.frames = new ProtocolFrames(mapper, groups);
+		this.rateLimit = rateLimit;
+	}
+
+	/**
+	 * Observe each action as {@code livesession.action}, tagged with its name and
+	 * outcome.
+	 * @param observations the observation registry
+	 */
+	public void setObservationRegistry(ObservationRegistry observations) {
+		this.observations = observations;
+	}
+
+	/**
+	 * A connection was established: register it and greet it with its group's state.
+	 * @param connection the connection
+	 */
+	public void opened(ManagedConnection connection) {
+		if (this.rateLimit != null) {
+			this.buckets.put(connection.getId(), this.rateLimit.newBucket());
+		}
+		this.registry.register(connection);
+		for (RegistryListener listener : this.listeners) {
+			tell(listener, connection, true);
+		}
+		try {
+			this.groups.open(connection.getGroupId(),
+					(group) -> connection.open(this.frames.hello(connection, group), group.getVersion()));
+		}
+		catch (SessionGroupUnavailableException ex) {
+			logger.warn("Closing connection " + connection.getId() + ": " + ex.getMessage());
+			connection.close(1011, "group store unavailable");
+		}
+	}
+
+	/**
+	 * A connection is gone.
+	 * @param connection the connection
+	 */
+	public void closed(ManagedConnection connection) {
+		connection.released();
+		// Only a connection that was registered, and only once: the transport may report
+		// a close twice, or for a connection that failed before it was registered.
+		this.buckets.remove(connection.getId());
+		if (this.registry.unregister(connection)) {
+			for (RegistryListener listener : this.listeners) {
+				tell(listener, connection, false);
+			}
+		}
+	}
+
+	private static void tell(RegistryListener listener, ManagedConnection connection, boolean registered) {
+		try {
+			if (registered) {
+				listener.connectionRegistered(connection);
+			}
+			else {
+				listener.connectionUnregistered(connection);
+			}
+		}
+		catch (RuntimeException ex) {
+			// A listener's failure must not fail the connection, nor keep the others
+			// from being told.
+			logger.error("Registry listener " + listener + " failed for connection " + connection.getId(), ex);
+		}
+	}
+
+	/**
+	 * A text frame arrived.
+	 * @param connection the connection
+	 * @param text the frame
+	 */
+	public void received(ManagedConnection connection, String text) {
+		TokenBucket bucket = this.buckets.get(connection.getId());
+		TokenBucket.Verdict verdict = (bucket != null) ? bucket.take() : TokenBucket.Verdict.ACCEPTED;
+		if (verdict == TokenBucket.Verdict.ABUSIVE) {
+			logger.warn("Closing connection " + connection.getId() + " of "
+					+ ((connection.getUserId() != null) ? "user " + connection.getUserId() : "an anonymous browser")
+					+ ": too many frames over the rate limit (" + this.rateLimit + ")");
+			connection.close(POLICY_VIOLATION, RATE_LIMITED_REASON);
+			return;
+		}
+		JsonNode frame;
+		try {
+			frame = this.reader.readValue(text);
+		}
+		catch (JacksonException ex) {
+			frame = null;
+		}
+		JsonNode refNode = (frame != null && frame.isObject()) ? frame.get("ref") : null;
+		boolean validRef = refNode == null || refNode.isNull()
+				|| (refNode.isString() && refNode.stringValue().length() <= MAX_REF_LENGTH);
+		String ref = (validRef && refNode != null && refNode.isString()) ? refNode.stringValue() : null;
+		if (verdict == TokenBucket.Verdict.REFUSED) {
+			// Not processed at all; the ref, when the frame has a valid one, lets the
+			// client tell which action was refused.
+			JsonNode action = (frame != null) ? frame.path("action") : null;
+			this.events.publishEvent(new LiveActionDeniedEvent(connection,
+					(action != null && action.isString()) ? action.stringValue() : "",
+					LiveActionException.RATE_LIMITED));
+			error(connection, ref, LiveActionException.RATE_LIMITED, "Too many frames; slow down");
+			return;
+		}
+		if (frame == null || frame.isMissingNode()) {
+			error(connection, null, LiveActionException.BAD_REQUEST, "Frame is not valid JSON");
+			return;
+		}
+		if (!frame.isObject()) {
+			error(connection, null, LiveActionException.BAD_REQUEST, "Frame must be a JSON object");
+			return;
+		}
+		if (!validRef) {
+			error(connection, null, LiveActionException.BAD_REQUEST,
+					"'ref' must be a string of at most " + MAX_REF_LENGTH + " characters");
+			return;
+		}
+		JsonNode type = frame.get("type");
+		if (type == null || !type.isString()) {
+			error(connection, ref, LiveActionException.BAD_REQUEST, "Frame needs a string 'type'");
+			return;
+		}
+		switch (type.stringValue()) {
+			case "action" -> observeAction(connection, frame, ref);
+			case "sync" -> sync(connection, ref);
+			default -> error(connection, ref, LiveActionException.BAD_REQUEST, "Unknown frame type");
+		}
+	}
+
+	private void observeAction(ManagedConnection connection, JsonNode frame, @Nullable String ref) {
+		if (this.observations.isNoop()) {
+			action(connection, frame, ref);
+			return;
+		}
+		// Only names with a handler become tag values: clients choose the others.
+		JsonNode name = frame.get("action");
+		String action = (name != null && name.isString() && this.actions.find(name.stringValue()) != null)
+				? name.stringValue() : ActionObservationContext.UNKNOWN;
+		ActionObservationContext context = new ActionObservationContext(action, connection);
+		Observation.createNotStarted(null, ACTION_CONVENTION, () -> context, this.observations)
+			.observe(() -> action(connection, frame, ref));
+	}
+
+	private void action(ManagedConnection connection, JsonNode frame, @Nullable String ref) {
+		JsonNode name = frame.get("action");
+		if (name == null || !name.isString() || name.stringValue().isEmpty()) {
+			error(connection, ref, LiveActionException.BAD_REQUEST, "Action frame needs a non-empty string 'action'");
+			return;
+		}
+		ActionHandler handler = this.actions.find(name.stringValue());
+		if (handler == null) {
+			error(connection, ref, LiveActionException.UNKNOWN_ACTION, "No handler for this action");
+			return;
+		}
+		JsonNode data = frame.get("data");
+		Object result;
+		try {
+			result = handler.needsGroup()
+					? this.groups.update(connection.getGroupId(), (state) -> handler.invoke(connection, data, state))
+					: handler.invoke(connection, data, null);
+		}
+		catch (LiveActionException ex) {
+			if (LiveActionDeniedEvent.isDenial(ex.getCode())) {
+				this.events.publishEvent(new LiveActionDeniedEvent(connection, handler.getName(), ex.getCode()));
+			}
+			error(connection, ref, ex.getCode(), String.valueOf(ex.getMessage()));
+			return;
+		}
+		catch (SessionGroupUnavailableException ex) {
+			error(connection, ref, LiveActionException.UNAVAILABLE,
+					"The session group store is unavailable; nothing was changed");
+			return;
+		}
+		catch (RuntimeException ex) {
+			// Logged here, never sent: stack traces and messages may hold secrets.
+			logger.error("Action '" + handler.getName() + "' failed on connection " + connection.getId(), ex);
+			error(connection, ref, LiveActionException.INTERNAL, "The action failed");
+			return;
+		}
+		if (ref != null) {
+			connection.send(this.frames.reply(ref, result));
+		}
+	}
+
+	private void sync(ManagedConnection connection, @Nullable String ref) {
+		try {
+			this.groups.open(connection.getGroupId(), (group) -> connection.send(this.frames.fullState(group)));
+		}
+		catch (SessionGroupUnavailableException ex) {
+			error(connection, ref, LiveActionException.UNAVAILABLE, "The session group store is unavailable");
+		}
+	}
+
+	private void error(ManagedConnection connection, @Nullable String ref, String code, String message) {
+		Observation current = this.observations.getCurrentObservation();
+		if (current != null && current.getContext() instanceof ActionObservationContext action) {
+			action.setOutcome(code);
+		}
+		connection.send(this.frames.error(ref, code, message));
+	}
+
+}

@@ -1,0 +1,91 @@
+package io.livesession.endpoint;
+
+import java.util.function.LongSupplier;
+
+/**
+ * One connection's token bucket, with the record of its refused frames. Written here
+ * because no rate limiter library is on livesession's classpath (Bucket4j, Guava and
+ * Resilience4j are not dependencies), and one bucket per connection takes a few lines.
+ *
+ * @author livesession
+ */
+final class TokenBucket {
+
+	private final double capacity;
+
+	private final double tokensPerNano;
+
+	private final int maxRejections;
+
+	private final long rejectionWindowNanos;
+
+	private final LongSupplier nanoClock;
+
+	private double tokens;
+
+	private long refilledAt;
+
+	/** Times of the last refused frames, a ring; allocated on the first refusal. */
+	private long[] rejections = new long[0];
+
+	private int nextRejection;
+
+	private int rejectionCount;
+
+	TokenBucket(double tokensPerSecond, int capacity, int maxRejections, long rejectionWindowNanos,
+			LongSupplier nanoClock) {
+		this.capacity = capacity;
+		this.tokensPerNano = tokensPerSecond / 1_000_000_000d;
+		this.maxRejections = maxRejections;
+		this.rejectionWindowNanos = rejectionWindowNanos;
+		this.nanoClock = nanoClock;
+		this.tokens = capacity;
+		this.refilledAt = nanoClock.getAsLong();
+	}
+
+	/**
+	 * Take a token for one frame.
+	 * @return whether the frame is accepted, refused, or refused and the connection is to
+	 * be closed
+	 */
+	synchronized Verdict take() {
+		long now = this.nanoClock.getAsLong();
+		this.tokens = Math.min(this.capacity, this.tokens + (now - this.refilledAt) * this.tokensPerNano);
+		this.refilledAt = now;
+		if (this.tokens >= 1) {
+			this.tokens -= 1;
+			return Verdict.ACCEPTED;
+		}
+		return reject(now);
+	}
+
+	private Verdict reject(long now) {
+		if (this.maxRejections == 0) {
+			return Verdict.REFUSED;
+		}
+		if (this.rejections.length == 0) {
+			this.rejections = new long[this.maxRejections];
+		}
+		this.rejections[this.nextRejection] = now;
+		this.nextRejection = (this.nextRejection + 1) % this.maxRejections;
+		this.rejectionCount = Math.min(this.maxRejections, this.rejectionCount + 1);
+		// With the ring full, the next slot holds the oldest of the last maxRejections.
+		boolean abusive = this.rejectionCount == this.maxRejections
+				&& now - this.rejections[this.nextRejection] <= this.rejectionWindowNanos;
+		return abusive ? Verdict.ABUSIVE : Verdict.REFUSED;
+	}
+
+	enum Verdict {
+
+		/** Within the limit. */
+		ACCEPTED,
+
+		/** Over the limit: answer {@code rate_limited}. */
+		REFUSED,
+
+		/** Over the limit too often: close the connection. */
+		ABUSIVE
+
+	}
+
+}

@@ -1,0 +1,57 @@
+package io.livesession.group;
+
+import java.util.Collection;
+import java.util.function.Function;
+
+import io.livesession.SessionGroupUnavailableException;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Where session groups live: the seam between the group logic and a storage (Spring
+ * Session in memory or on Redis). Implementations serialize the steps of one group, also
+ * across instances when the storage is shared.
+ *
+ * @author livesession
+ */
+public interface GroupStore {
+
+	/**
+	 * Run one atomic read-modify-write step on a group, creating it when absent, and
+	 * slide its expiry.
+	 * @param <T> the result type
+	 * @param groupId the group id
+	 * @param step computes the update from the current group
+	 * @return the step's result
+	 * @throws SessionGroupUnavailableException when the storage cannot be reached
+	 */
+	<T> T update(String groupId, Function<StoredGroup, GroupUpdate<T>> step);
+
+	/**
+	 * Read a group without changing it.
+	 * @param groupId the group id
+	 * @return the group, or {@code null} when absent or expired
+	 */
+	@Nullable StoredGroup find(String groupId);
+
+	/**
+	 * Slide the expiry of groups that are in use.
+	 * @param groupIds the group ids
+	 */
+	void touch(Collection<String> groupIds);
+
+	/**
+	 * Delete a group.
+	 * @param groupId the group id
+	 */
+	void delete(String groupId);
+
+	/**
+	 * Remove expired groups and free their memory, for storages that do not expire
+	 * entries by themselves.
+	 * @return the number of groups removed
+	 */
+	default int removeExpired() {
+		return 0;
+	}
+
+}

@@ -1,0 +1,174 @@
+package io.livesession.group;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import io.livesession.BroadcastTarget;
+import io.livesession.Broadcaster;
+import io.livesession.Frame;
+import io.livesession.GroupInitializer;
+import io.livesession.GroupState;
+import io.livesession.SessionGroup;
+import io.livesession.SessionGroups;
+import org.jspecify.annotations.Nullable;
+import org.springframework.util.Assert;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+import tools.jackson.databind.node.ObjectNode;
+
+/**
+ * The {@link SessionGroups} service: typed access to a {@link GroupStore}, initial state
+ * for new groups, and a {@code state} frame to the group's connections after each
+ * committed change, sent while the group is still locked so that frames leave in version
+ * order.
+ *
+ * @author livesession
+ */
+public final class SessionGroupManager implements SessionGroups {
+
+	private final GroupStore store;
+
+	private final JsonMapper mapper;
+
+	private final Broadcaster broadcaster;
+
+	private final List<GroupInitializer> initializers;
+
+	public SessionGroupManager(GroupStore store, JsonMapper mapper, Broadcaster broadcaster,
+			List<GroupInitializer> initializers) {
+		this.store = store;
+		this.mapper = mapper;
+		this.broadcaster = broadcaster;
+		this.initializers = List.copyOf(initializers);
+	}
+
+	@Override
+	public SessionGroup get(String groupId) {
+		Assert.hasText(groupId, "'groupId' must not be empty");
+		StoredGroup stored = this.store.find(groupId);
+		return new JsonSessionGroup((stored != null) ? stored : new StoredGroup(groupId, 0, Map.of(), false),
+				this.mapper);
+	}
+
+	@Override
+	public <T> T update(String groupId, Function<GroupState, T> update) {
+		Assert.hasText(groupId, "'groupId' must not be empty");
+		Assert.notNull(update, "'update' must not be null");
+		return this.store.update(groupId, (current) -> {
+			JsonGroupState state = new JsonGroupState(current, this.mapper);
+			Map<String, @Nullable JsonNode> initial = Map.of();
+			if (!current.exists()) {
+				initialize(state);
+				initial = new LinkedHashMap<>(state.getChanges());
+			}
+			T result = update.apply(state);
+			Map<String, @Nullable JsonNode> changes = new LinkedHashMap<>(state.getChanges());
+			// The initial state of a new group is version 0: only a change the update
+			// itself made raises the version and is pushed.
+			boolean changed = !changes.equals(initial);
+			return new GroupUpdate<>(state.getChangesAsJson(), changed, result, (committed) -> {
+				if (changed) {
+					push(committed, changes);
+				}
+			});
+		});
+	}
+
+	/**
+	 * Open a group for a connection: create it with its initial state when absent, slide
+	 * its expiry, and hand a snapshot to the callback while the group is locked, so that
+	 * no change can slip between the snapshot and the connection's subsequent state
+	 * frames.
+	 * @param groupId the group id
+	 * @param underLock receives the snapshot
+	 */
+	public void open(String groupId, Consumer<SessionGroup> underLock) {
+		this.store.update(groupId, (current) -> {
+			JsonGroupState state = new JsonGroupState(current, this.mapper);
+			if (!current.exists()) {
+				initialize(state);
+			}
+			return new GroupUpdate<>(state.getChangesAsJson(), false, null,
+					(committed) -> underLock.accept(new JsonSessionGroup(committed, this.mapper)));
+		});
+	}
+
+	/**
+	 * Delete a group; its open connections receive the now empty state at version 0 as a
+	 * full state, so their clients start over instead of ignoring the versions to come.
+	 */
+	@Override
+	public void delete(String groupId) {
+		this.store.delete(groupId);
+		StoredGroup empty = new StoredGroup(groupId, 0, Map.of(), false);
+		this.broadcaster.send(BroadcastTarget.groups(groupId), fullStateFrame(empty));
+	}
+
+	/**
+	 * The whole state of a group as a JSON object.
+	 * @param group the group
+	 * @return the state
+	 */
+	public ObjectNode toStateNode(SessionGroup group) {
+		ObjectNode state = this.mapper.createObjectNode();
+		for (String name : group.getAttributeNames()) {
+			state.set(name, group.getAttributeNode(name));
+		}
+		return state;
+	}
+
+	/**
+	 * The encoded {@code state} frame with {@code full: true} of a group.
+	 * @param group the group
+	 * @return the frame text
+	 */
+	public String fullStateFrame(SessionGroup group) {
+		ObjectNode frame = this.mapper.createObjectNode();
+		frame.put("type", "state");
+		frame.put("version", group.getVersion());
+		frame.set("state", toStateNode(group));
+		frame.put("full", true);
+		return this.mapper.writeValueAsString(frame);
+	}
+
+	private Frame fullStateFrame(StoredGroup committed) {
+		return Frame.state(fullStateFrame(new JsonSessionGroup(committed, this.mapper)), committed.version());
+	}
+
+	/**
+	 * The current full-state frame of a group, read from the store.
+	 * @param groupId the group id
+	 * @return the frame
+	 */
+	public Frame currentFullState(String groupId) {
+		SessionGroup group = get(groupId);
+		return Frame.state(fullStateFrame(group), group.getVersion());
+	}
+
+	private void initialize(GroupState state) {
+		for (GroupInitializer initializer : this.initializers) {
+			initializer.initialize(state);
+		}
+	}
+
+	private void push(StoredGroup committed, Map<String, @Nullable JsonNode> changes) {
+		ObjectNode frame = this.mapper.createObjectNode();
+		frame.put("type", "state");
+		frame.put("version", committed.version());
+		ObjectNode state = frame.putObject("state");
+		changes.forEach((name, node) -> {
+			if (node != null) {
+				state.set(name, node);
+			}
+			else {
+				state.putNull(name);
+			}
+		});
+		this.broadcaster.send(BroadcastTarget.groups(committed.id()), Frame.state(this.mapper.writeValueAsString(frame),
+				committed.version(), () -> fullStateFrame(committed)));
+	}
+
+}

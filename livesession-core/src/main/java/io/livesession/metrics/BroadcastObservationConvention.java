@@ -1,0 +1,18 @@
+package io.livesession.metrics;
+
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationConvention;
+
+/**
+ * {@link ObservationConvention} for broadcasts.
+ *
+ * @author livesession
+ */
+public interface BroadcastObservationConvention extends ObservationConvention<BroadcastObservationContext> {
+
+	@Override
+	default boolean supportsContext(Observation.Context context) {
+		return context instanceof BroadcastObservationContext;
+	}
+
+}

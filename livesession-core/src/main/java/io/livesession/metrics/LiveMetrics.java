@@ -1,0 +1,78 @@
+package io.livesession.metrics;
+
+/**
+ * What delivery reports about its connections, as it happens. The methods are called on
+ * hot paths (every queued and every written frame) and must not block; the defaults do
+ * nothing. {@link #NONE} is used when no metrics are configured, and
+ * {@link MicrometerLiveMetrics} records them in Micrometer.
+ *
+ * <p>
+ * Revocations need no call of their own: a connection closed with 1008 (the protocol's
+ * code for a revoked session) is reported through {@link #closed(int)}, whoever closed
+ * it.
+ *
+ * @author livesession
+ */
+public interface LiveMetrics {
+
+	/** Reason of an eviction: the connection's outbound buffer limit was exceeded. */
+	String SEND_BUFFER_SIZE_LIMIT = "send-buffer-size-limit";
+
+	/** Reason of an eviction: one write took longer than the send time limit. */
+	String SEND_TIME_LIMIT = "send-time-limit";
+
+	/** Reason of a dropped frame: a later full state replaced it before it was sent. */
+	String COALESCED = "coalesced";
+
+	/** Reason of a dropped frame: the client already had that state version. */
+	String STALE = "stale";
+
+	/** Reason of a dropped frame: its connection closed before it was sent. */
+	String CLOSED = "closed";
+
+	/** Metrics that record nothing. */
+	LiveMetrics NONE = new LiveMetrics() {
+	};
+
+	/**
+	 * A frame was queued for a connection.
+	 * @param queuedBytes the bytes queued for that connection afterwards
+	 */
+	default void frameQueued(long queuedBytes) {
+	}
+
+	/**
+	 * A frame was written to a connection.
+	 */
+	default void frameSent() {
+	}
+
+	/**
+	 * Frames for a connection were discarded without being written.
+	 * @param reason {@link #COALESCED}, {@link #STALE} or {@link #CLOSED}
+	 * @param count how many
+	 */
+	default void framesDropped(String reason, int count) {
+	}
+
+	/**
+	 * A write to a connection failed; the connection is closed with 1011.
+	 */
+	default void sendFailed() {
+	}
+
+	/**
+	 * A connection that could not keep up was closed with 4008.
+	 * @param reason {@link #SEND_BUFFER_SIZE_LIMIT} or {@link #SEND_TIME_LIMIT}
+	 */
+	default void evicted(String reason) {
+	}
+
+	/**
+	 * The server closed a connection.
+	 * @param code the WebSocket close code
+	 */
+	default void closed(int code) {
+	}
+
+}

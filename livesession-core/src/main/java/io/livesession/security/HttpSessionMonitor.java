@@ -1,0 +1,194 @@
+package io.livesession.security;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import io.livesession.RevocationReason;
+import jakarta.servlet.http.HttpSession;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.session.Session;
+import org.springframework.session.SessionRepository;
+
+/**
+ * Every interval, checks that the HTTP session of each authenticated connection on this
+ * instance still exists, revoking its connections when it does not, and keeps it alive
+ * while connections use it, as Spring Session's WebSocket support does for STOMP.
+ *
+ * <p>
+ * The servlet container's own sessions are reached through the Servlet 6.1
+ * {@link HttpSession#getAccessor() accessor} taken at the handshake; Spring Session's
+ * sessions through the application's {@link SessionRepository} ({@code findById}, then
+ * {@code setLastAccessedTime} and {@code save}). A session is touched only when it has
+ * been idle for half its timeout or a minute, whichever is shorter, so an active session
+ * costs nothing extra. Sessions of neither kind are left to the session events.
+ *
+ * @author livesession
+ */
+public final class HttpSessionMonitor implements SmartLifecycle {
+
+	/** The longest a used session goes without being touched. */
+	static final Duration MAX_TOUCH_INTERVAL = Duration.ofMinutes(1);
+
+	private static final Log logger = LogFactory.getLog(HttpSessionMonitor.class);
+
+	private final ConnectionBindings bindings;
+
+	private final LocalRevocations revocations;
+
+	private final @Nullable SessionRepository<? extends Session> repository;
+
+	private final Duration interval;
+
+	private final boolean keepAlive;
+
+	private volatile @Nullable ScheduledExecutorService executor;
+
+	private volatile long lastFailureLog;
+
+	/**
+	 * Create a monitor.
+	 * @param bindings the connections' HTTP sessions
+	 * @param revocations revokes the connections of an ended session
+	 * @param repository the application's Spring Session repository, if any
+	 * @param interval how often to check
+	 * @param keepAlive whether to keep the sessions of open connections alive
+	 */
+	public HttpSessionMonitor(ConnectionBindings bindings, LocalRevocations revocations,
+			@Nullable SessionRepository<? extends Session> repository, Duration interval, boolean keepAlive) {
+		this.bindings = bindings;
+		this.revocations = revocations;
+		this.repository = repository;
+		this.interval = interval;
+		this.keepAlive = keepAlive;
+	}
+
+	/**
+	 * Run one check now.
+	 * @return the number of HTTP sessions found ended
+	 */
+	public int runOnce() {
+		int ended = 0;
+		for (String httpSessionId : List.copyOf(this.bindings.getHttpSessionIds())) {
+			if (!isAlive(httpSessionId)) {
+				ended++;
+				this.revocations.revoke(new Revocation(Revocation.Kind.HTTP_SESSION, httpSessionId,
+						RevocationReason.HTTP_SESSION_ENDED));
+			}
+		}
+		return ended;
+	}
+
+	private boolean isAlive(String httpSessionId) {
+		HttpSession containerSession = this.bindings.getContainerSession(httpSessionId);
+		if (containerSession != null) {
+			return isAlive(containerSession);
+		}
+		if (this.repository != null) {
+			try {
+				return isAlive(this.repository, httpSessionId);
+			}
+			catch (RuntimeException ex) {
+				// The store may be down: never revoke on a failure to look.
+				logFailure(ex);
+			}
+		}
+		return true;
+	}
+
+	private boolean isAlive(HttpSession session) {
+		try {
+			long now = System.currentTimeMillis();
+			long idle = now - session.getLastAccessedTime();
+			int timeout = session.getMaxInactiveInterval();
+			if (timeout > 0 && idle >= timeout * 1000L) {
+				return false;
+			}
+			if (this.keepAlive && timeout > 0 && idle >= touchAfter(Duration.ofSeconds(timeout)).toMillis()) {
+				HttpSession.Accessor accessor = session.getAccessor();
+				if (accessor == null) {
+					return true;
+				}
+				// Accessing the session is what updates its last accessed time.
+				accessor.access((accessed) -> {
+				});
+			}
+			return true;
+		}
+		catch (IllegalStateException ex) {
+			// Invalidated, expired or no longer known to the container.
+			return false;
+		}
+	}
+
+	private <S extends Session> boolean isAlive(SessionRepository<S> repository, String httpSessionId) {
+		S session = repository.findById(httpSessionId);
+		if (session == null) {
+			return false;
+		}
+		Duration timeout = session.getMaxInactiveInterval();
+		if (this.keepAlive && !timeout.isNegative() && !timeout.isZero()) {
+			Instant now = Instant.now();
+			if (!session.getLastAccessedTime().plus(touchAfter(timeout)).isAfter(now)) {
+				session.setLastAccessedTime(now);
+				repository.save(session);
+			}
+		}
+		return true;
+	}
+
+	private static Duration touchAfter(Duration timeout) {
+		Duration half = timeout.dividedBy(2);
+		return (half.compareTo(MAX_TOUCH_INTERVAL) < 0) ? half : MAX_TOUCH_INTERVAL;
+	}
+
+	private void logFailure(RuntimeException ex) {
+		long now = System.currentTimeMillis();
+		if (now - this.lastFailureLog > 10_000) {
+			this.lastFailureLog = now;
+			logger.warn("Could not check HTTP sessions of live connections: " + ex.getMessage());
+		}
+	}
+
+	@Override
+	public void start() {
+		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
+			Thread thread = new Thread(task, "livesession-http-sessions");
+			thread.setDaemon(true);
+			return thread;
+		});
+		long millis = Math.max(10, this.interval.toMillis());
+		executor.scheduleWithFixedDelay(this::runSafely, millis, millis, TimeUnit.MILLISECONDS);
+		this.executor = executor;
+	}
+
+	private void runSafely() {
+		try {
+			runOnce();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("HTTP session check failed; retrying in " + this.interval, ex);
+		}
+	}
+
+	@Override
+	public void stop() {
+		ScheduledExecutorService executor = this.executor;
+		if (executor != null) {
+			executor.shutdownNow();
+			this.executor = null;
+		}
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.executor != null;
+	}
+
+}

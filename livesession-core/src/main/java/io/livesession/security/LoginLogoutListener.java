@@ -1,0 +1,165 @@
+package io.livesession.security;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+import io.livesession.ConnectRequest;
+import io.livesession.GroupResolver;
+import io.livesession.LoginMergeHandler;
+import io.livesession.RevocationReason;
+import io.livesession.SessionGroup;
+import io.livesession.SessionGroups;
+import io.livesession.identity.AnonymousCookies;
+import io.livesession.identity.LiveUser;
+import io.livesession.identity.UserResolver;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationListener;
+import org.springframework.http.server.ServerHttpRequest;
+import org.springframework.http.server.ServletServerHttpRequest;
+import org.springframework.security.authentication.event.AbstractAuthenticationEvent;
+import org.springframework.security.authentication.event.InteractiveAuthenticationSuccessEvent;
+import org.springframework.security.authentication.event.LogoutSuccessEvent;
+import org.springframework.security.core.Authentication;
+import org.springframework.web.context.request.RequestAttributes;
+import org.springframework.web.context.request.RequestContextHolder;
+import org.springframework.web.context.request.ServletRequestAttributes;
+
+/**
+ * Follows Spring Security's login and logout events, on every instance through the
+ * {@link RevocationChannel}:
+ * <ul>
+ * <li>{@link LogoutSuccessEvent} (published by Spring Security's logout filter): the
+ * connections opened with the logged-out HTTP session are revoked; the user's other
+ * sessions keep theirs.</li>
+ * <li>{@link InteractiveAuthenticationSuccessEvent} (form, OAuth2 or remember-me login):
+ * a {@link LoginMergeHandler}, if there is one, carries anonymous state into the user's
+ * group; then the connections the browser had open as anonymous or as another user are
+ * revoked, so its clients come back with the new identity.</li>
+ * </ul>
+ * Both need the request at hand, which Spring Boot's {@code RequestContextFilter} exposes
+ * to the security filters.
+ *
+ * @author livesession
+ */
+public final class LoginLogoutListener implements ApplicationListener<AbstractAuthenticationEvent> {
+
+	private static final Log logger = LogFactory.getLog(LoginLogoutListener.class);
+
+	private final RevocationChannel channel;
+
+	private final AnonymousCookies cookies;
+
+	private final UserResolver userResolver;
+
+	private final GroupResolver groupResolver;
+
+	private final SessionGroups groups;
+
+	private final @Nullable LoginMergeHandler mergeHandler;
+
+	public LoginLogoutListener(RevocationChannel channel, AnonymousCookies cookies, UserResolver userResolver,
+			GroupResolver groupResolver, SessionGroups groups, @Nullable LoginMergeHandler mergeHandler) {
+		this.channel = channel;
+		this.cookies = cookies;
+		this.userResolver = userResolver;
+		this.groupResolver = groupResolver;
+		this.groups = groups;
+		this.mergeHandler = mergeHandler;
+	}
+
+	@Override
+	public void onApplicationEvent(AbstractAuthenticationEvent event) {
+		if (event instanceof LogoutSuccessEvent) {
+			loggedOut();
+		}
+		else if (event instanceof InteractiveAuthenticationSuccessEvent) {
+			loggedIn(event.getAuthentication());
+		}
+	}
+
+	private void loggedOut() {
+		ServletRequestAttributes attributes = currentRequest();
+		if (attributes == null) {
+			logger.debug("Logout outside a request: its connections are revoked by the HTTP session check");
+			return;
+		}
+		HttpServletRequest request = attributes.getRequest();
+		Set<String> httpSessionIds = new LinkedHashSet<>();
+		// The logout handlers invalidate the session before the event, but the request
+		// still names it; a session kept by invalidateHttpSession(false) counts too.
+		if (request.getRequestedSessionId() != null) {
+			httpSessionIds.add(request.getRequestedSessionId());
+		}
+		HttpSession session = request.getSession(false);
+		if (session != null) {
+			httpSessionIds.add(session.getId());
+		}
+		for (String httpSessionId : httpSessionIds) {
+			this.channel.publish(new Revocation(Revocation.Kind.HTTP_SESSION, httpSessionId, RevocationReason.LOGOUT));
+		}
+	}
+
+	private void loggedIn(Authentication authentication) {
+		ServletRequestAttributes attributes = currentRequest();
+		if (attributes == null) {
+			return;
+		}
+		HttpServletRequest request = attributes.getRequest();
+		String cookie = browserCookie(request, attributes.getResponse());
+		if (cookie == null) {
+			return;
+		}
+		String browserId = AnonymousCookies.deriveId(cookie);
+		LiveUser user = this.userResolver.resolve(request);
+		String userId = (user != null) ? user.userId() : authentication.getName();
+		if (this.mergeHandler != null && user != null) {
+			merge(this.mergeHandler, request, browserId, user);
+		}
+		// The user's own connections are spared: an authentication repeated on every
+		// request (pre-authentication, stateless remember-me) must not close them.
+		this.channel.publish(new Revocation(Revocation.Kind.BROWSER, browserId, RevocationReason.LOGIN, userId));
+	}
+
+	private @Nullable String browserCookie(HttpServletRequest request, @Nullable HttpServletResponse response) {
+		if (request.getAttribute(AnonymousCookies.VALUE_ATTRIBUTE) instanceof String value) {
+			return value;
+		}
+		return (response != null) ? this.cookies.resolve(request, response) : null;
+	}
+
+	private void merge(LoginMergeHandler handler, HttpServletRequest request, String browserId, LiveUser user) {
+		try {
+			ServerHttpRequest http = new ServletServerHttpRequest(request);
+			String anonymousGroupId = this.groupResolver
+				.resolveGroup(new ConnectRequest(http, null, null, Set.of(), browserId));
+			String userGroupId = this.groupResolver
+				.resolveGroup(new ConnectRequest(http, user.userId(), user.principal(), user.authorities(), browserId));
+			if (anonymousGroupId.equals(userGroupId)) {
+				return;
+			}
+			SessionGroup anonymous = this.groups.get(anonymousGroupId);
+			if (anonymous.getAttributeNames().isEmpty()) {
+				return;
+			}
+			this.groups.update(userGroupId, (state) -> {
+				handler.merge(anonymous, state);
+				return null;
+			});
+		}
+		catch (RuntimeException ex) {
+			// A failed merge must not fail the login; the anonymous group is untouched.
+			logger.warn("Could not merge anonymous state into the user's group on login", ex);
+		}
+	}
+
+	private static @Nullable ServletRequestAttributes currentRequest() {
+		RequestAttributes attributes = RequestContextHolder.getRequestAttributes();
+		return (attributes instanceof ServletRequestAttributes servlet) ? servlet : null;
+	}
+
+}

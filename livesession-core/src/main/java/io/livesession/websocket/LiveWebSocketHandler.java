@@ -1,0 +1,177 @@
+package io.livesession.websocket;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+
+import io.livesession.ConnectRequest;
+import io.livesession.LiveConnectionClosedEvent;
+import io.livesession.LiveConnectionOpenedEvent;
+import io.livesession.delivery.ConnectionInfo;
+import io.livesession.delivery.Delivery;
+import io.livesession.delivery.ManagedConnection;
+import io.livesession.delivery.SendPool;
+import io.livesession.endpoint.LiveEndpoint;
+import io.livesession.metrics.LiveMetrics;
+import io.livesession.security.ConnectionBindings;
+import jakarta.servlet.http.HttpSession;
+import org.jspecify.annotations.Nullable;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.util.Assert;
+import org.springframework.web.socket.BinaryMessage;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.TextMessage;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.AbstractWebSocketHandler;
+
+/**
+ * Carries the live protocol over a raw WebSocket: text frames go to the
+ * {@link LiveEndpoint}, a binary frame closes with 1003, a text frame over the size limit
+ * is closed with 1009 by the container. Binds each open connection to its browser and
+ * HTTP session for revocation, and publishes its opening and closing as application
+ * events.
+ *
+ * @author livesession
+ */
+public final class LiveWebSocketHandler extends AbstractWebSocketHandler {
+
+	private static final String CONNECTION_ATTRIBUTE = LiveWebSocketHandler.class.getName() + ".connection";
+
+	private static final ApplicationEventPublisher NO_EVENTS = (event) -> {
+	};
+
+	private final LiveEndpoint endpoint;
+
+	private final Executor sendExecutor;
+
+	private final @Nullable SendPool sendPool;
+
+	private final long sendBufferSizeLimit;
+
+	private final int maxTextMessageSize;
+
+	private final LiveMetrics metrics;
+
+	private final ConnectionBindings bindings;
+
+	private final ApplicationEventPublisher events;
+
+	/**
+	 * A handler whose connections have a send buffer limit but no send time limit.
+	 * @param endpoint the protocol endpoint
+	 * @param sendExecutor runs the writes
+	 * @param sendBufferSizeLimit bytes that may be queued for a connection
+	 * @param maxTextMessageSize the largest inbound text frame
+	 */
+	public LiveWebSocketHandler(LiveEndpoint endpoint, Executor sendExecutor, long sendBufferSizeLimit,
+			int maxTextMessageSize) {
+		this(endpoint, sendExecutor, sendBufferSizeLimit, maxTextMessageSize, new ConnectionBindings(), NO_EVENTS);
+	}
+
+	public LiveWebSocketHandler(LiveEndpoint endpoint, Executor sendExecutor, long sendBufferSizeLimit,
+			int maxTextMessageSize, ConnectionBindings bindings, ApplicationEventPublisher events) {
+		this(endpoint, sendExecutor, null, sendBufferSizeLimit, maxTextMessageSize, LiveMetrics.NONE, bindings, events);
+	}
+
+	public LiveWebSocketHandler(LiveEndpoint endpoint, SendPool sendPool, long sendBufferSizeLimit,
+			int maxTextMessageSize, LiveMetrics metrics) {
+		this(endpoint, sendPool, sendBufferSizeLimit, maxTextMessageSize, metrics, new ConnectionBindings(), NO_EVENTS);
+	}
+
+	/**
+	 * A handler whose connections have a send buffer limit and the pool's send time
+	 * limit; an evicted connection is unregistered at once.
+	 * @param endpoint the protocol endpoint
+	 * @param sendPool runs the writes and enforces the send time limit
+	 * @param sendBufferSizeLimit bytes that may be queued for a connection
+	 * @param maxTextMessageSize the largest inbound text frame
+	 * @param metrics what delivery reports to
+	 * @param bindings ties connections to their browser and HTTP session for revocation
+	 * @param events where connection opening and closing are published
+	 */
+	public LiveWebSocketHandler(LiveEndpoint endpoint, SendPool sendPool, long sendBufferSizeLimit,
+			int maxTextMessageSize, LiveMetrics metrics, ConnectionBindings bindings,
+			ApplicationEventPublisher events) {
+		this(endpoint, sendPool.getExecutor(), sendPool, sendBufferSizeLimit, maxTextMessageSize, metrics, bindings,
+				events);
+	}
+
+	private LiveWebSocketHandler(LiveEndpoint endpoint, Executor sendExecutor, @Nullable SendPool sendPool,
+			long sendBufferSizeLimit, int maxTextMessageSize, LiveMetrics metrics, ConnectionBindings bindings,
+			ApplicationEventPublisher events) {
+		this.endpoint = endpoint;
+		this.sendExecutor = sendExecutor;
+		this.sendPool = sendPool;
+		this.sendBufferSizeLimit = sendBufferSizeLimit;
+		this.maxTextMessageSize = maxTextMessageSize;
+		this.metrics = metrics;
+		this.bindings = bindings;
+		this.events = events;
+	}
+
+	@Override
+	public void afterConnectionEstablished(WebSocketSession session) {
+		// The container enforces the limit and closes with 1009 (message too big).
+		session.setTextMessageSizeLimit(this.maxTextMessageSize);
+		Map<String, Object> attributes = session.getAttributes();
+		ConnectRequest request = (ConnectRequest) attributes.get(LiveHandshakeInterceptor.CONNECT_REQUEST_ATTRIBUTE);
+		Assert.state(request != null, "No handshake data: is LiveHandshakeInterceptor registered?");
+		ConnectionInfo info = new ConnectionInfo(UUID.randomUUID().toString(), request.getUserId(),
+				request.getGroupId(), request.getPrincipal(), request.getAuthorities(),
+				(String) attributes.get(LiveHandshakeInterceptor.HTTP_SESSION_ATTRIBUTE), Instant.now());
+		ManagedConnection connection = (this.sendPool != null)
+				? Delivery.connection(info, new WebSocketTransport(session, this.sendPool.getSendTimeLimit()),
+						this.sendPool, this.sendBufferSizeLimit, this.metrics, this.endpoint::closed)
+				: Delivery.connection(info, new WebSocketTransport(session), this.sendExecutor,
+						this.sendBufferSizeLimit);
+		request.getAttributes().forEach(connection::setAttribute);
+		attributes.put(CONNECTION_ATTRIBUTE, connection);
+		this.endpoint.opened(connection);
+		if (connection.isOpen()) {
+			// Bound once registered, and unbound if it closed meanwhile: a closed
+			// connection never stays bound.
+			this.bindings.bind(connection, request.getAnonymousId(),
+					(HttpSession) attributes.get(LiveHandshakeInterceptor.CONTAINER_SESSION_ATTRIBUTE));
+			if (!connection.isOpen()) {
+				this.bindings.unbind(connection);
+				return;
+			}
+			this.events.publishEvent(new LiveConnectionOpenedEvent(connection));
+		}
+	}
+
+	@Override
+	protected void handleTextMessage(WebSocketSession session, TextMessage message) {
+		this.endpoint.received(connection(session), message.getPayload());
+	}
+
+	@Override
+	protected void handleBinaryMessage(WebSocketSession session, BinaryMessage message) {
+		connection(session).close(CloseStatus.NOT_ACCEPTABLE.getCode(), "binary frames are not accepted");
+	}
+
+	@Override
+	public void handleTransportError(WebSocketSession session, Throwable exception) {
+		ManagedConnection connection = (ManagedConnection) session.getAttributes().get(CONNECTION_ATTRIBUTE);
+		if (connection != null) {
+			connection.close(CloseStatus.SERVER_ERROR.getCode(), "transport error");
+		}
+	}
+
+	@Override
+	public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+		ManagedConnection connection = (ManagedConnection) session.getAttributes().get(CONNECTION_ATTRIBUTE);
+		if (connection != null) {
+			this.endpoint.closed(connection);
+			this.bindings.unbind(connection);
+			this.events.publishEvent(new LiveConnectionClosedEvent(connection, status.getCode(),
+					(status.getReason() != null) ? status.getReason() : ""));
+		}
+	}
+
+	private static ManagedConnection connection(WebSocketSession session) {
+		return (ManagedConnection) session.getAttributes().get(CONNECTION_ATTRIBUTE);
+	}
+
+}
