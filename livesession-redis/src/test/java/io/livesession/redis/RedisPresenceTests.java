@@ -1,0 +1,172 @@
+package io.livesession.redis;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import io.livesession.LiveConnection;
+import io.livesession.UserConnectedEvent;
+import io.livesession.UserDisconnectedEvent;
+import io.livesession.test.RedisTestServer;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatNoException;
+import static org.awaitility.Awaitility.await;
+import static org.mockito.BDDMockito.given;
+import static org.mockito.Mockito.mock;
+
+/**
+ * Tests for {@link RedisPresence} against a private Redis.
+ */
+class RedisPresenceTests {
+
+	static RedisTestServer redis;
+
+	private final String prefix = "test-" + UUID.randomUUID() + ":";
+
+	private final List<LettuceConnectionFactory> factories = new ArrayList<>();
+
+	private final List<RedisPresence> presences = new ArrayList<>();
+
+	@BeforeAll
+	static void startRedis() {
+		redis = RedisTestServer.start();
+	}
+
+	@AfterAll
+	static void stopRedis() {
+		redis.close();
+	}
+
+	@AfterEach
+	void stop() {
+		for (RedisPresence presence : this.presences) {
+			try {
+				presence.destroy();
+			}
+			catch (Exception ex) {
+				// best effort
+			}
+		}
+		this.factories.forEach(LettuceConnectionFactory::destroy);
+	}
+
+	@Test
+	void anInstanceSweptWhileAliveWritesItsWholeShareBackWithItsNextWrite() {
+		// A long heartbeat, so that only the test makes its lease look expired.
+		List<Object> eventsOfA = new CopyOnWriteArrayList<>();
+		RedisPresence a = presence("a", Duration.ofMinutes(1), eventsOfA);
+		List<Object> eventsOfB = new CopyOnWriteArrayList<>();
+		RedisPresence b = presence("b", Duration.ofMillis(100), eventsOfB);
+		a.start();
+		b.start();
+		a.connectionRegistered(connection("alice"));
+		await().atMost(Duration.ofSeconds(10)).until(() -> b.getUserCount() == 1);
+		// As after a long pause of instance a: its lease is over.
+		template().opsForZSet().add(this.prefix + "{presence}:instances", "a", 0);
+		await().atMost(Duration.ofSeconds(10)).until(() -> b.getUserCount() == 0);
+		a.connectionRegistered(connection("bob"));
+		await().atMost(Duration.ofSeconds(10)).until(() -> b.getUserCount() == 2);
+		assertThat(b.getConnectionCount()).isEqualTo(2);
+		assertThat(b.getOnlineUserIds()).containsExactlyInAnyOrder("alice", "bob");
+		List<String> alice = List.of("UserConnectedEvent[userId=alice]", "UserDisconnectedEvent[userId=alice]",
+				"UserConnectedEvent[userId=alice]");
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(userEvents(eventsOfB, "alice")).containsExactlyElementsOf(alice));
+		assertThat(userEvents(eventsOfA, "alice")).containsExactlyElementsOf(alice);
+	}
+
+	@Test
+	void connectionsRegisteredBeforeStartAreWrittenInFullAndRemovedByAStop() {
+		RedisPresence presence = presence("a", Duration.ofMinutes(1), new ArrayList<>());
+		for (int i = 0; i < 2500; i++) {
+			presence.connectionRegistered(connection("user" + i));
+		}
+		presence.start();
+		// Written in batches: users first, then groups.
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> presence.getUserCount() == 2500 && presence.getGroupCount() == 2500);
+		assertThat(presence.getConnectionCount()).isEqualTo(2500);
+		assertThat(presence.isOnline("user1234")).isTrue();
+		presence.stop();
+		assertThat(presence.getUserCount()).isZero();
+		assertThat(presence.getGroupCount()).isZero();
+		assertThat(presence.getConnectionCount()).isZero();
+		assertThat(template().keys(this.prefix + "{presence}:instance*")).isEmpty();
+	}
+
+	@Test
+	void withoutRedisChangesNeverThrowAndReadsAnswerFromThisInstance() {
+		LettuceConnectionFactory unreachable = new LettuceConnectionFactory(
+				new RedisStandaloneConfiguration("127.0.0.1", 1),
+				LettuceClientConfiguration.builder().commandTimeout(Duration.ofMillis(200)).build());
+		unreachable.afterPropertiesSet();
+		unreachable.start();
+		this.factories.add(unreachable);
+		RedisPresence presence = new RedisPresence(unreachable, this.prefix, this.prefix + "presence", "a",
+				Duration.ofMillis(100), (event) -> {
+				});
+		this.presences.add(presence);
+		presence.start();
+		LiveConnection alice = connection("alice");
+		assertThatNoException().isThrownBy(() -> {
+			presence.connectionRegistered(alice);
+			presence.connectionRegistered(connection("bob"));
+			presence.connectionUnregistered(alice);
+		});
+		assertThat(presence.getConnectionCount()).isOne();
+		assertThat(presence.getUserCount()).isOne();
+		assertThat(presence.getGroupCount()).isOne();
+		assertThat(presence.isOnline("bob")).isTrue();
+		assertThat(presence.isOnline("alice")).isFalse();
+		assertThat(presence.getOnlineUserIds()).containsExactly("bob");
+	}
+
+	private RedisPresence presence(String id, Duration heartbeat, List<Object> events) {
+		RedisPresence presence = new RedisPresence(factory(), this.prefix, this.prefix + "presence", id, heartbeat,
+				events::add);
+		this.presences.add(presence);
+		return presence;
+	}
+
+	private LettuceConnectionFactory factory() {
+		LettuceConnectionFactory factory = new LettuceConnectionFactory(
+				new RedisStandaloneConfiguration(redis.host(), redis.port()));
+		factory.afterPropertiesSet();
+		factory.start();
+		this.factories.add(factory);
+		return factory;
+	}
+
+	private StringRedisTemplate template() {
+		return new StringRedisTemplate(factory());
+	}
+
+	private static List<String> userEvents(List<Object> events, String userId) {
+		return events.stream()
+			.filter((event) -> (event instanceof UserConnectedEvent connected && connected.getUserId().equals(userId))
+					|| (event instanceof UserDisconnectedEvent disconnected && disconnected.getUserId().equals(userId)))
+			.map(Object::toString)
+			.toList();
+	}
+
+	private static LiveConnection connection(@Nullable String userId) {
+		LiveConnection connection = mock(LiveConnection.class);
+		given(connection.getUserId()).willReturn(userId);
+		given(connection.getGroupId()).willReturn("user:" + userId);
+		return connection;
+	}
+
+}
