@@ -1,0 +1,274 @@
+package io.livesession.autoconfigure;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.livesession.Broadcaster;
+import io.livesession.ConnectInterceptor;
+import io.livesession.ConnectionRegistry;
+import io.livesession.GroupInitializer;
+import io.livesession.GroupResolver;
+import io.livesession.action.ActionHandlerRegistry;
+import io.livesession.action.ActionInterceptor;
+import io.livesession.action.SecurityContextActionInterceptor;
+import io.livesession.delivery.Delivery;
+import io.livesession.delivery.DeliveryChannel;
+import io.livesession.delivery.SendPool;
+import io.livesession.endpoint.ConnectionDrain;
+import io.livesession.endpoint.LiveEndpoint;
+import io.livesession.endpoint.RateLimit;
+import io.livesession.group.GroupMaintenance;
+import io.livesession.group.GroupStore;
+import io.livesession.group.SessionGroupManager;
+import io.livesession.identity.AnonymousCookieFilter;
+import io.livesession.identity.AnonymousCookies;
+import io.livesession.identity.DefaultGroupResolver;
+import io.livesession.identity.UserResolver;
+import io.livesession.metrics.LiveMetrics;
+import io.livesession.registry.ConnectionRegistries;
+import io.livesession.registry.RegistryListener;
+import io.livesession.security.ConnectionBindings;
+import io.livesession.websocket.LiveHandshakeInterceptor;
+import io.livesession.websocket.LiveWebSocketHandler;
+import io.micrometer.observation.ObservationRegistry;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.Ordered;
+import org.springframework.core.env.Environment;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextHolderStrategy;
+import org.springframework.web.servlet.handler.SimpleUrlHandlerMapping;
+import org.springframework.web.socket.config.annotation.EnableWebSocket;
+import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
+
+/**
+ * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
+ * Auto-configuration} for livesession: session groups in memory, the connection registry,
+ * the {@link Broadcaster}, action handler discovery, the anonymous cookie filter, the
+ * live WebSocket endpoint and the browser client. Every bean backs off to one the
+ * application defines.
+ *
+ * @author livesession
+ */
+@AutoConfiguration(afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+		"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration" })
+@ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
+@ConditionalOnClass({ WebSocketConfigurer.class, JsonMapper.class })
+@EnableConfigurationProperties(LiveSessionProperties.class)
+@Import({ StoreConfigurations.RedisStoreConfiguration.class, StoreConfigurations.RedisRequiredConfiguration.class,
+		StoreConfigurations.InMemoryStoreConfiguration.class, SecurityConfigurations.RevocationConfiguration.class,
+		SecurityConfigurations.SpringSecurityConfiguration.class })
+public final class LiveSessionAutoConfiguration {
+
+	static JsonMapper jsonMapper(ObjectProvider<JsonMapper> mapper) {
+		return mapper.getIfAvailable(() -> JsonMapper.builder().build());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RegistryConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ConnectionRegistry liveConnectionRegistry() {
+			return ConnectionRegistries.inMemory();
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		Broadcaster liveBroadcaster(ObjectProvider<JsonMapper> mapper, DeliveryChannel channel,
+				ObjectProvider<ObservationRegistry> observations) {
+			return Delivery.broadcaster(jsonMapper(mapper), channel,
+					observations.getIfUnique(() -> ObservationRegistry.NOOP));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class GroupConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		SessionGroupManager liveSessionGroups(GroupStore store, ObjectProvider<JsonMapper> mapper,
+				Broadcaster broadcaster, ObjectProvider<GroupInitializer> initializers) {
+			return new SessionGroupManager(store, jsonMapper(mapper), broadcaster,
+					initializers.orderedStream().toList());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		GroupMaintenance liveGroupMaintenance(GroupStore store, ConnectionRegistry registry,
+				LiveSessionProperties properties) {
+			Duration timeout = properties.getGroup().getTimeout();
+			Duration interval = properties.getGroup().getCleanupInterval();
+			// Groups with connections are touched every interval, so it must be well
+			// below
+			// the timeout for them never to expire.
+			Duration half = timeout.dividedBy(2);
+			return new GroupMaintenance(store, registry, (interval.compareTo(half) > 0) ? half : interval);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		GroupResolver liveGroupResolver() {
+			return new DefaultGroupResolver();
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class EndpointConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ActionHandlerRegistry liveActionHandlers(ApplicationContext context, ObjectProvider<JsonMapper> mapper,
+				ObjectProvider<ActionInterceptor> interceptors) {
+			return new ActionHandlerRegistry(context, jsonMapper(mapper), interceptors.orderedStream().toList());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		LiveEndpoint liveEndpoint(ConnectionRegistry registry, SessionGroupManager groups,
+				ActionHandlerRegistry actions, ObjectProvider<JsonMapper> mapper,
+				ObjectProvider<RegistryListener> listeners, LiveSessionProperties properties,
+				ApplicationEventPublisher events, ObjectProvider<ObservationRegistry> observations) {
+			LiveSessionProperties.RateLimit limit = properties.getRateLimit();
+			RateLimit rateLimit = limit.isEnabled() ? new RateLimit(limit.getActionsPerSecond(), limit.getBurst(),
+					limit.getMaxRejections(), limit.getRejectionWindow()) : null;
+			LiveEndpoint endpoint = new LiveEndpoint(registry, groups, actions, jsonMapper(mapper),
+					listeners.orderedStream().toList(), rateLimit, events);
+			observations.ifUnique(endpoint::setObservationRegistry);
+			return endpoint;
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		ConnectionDrain liveConnectionDrain(ConnectionRegistry registry, LiveSessionProperties properties,
+				Environment environment) {
+			// The drain has to end within the phase timeout Spring Boot gives each phase.
+			Duration timeout = Binder.get(environment)
+				.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
+				.orElse(ConnectionDrain.DEFAULT_TIMEOUT);
+			return new ConnectionDrain(registry, properties.getShutdown().getDrainRate(), timeout);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		UserResolver liveUserResolver(ApplicationContext context) {
+			return UserResolver.detect(context.getClassLoader());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		AnonymousCookies liveAnonymousCookies(LiveSessionProperties properties) {
+			LiveSessionProperties.Anonymous anonymous = properties.getAnonymous();
+			return new AnonymousCookies(anonymous.getCookieName(), anonymous.getCookieMaxAge(),
+					anonymous.isCookieSecure());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(name = "liveAnonymousCookieFilter")
+		FilterRegistrationBean<AnonymousCookieFilter> liveAnonymousCookieFilter(AnonymousCookies cookies) {
+			FilterRegistrationBean<AnonymousCookieFilter> registration = new FilterRegistrationBean<>(
+					new AnonymousCookieFilter(cookies));
+			// Early, so every page, the login page included, hands out the cookie.
+			registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
+			return registration;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(SecurityContextHolder.class)
+	static class ActionSecurityConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		SecurityContextActionInterceptor liveSecurityContextActionInterceptor(
+				ObjectProvider<SecurityContextHolderStrategy> strategy) {
+			// Method security uses a SecurityContextHolderStrategy bean when there is
+			// one:
+			// the context must be set where it looks.
+			return new SecurityContextActionInterceptor(
+					strategy.getIfAvailable(SecurityContextHolder::getContextHolderStrategy));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableWebSocket
+	static class WebSocketConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		SendPool liveSendPool(LiveSessionProperties properties) {
+			return new SendPool(properties.getSendThreads(), properties.getSendTimeLimit());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		LiveWebSocketHandler liveWebSocketHandler(LiveEndpoint endpoint, SendPool sendPool,
+				LiveSessionProperties properties, ConnectionBindings bindings, ApplicationEventPublisher events,
+				ObjectProvider<LiveMetrics> metrics) {
+			return new LiveWebSocketHandler(endpoint, sendPool, properties.getSendBufferSizeLimit().toBytes(),
+					(int) Math.min(Integer.MAX_VALUE, properties.getMaxTextMessageSize().toBytes()),
+					metrics.getIfUnique(() -> LiveMetrics.NONE), bindings, events);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		LiveHandshakeInterceptor liveHandshakeInterceptor(AnonymousCookies cookies, UserResolver userResolver,
+				GroupResolver groupResolver, ObjectProvider<ConnectInterceptor> interceptors,
+				LiveSessionProperties properties, ApplicationEventPublisher events) {
+			return new LiveHandshakeInterceptor(cookies, userResolver, groupResolver,
+					interceptors.orderedStream().toList(), properties.isRequireAuthentication(), events);
+		}
+
+		@Bean
+		LiveWebSocketConfigurer liveWebSocketConfigurer(LiveWebSocketHandler handler,
+				LiveHandshakeInterceptor interceptor, GroupStore store, LiveSessionProperties properties,
+				ApplicationEventPublisher events, ObjectProvider<ConnectionDrain> drain) {
+			ConnectionDrain connectionDrain = drain.getIfUnique();
+			return new LiveWebSocketConfigurer(handler, interceptor, store, properties, events,
+					(connectionDrain != null) ? connectionDrain::isAccepting : () -> true);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(SimpleUrlHandlerMapping.class)
+	static class ClientConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		LiveClientScript liveClientScript(LiveSessionProperties properties) {
+			return new LiveClientScript(properties.getClient().getPath());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(name = "liveClientHandlerMapping")
+		SimpleUrlHandlerMapping liveClientHandlerMapping(LiveClientScript client) {
+			LiveClientScriptHandler script = new LiveClientScriptHandler(client.script(),
+					"text/javascript;charset=UTF-8", client.getVersion());
+			LiveClientScriptHandler types = new LiveClientScriptHandler(client.types(),
+					"application/typescript;charset=UTF-8", client.getVersion());
+			// Ahead of the application's controllers, so a catch-all route (a single-page
+			// app's, say) cannot hide the client, and of the static resources.
+			return new SimpleUrlHandlerMapping(Map.of(client.getPath(), script, client.getTypesPath(), types), -1);
+		}
+
+	}
+
+}

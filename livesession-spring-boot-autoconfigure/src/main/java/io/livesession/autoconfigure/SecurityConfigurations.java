@@ -1,0 +1,96 @@
+package io.livesession.autoconfigure;
+
+import io.livesession.ConnectionRegistry;
+import io.livesession.GroupResolver;
+import io.livesession.LoginMergeHandler;
+import io.livesession.Revocations;
+import io.livesession.group.SessionGroupManager;
+import io.livesession.identity.AnonymousCookies;
+import io.livesession.identity.UserResolver;
+import io.livesession.security.ChannelRevocations;
+import io.livesession.security.ConnectionBindings;
+import io.livesession.security.HttpSessionEndListener;
+import io.livesession.security.HttpSessionMonitor;
+import io.livesession.security.LocalRevocations;
+import io.livesession.security.LoginLogoutListener;
+import io.livesession.security.RevocationChannel;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.session.SessionRepository;
+
+/**
+ * Revocation: the {@link Revocations} API, the HTTP session check and keep-alive, the end
+ * of HTTP sessions, and Spring Security's login and logout events. The
+ * {@link RevocationChannel} comes from {@link StoreConfigurations}.
+ *
+ * @author livesession
+ */
+final class SecurityConfigurations {
+
+	private SecurityConfigurations() {
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class RevocationConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ConnectionBindings liveConnectionBindings() {
+			return new ConnectionBindings();
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		LocalRevocations liveLocalRevocations(ConnectionRegistry registry, ConnectionBindings bindings,
+				ApplicationEventPublisher events) {
+			return new LocalRevocations(registry, bindings, events);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		Revocations liveRevocations(RevocationChannel channel) {
+			return new ChannelRevocations(channel);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		HttpSessionMonitor liveHttpSessionMonitor(ConnectionBindings bindings, LocalRevocations revocations,
+				ObjectProvider<SessionRepository<?>> repository, LiveSessionProperties properties) {
+			LiveSessionProperties.Security security = properties.getSecurity();
+			return new HttpSessionMonitor(bindings, revocations, repository.getIfUnique(),
+					security.getSessionCheckInterval(), security.isKeepHttpSessionAlive());
+		}
+
+		/**
+		 * As a bean, Spring Boot also registers it with the servlet container as an
+		 * {@code HttpSessionListener}.
+		 */
+		@Bean
+		@ConditionalOnMissingBean
+		HttpSessionEndListener liveHttpSessionEndListener(LocalRevocations revocations) {
+			return new HttpSessionEndListener(revocations);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = "org.springframework.security.authentication.event.LogoutSuccessEvent")
+	static class SpringSecurityConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		LoginLogoutListener liveLoginLogoutListener(RevocationChannel channel, AnonymousCookies cookies,
+				UserResolver userResolver, GroupResolver groupResolver, SessionGroupManager groups,
+				ObjectProvider<LoginMergeHandler> mergeHandler) {
+			return new LoginLogoutListener(channel, cookies, userResolver, groupResolver, groups,
+					mergeHandler.getIfUnique());
+		}
+
+	}
+
+}

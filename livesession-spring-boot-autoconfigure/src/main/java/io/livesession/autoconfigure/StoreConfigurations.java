@@ -1,0 +1,133 @@
+package io.livesession.autoconfigure;
+
+import java.util.UUID;
+
+import io.livesession.ConnectionRegistry;
+import io.livesession.Presence;
+import io.livesession.delivery.DeliveryChannel;
+import io.livesession.delivery.LocalDelivery;
+import io.livesession.group.GroupStore;
+import io.livesession.group.GroupStores;
+import io.livesession.group.SessionGroupManager;
+import io.livesession.redis.RedisDeliveryChannel;
+import io.livesession.redis.RedisGroupStores;
+import io.livesession.redis.RedisPresence;
+import io.livesession.redis.RedisRevocationChannel;
+import io.livesession.registry.ConnectionRegistries;
+import io.livesession.registry.LocalPresence;
+import io.livesession.security.LocalRevocations;
+import io.livesession.security.RevocationChannel;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+/**
+ * The group store, delivery channel and presence, in memory or on Redis. Imported in this
+ * order, so Redis wins when it is available and memory is the fallback.
+ *
+ * @author livesession
+ */
+final class StoreConfigurations {
+
+	private StoreConfigurations() {
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ RedisGroupStores.class, RedisConnectionFactory.class })
+	@ConditionalOnBean(RedisConnectionFactory.class)
+	@ConditionalOnProperty(name = "livesession.store", havingValue = "redis", matchIfMissing = true)
+	static class RedisStoreConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		GroupStore liveGroupStore(RedisConnectionFactory connectionFactory, LiveSessionProperties properties) {
+			return RedisGroupStores.create(connectionFactory, properties.getRedis().getKeyPrefix(),
+					properties.getGroup().getTimeout(), properties.getRedis().getLockTimeout());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(DeliveryChannel.class)
+		RedisDeliveryChannel liveDeliveryChannel(RedisConnectionFactory connectionFactory, ConnectionRegistry registry,
+				ObjectProvider<Presence> presence, ObjectProvider<SessionGroupManager> groups,
+				LiveSessionProperties properties) {
+			return new RedisDeliveryChannel(connectionFactory, new LocalDelivery(registry),
+					properties.getRedis().getChannel(), UUID.randomUUID().toString(),
+					() -> presence.getObject().getOnlineUserIds(),
+					(groupId) -> groups.getObject().currentFullState(groupId));
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(Presence.class)
+		RedisPresence livePresence(RedisConnectionFactory connectionFactory,
+				ObjectProvider<RedisDeliveryChannel> channel, LiveSessionProperties properties,
+				ApplicationEventPublisher publisher) {
+			LiveSessionProperties.Redis redis = properties.getRedis();
+			// The delivery channel's id when there is one, so logs and keys name an
+			// instance the same way.
+			RedisDeliveryChannel deliveries = channel.getIfAvailable();
+			String instanceId = (deliveries != null) ? deliveries.getInstanceId() : UUID.randomUUID().toString();
+			return new RedisPresence(connectionFactory, redis.getKeyPrefix(), redis.getChannel() + ":presence",
+					instanceId, redis.getPresenceHeartbeat(), publisher);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(RevocationChannel.class)
+		RedisRevocationChannel liveRevocationChannel(RedisConnectionFactory connectionFactory, LocalRevocations local,
+				LiveSessionProperties properties) {
+			return new RedisRevocationChannel(connectionFactory, local,
+					properties.getRedis().getChannel() + ":revocations", UUID.randomUUID().toString());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnProperty(name = "livesession.store", havingValue = "redis")
+	static class RedisRequiredConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		GroupStore liveGroupStore() {
+			throw new IllegalStateException("livesession.store=redis needs Spring Data Redis and a "
+					+ "RedisConnectionFactory (add spring-boot-starter-data-redis and livesession-redis), "
+					+ "or set livesession.store=memory");
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class InMemoryStoreConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		GroupStore liveGroupStore(LiveSessionProperties properties) {
+			return GroupStores.inMemory(properties.getGroup().getTimeout());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		DeliveryChannel liveDeliveryChannel(ConnectionRegistry registry) {
+			return new LocalDelivery(registry);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(Presence.class)
+		LocalPresence livePresence(ConnectionRegistry registry, ApplicationEventPublisher publisher) {
+			return ConnectionRegistries.localPresence(registry, publisher);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		RevocationChannel liveRevocationChannel(LocalRevocations local) {
+			return local::revoke;
+		}
+
+	}
+
+}

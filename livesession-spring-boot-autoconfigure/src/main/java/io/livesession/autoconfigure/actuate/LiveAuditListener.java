@@ -1,0 +1,29 @@
+package io.livesession.autoconfigure.actuate;
+
+import io.livesession.LiveAuditEvent;
+
+import org.springframework.boot.actuate.audit.listener.AuditApplicationEvent;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.ApplicationListener;
+
+/**
+ * Republishes each {@link LiveAuditEvent} as an Actuator {@link AuditApplicationEvent},
+ * which Spring Boot's audit listener stores in the {@code AuditEventRepository}.
+ *
+ * @author livesession
+ */
+public final class LiveAuditListener implements ApplicationListener<LiveAuditEvent> {
+
+	private final ApplicationEventPublisher publisher;
+
+	public LiveAuditListener(ApplicationEventPublisher publisher) {
+		this.publisher = publisher;
+	}
+
+	@Override
+	public void onApplicationEvent(LiveAuditEvent event) {
+		this.publisher
+			.publishEvent(new AuditApplicationEvent(event.getPrincipalName(), event.getType(), event.getDetails()));
+	}
+
+}

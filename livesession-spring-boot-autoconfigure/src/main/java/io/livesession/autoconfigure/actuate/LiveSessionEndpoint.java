@@ -1,0 +1,166 @@
+package io.livesession.autoconfigure.actuate;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.livesession.ConnectionRegistry;
+import io.livesession.LiveConnection;
+import io.livesession.Presence;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
+
+/**
+ * The {@code livesession} Actuator endpoint.
+ * <ul>
+ * <li>{@code GET /actuator/livesession}: connection, group and user counts of this
+ * instance and, when presence spans a cluster, of the cluster</li>
+ * <li>{@code GET /actuator/livesession/groups?page=0&size=20}: this instance's groups
+ * with their connection counts, by group id, one page at a time</li>
+ * <li>{@code GET /actuator/livesession/groups/{groupId}} and {@code GET
+ * /actuator/livesession/users/{userId}}: the connections of one group or user</li>
+ * <li>{@code POST /actuator/livesession/users/{userId}} and {@code POST
+ * /actuator/livesession/connections/{connectionId}}: disconnect, that is close with 1008
+ * {@code revoked}, every connection of the user or the one connection on this
+ * instance</li>
+ * </ul>
+ *
+ * @author livesession
+ */
+@Endpoint(id = "livesession")
+public class LiveSessionEndpoint {
+
+	/** The close code and reason of a disconnected connection. */
+	static final int REVOKED = 1008;
+
+	static final int DEFAULT_PAGE_SIZE = 20;
+
+	static final int MAX_PAGE_SIZE = 500;
+
+	private final ConnectionRegistry registry;
+
+	private final Presence presence;
+
+	public LiveSessionEndpoint(ConnectionRegistry registry, Presence presence) {
+		this.registry = registry;
+		this.presence = presence;
+	}
+
+	@ReadOperation
+	public Map<String, Object> counts() {
+		Map<String, Object> result = new LinkedHashMap<>();
+		result.put("connections", this.registry.getConnectionCount());
+		result.put("groups", this.registry.getGroupCount());
+		result.put("users", this.registry.getUserCount());
+		if (this.presence.isClusterWide()) {
+			Map<String, Object> cluster = new LinkedHashMap<>();
+			cluster.put("connections", this.presence.getConnectionCount());
+			cluster.put("groups", this.presence.getGroupCount());
+			cluster.put("users", this.presence.getUserCount());
+			result.put("cluster", cluster);
+		}
+		return result;
+	}
+
+	/**
+	 * One page of this instance's groups, ordered by id.
+	 * @param collection must be {@code groups}
+	 * @param page the page, from 0
+	 * @param size the page size, at most {@value #MAX_PAGE_SIZE}
+	 * @return the page
+	 */
+	@ReadOperation
+	public Map<String, Object> groups(@Selector String collection, @Nullable Integer page, @Nullable Integer size) {
+		if (!collection.equals("groups")) {
+			throw new InvalidEndpointRequestException("Unknown collection '" + collection + "'; use 'groups'",
+					"Unknown collection");
+		}
+		int pageNumber = (page != null) ? page : 0;
+		int pageSize = (size != null) ? size : DEFAULT_PAGE_SIZE;
+		if (pageNumber < 0 || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
+			throw new InvalidEndpointRequestException(
+					"'page' must be 0 or more and 'size' between 1 and " + MAX_PAGE_SIZE, "Invalid page");
+		}
+		List<String> ids = new ArrayList<>(this.registry.getGroupIds());
+		ids.sort(null);
+		long from = Math.min((long) pageNumber * pageSize, ids.size());
+		List<Map<String, Object>> groups = new ArrayList<>();
+		for (String id : ids.subList((int) from, (int) Math.min(from + pageSize, ids.size()))) {
+			Map<String, Object> group = new LinkedHashMap<>();
+			group.put("id", id);
+			group.put("connections", this.registry.findByGroup(id).size());
+			groups.add(group);
+		}
+		Map<String, Object> result = new LinkedHashMap<>();
+		result.put("page", pageNumber);
+		result.put("size", pageSize);
+		result.put("total", ids.size());
+		result.put("groups", groups);
+		return result;
+	}
+
+	/**
+	 * The connections of one group or user on this instance.
+	 * @param collection {@code groups} or {@code users}
+	 * @param id the group or user id
+	 * @return the connections
+	 */
+	@ReadOperation
+	public Map<String, Object> connections(@Selector String collection, @Selector String id) {
+		Collection<LiveConnection> connections = switch (collection) {
+			case "groups" -> this.registry.findByGroup(id);
+			case "users" -> this.registry.findByUser(id);
+			default -> throw new InvalidEndpointRequestException(
+					"Unknown collection '" + collection + "'; use 'groups' or 'users'", "Unknown collection");
+		};
+		List<Map<String, Object>> list = new ArrayList<>();
+		for (LiveConnection connection : List.copyOf(connections)) {
+			Map<String, Object> entry = new LinkedHashMap<>();
+			entry.put("id", connection.getId());
+			entry.put("groupId", connection.getGroupId());
+			entry.put("userId", connection.getUserId());
+			entry.put("openedAt", connection.getOpenedAt().toString());
+			list.add(entry);
+		}
+		Map<String, Object> result = new LinkedHashMap<>();
+		result.put("id", id);
+		result.put("connections", list);
+		return result;
+	}
+
+	/**
+	 * Disconnect every connection of a user, or one connection, on this instance: they
+	 * are closed with 1008 {@code revoked}.
+	 * @param collection {@code users} or {@code connections}
+	 * @param id the user or connection id
+	 * @return how many connections were closed
+	 */
+	@WriteOperation
+	public Map<String, Object> disconnect(@Selector String collection, @Selector String id) {
+		List<LiveConnection> targets = switch (collection) {
+			case "users" -> List.copyOf(this.registry.findByUser(id));
+			case "connections" -> {
+				LiveConnection connection = this.registry.find(id);
+				yield (connection != null) ? List.of(connection) : List.of();
+			}
+			default -> throw new InvalidEndpointRequestException(
+					"Unknown collection '" + collection + "'; use 'users' or 'connections'", "Unknown collection");
+		};
+		int closed = 0;
+		for (LiveConnection connection : targets) {
+			if (connection.isOpen()) {
+				connection.close(REVOKED, "revoked");
+				closed++;
+			}
+		}
+		return Map.of("disconnected", closed);
+	}
+
+}

@@ -1,0 +1,7 @@
+/**
+ * Actuator support for livesession.
+ */
+@NullMarked
+package io.livesession.autoconfigure.actuate;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,7 @@
+/**
+ * Spring Boot auto-configuration for livesession.
+ */
+@NullMarked
+package io.livesession.autoconfigure;
+
+import org.jspecify.annotations.NullMarked;

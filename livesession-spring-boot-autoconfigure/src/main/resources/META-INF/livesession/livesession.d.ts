@@ -1,0 +1,137 @@
+/**
+ * livesession browser client (wire protocol version 1), served at livesession.client.path
+ * (default /livesession/livesession.js), with these declarations next to it
+ * (/livesession/livesession.d.ts).
+ */
+
+/** The group state: attribute name to JSON value. */
+export type LiveState = Record<string, unknown>;
+
+/**
+ * 'connecting': first connection under way; 'open': hello received, state is current;
+ * 'reconnecting': waiting for or making another attempt; 'closed': close() was called;
+ * 'revoked': the server closed with 1008, no reconnect follows.
+ */
+export type LiveStatus = 'connecting' | 'open' | 'reconnecting' | 'closed' | 'revoked';
+
+export interface StateInfo {
+	/** 'hello': new connection; 'full': a full state frame (after sync); 'delta': a change. */
+	reason: 'hello' | 'full' | 'delta';
+	/** For 'delta': the changed attributes as sent (null = removed); otherwise null. */
+	changed: LiveState | null;
+	connectionId: string | null;
+	userId: string | null;
+}
+
+export interface StatusDetail {
+	/** Close code and reason, when the status follows a close. */
+	code?: number;
+	reason?: string;
+	/** For 'reconnecting': the delay in ms before the next attempt, and its number since the last hello (1 for the first). */
+	delay?: number;
+	attempt?: number;
+	/** For 'connecting': the WebSocket URL. */
+	url?: string;
+	/** For 'open'. */
+	connectionId?: string | null;
+	userId?: string | null;
+	error?: unknown;
+}
+
+export interface ConnectOptions {
+	/** WebSocket URL: ws(s) absolute, http(s) absolute or relative to the page. Default: ws(s)://<page host><endpoint>. */
+	url?: string;
+	/** Endpoint path used when no url is given. Default '/live'. */
+	endpoint?: string;
+	/** Called after hello, after every applied change and after a full state. */
+	onState?: (state: LiveState, version: number | null, info: StateInfo) => void;
+	onStatus?: (status: LiveStatus, detail: StatusDetail) => void;
+	/** Frames that are not protocol frames: ArrayBuffer for binary, parsed JSON, or the string. */
+	onMessage?: (data: unknown) => void;
+	/** Error frames that answer no pending action, and exceptions thrown by callbacks. */
+	onError?: (error: LiveSessionError | Error) => void;
+	/** Backoff base in ms, also the spread of the prompt reconnect after 1001. Default 500. */
+	minDelay?: number;
+	/** Backoff cap in ms. Default 15000. */
+	maxDelay?: number;
+	/** A WebSocket implementation, for environments without a global one. */
+	WebSocket?: new (url: string) => WebSocket;
+}
+
+export interface LiveSessionClient {
+	/** The current full state; a new object after every change. */
+	readonly state: LiveState;
+	/** The group version of `state`, null before the first hello. */
+	readonly version: number | null;
+	readonly status: LiveStatus;
+	readonly connectionId: string | null;
+	readonly userId: string | null;
+	readonly url: string;
+	/**
+	 * Sends an action with a ref. Resolves with the reply's data; rejects with a
+	 * LiveSessionError whose code is a protocol error code, or 'disconnected' when not
+	 * connected or the connection closed before the reply.
+	 */
+	send<T = unknown>(action: string, data?: unknown): Promise<T>;
+	/** Requests a full state frame; false when not connected. */
+	sync(): boolean;
+	/** Closes with 1000; no reconnect follows. */
+	close(): void;
+}
+
+export declare class LiveSessionError extends Error {
+	constructor(code: string, message: string);
+	/** A protocol error code ('bad_request', 'unknown_action', ...) or 'disconnected'. */
+	readonly code: string;
+	toJSON(): { code: string; message: string };
+}
+
+export declare function connect(options?: ConnectOptions): LiveSessionClient;
+
+export declare const PROTOCOL_FRAME_TYPES: readonly ['hello', 'state', 'reply', 'error'];
+export declare const DEFAULTS: Readonly<{ endpoint: string; minDelay: number; maxDelay: number }>;
+export declare const CloseCodes: Readonly<{
+	NORMAL: 1000;
+	GOING_AWAY: 1001;
+	UNSUPPORTED_DATA: 1003;
+	POLICY_VIOLATION: 1008;
+	MESSAGE_TOO_BIG: 1009;
+	INTERNAL_ERROR: 1011;
+	TOO_SLOW: 4008;
+}>;
+
+export declare function resolveUrl(
+	options?: { url?: string; endpoint?: string },
+	location?: { protocol: string; host: string; href?: string },
+): string;
+
+/** Full-jitter exponential backoff: a whole number in [0, min(maxDelay, minDelay * 2^attempt)). */
+export declare function backoffDelay(
+	attempt: number,
+	options?: { minDelay?: number; maxDelay?: number },
+	random?: () => number,
+): number;
+
+/** The prompt reconnect delay after 1001: a whole number in [0, minDelay). */
+export declare function shutdownDelay(options?: { minDelay?: number }, random?: () => number): number;
+
+export declare function closeDecision(code: number, closedByClient: boolean): 'closed' | 'revoked' | 'prompt' | 'backoff';
+
+/** A copy of state with delta applied; null removes an attribute. */
+export declare function mergeState(state: LiveState, delta: LiveState): LiveState;
+
+export interface StateFrame {
+	type?: 'state';
+	version: number;
+	state: LiveState;
+	full?: boolean;
+}
+
+export declare function applyStateFrame(
+	current: { state: LiveState; version: number | null },
+	frame: StateFrame,
+): { action: 'replace' | 'apply' | 'ignore' | 'sync'; state: LiveState; version: number | null };
+
+export declare function parseMessage(
+	data: string | ArrayBuffer | ArrayBufferView,
+): { kind: 'protocol'; frame: any } | { kind: 'raw'; data: unknown };

@@ -1,0 +1,228 @@
+package io.livesession.autoconfigure.web;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.livesession.BroadcastTarget;
+import io.livesession.Broadcaster;
+import io.livesession.identity.AnonymousCookies;
+import io.livesession.test.LiveTestClient;
+import io.livesession.test.RedisTestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two instances on one Redis behave as one server: shared group state, cross-instance
+ * delivery with one PUBLISH per broadcast, no lost update.
+ */
+class ClusterIntegrationTests {
+
+	static RedisTestServer redis;
+
+	LiveCluster cluster;
+
+	ConfigurableApplicationContext one;
+
+	ConfigurableApplicationContext two;
+
+	@BeforeAll
+	static void startRedis() {
+		redis = RedisTestServer.start();
+	}
+
+	@AfterAll
+	static void stopRedis() {
+		redis.close();
+	}
+
+	@BeforeEach
+	void startInstances() {
+		this.cluster = new LiveCluster(redis);
+		// The lost-update test sends as fast as it can: no rate limit.
+		this.one = this.cluster.start("livesession.rate-limit.enabled=false");
+		this.two = this.cluster.start("livesession.rate-limit.enabled=false");
+	}
+
+	@AfterEach
+	void stopInstances() {
+		this.cluster.close();
+	}
+
+	private static LiveTestClient connect(ConfigurableApplicationContext instance, String cookie) {
+		return LiveTestClient.connect(LiveCluster.port(instance), cookie);
+	}
+
+	private static LiveTestClient connectUser(ConfigurableApplicationContext instance, String user) {
+		return LiveTestClient.connect(URI.create("ws://127.0.0.1:" + LiveCluster.port(instance) + "/live"),
+				Map.of("Authorization", UserGroupsIntegrationTests.basic(user)));
+	}
+
+	@Test
+	void clientsWithTheSameCookieOnTwoInstancesSeeEachOthersIncrements() {
+		String cookie = "LIVESESSION=" + AnonymousCookies.generate();
+		try (LiveTestClient onOne = connect(this.one, cookie); LiveTestClient onTwo = connect(this.two, cookie)) {
+			onOne.next("hello");
+			onTwo.next("hello");
+			onOne.action("increment", null, "1");
+			assertThat(onOne.next("reply").at("/data/count").asInt()).isEqualTo(1);
+			JsonNode state = onTwo.next("state");
+			assertThat(state.get("version").asLong()).isEqualTo(1);
+			assertThat(state.at("/state/counter/count").asInt()).isEqualTo(1);
+			onTwo.action("increment", null, "2");
+			assertThat(onTwo.next("reply").at("/data/count").asInt()).isEqualTo(2);
+			// On Redis a client's own state frame may come after its reply: skip to
+			// version 2.
+			JsonNode latest = onOne.next("state");
+			while (latest.get("version").asLong() < 2) {
+				latest = onOne.next("state");
+			}
+			assertThat(latest.at("/state/counter/count").asInt()).isEqualTo(2);
+		}
+	}
+
+	@Test
+	void twoInstancesTimesTenConnectionsTimesFiveHundredIncrementsEndAtExactlyTenThousand() throws Exception {
+		String cookie = "LIVESESSION=" + AnonymousCookies.generate();
+		List<LiveTestClient> clients = new ArrayList<>();
+		ExecutorService executor = Executors.newFixedThreadPool(20);
+		try {
+			for (int i = 0; i < 20; i++) {
+				LiveTestClient client = connect((i % 2 == 0) ? this.one : this.two, cookie);
+				client.next("hello");
+				clients.add(client);
+			}
+			CountDownLatch start = new CountDownLatch(1);
+			AtomicInteger acknowledged = new AtomicInteger();
+			List<Future<?>> senders = new ArrayList<>();
+			for (LiveTestClient client : clients) {
+				senders.add(executor.submit(() -> {
+					start.await();
+					for (int n = 0; n < 500; n++) {
+						client.action("increment", null, null);
+					}
+					return null;
+				}));
+			}
+			start.countDown();
+			for (Future<?> sender : senders) {
+				sender.get(120, TimeUnit.SECONDS);
+			}
+			for (LiveTestClient client : clients) {
+				long version = 0;
+				while (version < 10_000) {
+					JsonNode frame = client.next(Duration.ofSeconds(60));
+					assertThat(frame.get("type").asString()).as("no errors: %s", frame).isEqualTo("state");
+					long next = frame.get("version").asLong();
+					assertThat(next).isGreaterThan(version);
+					assertThat(frame.at("/state/counter/count").asInt()).isEqualTo((int) next);
+					version = next;
+				}
+				acknowledged.incrementAndGet();
+			}
+			assertThat(acknowledged).hasValue(20);
+		}
+		finally {
+			executor.shutdownNow();
+			clients.forEach(LiveTestClient::close);
+		}
+	}
+
+	@Test
+	void everyTargetReachesExactlyTheMatchingConnectionsOnBothInstancesWithOnePublishEach() throws Exception {
+		RedisClient client = RedisClient.create("redis://" + redis.host() + ":" + redis.port());
+		AtomicInteger published = new AtomicInteger();
+		try (StatefulRedisPubSubConnection<String, String> subscriber = client.connectPubSub();
+				LiveTestClient alice1 = connectUser(this.one, "alice");
+				LiveTestClient alice2 = connectUser(this.two, "alice");
+				LiveTestClient bob = connectUser(this.two, "bob");
+				LiveTestClient admin = connectUser(this.one, "admin");
+				LiveTestClient anonymous = connect(this.two, "LIVESESSION=" + AnonymousCookies.generate())) {
+			subscriber.addListener(new RedisPubSubAdapter<>() {
+				@Override
+				public void message(String channel, String message) {
+					published.incrementAndGet();
+				}
+			});
+			subscriber.sync().subscribe(this.cluster.keyPrefix() + "ch");
+			List<LiveTestClient> all = List.of(alice1, alice2, bob, admin, anonymous);
+			Map<LiveTestClient, String> connectionIds = new java.util.HashMap<>();
+			for (LiveTestClient c : all) {
+				connectionIds.put(c, c.next("hello").get("connectionId").asString());
+			}
+			Broadcaster broadcaster = this.one.getBean(Broadcaster.class);
+			assertReach(broadcaster, BroadcastTarget.all(), all, all);
+			assertReach(broadcaster, BroadcastTarget.users("alice"), all, List.of(alice1, alice2));
+			assertReach(broadcaster, BroadcastTarget.groups("user:bob"), all, List.of(bob));
+			assertReach(broadcaster,
+					BroadcastTarget.connections(connectionIds.get(alice2), connectionIds.get(anonymous)), all,
+					List.of(alice2, anonymous));
+			assertReach(broadcaster, BroadcastTarget.authority("ROLE_ADMIN"), all, List.of(admin));
+			assertReach(broadcaster, BroadcastTarget.userFilter((user) -> user.startsWith("b")), all, List.of(bob));
+			long deadline = System.currentTimeMillis() + 5000;
+			while (published.get() < 6 && System.currentTimeMillis() < deadline) {
+				Thread.sleep(20);
+			}
+			assertThat(published).as("one PUBLISH per broadcast").hasValue(6);
+		}
+		finally {
+			client.shutdown();
+		}
+	}
+
+	private static int sequence;
+
+	private static void assertReach(Broadcaster broadcaster, BroadcastTarget target, List<LiveTestClient> all,
+			List<LiveTestClient> expected) {
+		String marker = "m" + (++sequence);
+		broadcaster.send(target, Map.of("type", "test", "marker", marker));
+		for (LiveTestClient client : expected) {
+			assertThat(client.next().get("marker").asString()).as("%s reaches its connection", target)
+				.isEqualTo(marker);
+		}
+		for (LiveTestClient client : all) {
+			if (!expected.contains(client)) {
+				assertThat(client.poll(Duration.ofMillis(200))).as("%s must not reach others", target).isNull();
+			}
+		}
+	}
+
+	@Test
+	void groupStateSurvivesAnApplicationRestart() {
+		String cookie = "LIVESESSION=" + AnonymousCookies.generate();
+		try (LiveTestClient client = connect(this.one, cookie)) {
+			client.next("hello");
+			client.action("increment", null, "1");
+			client.action("increment", null, "2");
+			client.next("reply");
+			client.next("reply");
+		}
+		this.one.close();
+		ConfigurableApplicationContext restarted = this.cluster.start();
+		try (LiveTestClient client = connect(restarted, cookie)) {
+			JsonNode hello = client.next("hello");
+			assertThat(hello.get("version").asLong()).isEqualTo(2);
+			assertThat(hello.at("/state/counter/count").asInt()).isEqualTo(2);
+		}
+	}
+
+}

@@ -1,0 +1,91 @@
+package io.livesession.autoconfigure.web;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import io.livesession.test.RedisTestServer;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Instances of the test application sharing one private Redis, each on its own port.
+ */
+final class LiveCluster implements AutoCloseable {
+
+	private final RedisTestServer redis;
+
+	private final String keyPrefix = "test-" + UUID.randomUUID() + ":";
+
+	private final List<ConfigurableApplicationContext> instances = new ArrayList<>();
+
+	private final List<ForkedInstance> forks = new ArrayList<>();
+
+	LiveCluster(RedisTestServer redis) {
+		this.redis = redis;
+	}
+
+	ConfigurableApplicationContext start(String... properties) {
+		return start(LiveTestApplication.class, properties);
+	}
+
+	ConfigurableApplicationContext start(Class<?> application, String... properties) {
+		ConfigurableApplicationContext context = new SpringApplicationBuilder(application)
+			.run(arguments(0, properties).toArray(String[]::new));
+		this.instances.add(context);
+		return context;
+	}
+
+	/**
+	 * Start an instance in a JVM of its own, which a test can kill like a crashed server.
+	 * @param properties extra properties
+	 * @return the instance
+	 */
+	ForkedInstance fork(String... properties) {
+		int port = freePort();
+		ForkedInstance instance = ForkedInstance.start(port, arguments(port, properties));
+		this.forks.add(instance);
+		return instance;
+	}
+
+	private List<String> arguments(int port, String... properties) {
+		List<String> all = new ArrayList<>(
+				List.of("server.port=" + port, "spring.main.banner-mode=off", "livesession.store=redis",
+						"spring.data.redis.host=" + this.redis.host(), "spring.data.redis.port=" + this.redis.port(),
+						"spring.data.redis.timeout=1s", "livesession.redis.key-prefix=" + this.keyPrefix,
+						"livesession.redis.channel=" + this.keyPrefix + "ch", "livesession.redis.lock-timeout=2s"));
+		all.addAll(List.of(properties));
+		// As arguments: they must win over the tests' application.properties.
+		return all.stream().map((property) -> "--" + property).toList();
+	}
+
+	private static int freePort() {
+		try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+			return socket.getLocalPort();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+	}
+
+	static int port(ConfigurableApplicationContext context) {
+		return ((WebServerApplicationContext) context).getWebServer().getPort();
+	}
+
+	String keyPrefix() {
+		return this.keyPrefix;
+	}
+
+	@Override
+	public void close() {
+		this.instances.forEach(ConfigurableApplicationContext::close);
+		this.forks.forEach(ForkedInstance::close);
+	}
+
+}
