@@ -1,0 +1,7 @@
+/**
+ * The chat sample.
+ */
+@NullMarked
+package io.livesession.samples.chat;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,0 +1,89 @@
+package io.livesession.samples.chat;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.livesession.test.LiveTestClient;
+import io.livesession.test.RawHandshake;
+import jakarta.websocket.CloseReason;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The chat sample as samples.md describes it: a real form login with CSRF, then real
+ * WebSocket connections with the session cookie.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+class ChatSampleTests {
+
+	@LocalServerPort
+	int port;
+
+	@Test
+	void anAnonymousHandshakeGets401() {
+		assertThat(RawHandshake.send(this.port, "/live", Map.of()).status()).isEqualTo(401);
+	}
+
+	@Test
+	void aliceSeesHerMessageInBothSessionsAndBobNeverDoes() {
+		Browser laptop = new Browser(this.port);
+		laptop.login("alice");
+		Browser phone = new Browser(this.port);
+		phone.login("alice");
+		Browser bobsBrowser = new Browser(this.port);
+		bobsBrowser.login("bob");
+		try (LiveTestClient alice1 = laptop.connect();
+				LiveTestClient alice2 = phone.connect();
+				LiveTestClient bob = bobsBrowser.connect()) {
+			alice1.action("send", Map.of("text", "hello from alice"), "1");
+			for (LiveTestClient alice : new LiveTestClient[] { alice1, alice2 }) {
+				JsonNode messages = alice.next("state").at("/state/messages");
+				JsonNode last = messages.get(messages.size() - 1);
+				assertThat(last).hasToString("{\"user\":\"alice\",\"text\":\"hello from alice\"}");
+			}
+			assertThat(alice1.next("reply").at("/data/text").asString()).isEqualTo("hello from alice");
+			assertThat(bob.poll(Duration.ofMillis(300))).as("bob sees nothing of alice's").isNull();
+		}
+	}
+
+	@Test
+	void emptyOrTooLongTextIsABadRequest() {
+		Browser browser = new Browser(this.port);
+		browser.login("bob");
+		try (LiveTestClient bob = browser.connect()) {
+			bob.action("send", Map.of("text", ""), "e");
+			assertThat(bob.next("error").get("code").asString()).isEqualTo("bad_request");
+			bob.action("send", Map.of("text", "x".repeat(501)), "l");
+			assertThat(bob.next("error").get("code").asString()).isEqualTo("bad_request");
+			bob.action("send", Map.of("text", "x".repeat(500)), "ok");
+			assertThat(bob.next("reply").get("ref").asString()).isEqualTo("ok");
+		}
+	}
+
+	@Test
+	void logoutClosesThatSessionsSocketsWithinOneSecondAndLeavesTheOtherSessionOpen() {
+		Browser laptop = new Browser(this.port);
+		laptop.login("alice");
+		Browser phone = new Browser(this.port);
+		phone.login("alice");
+		try (LiveTestClient tab1 = laptop.connect();
+				LiveTestClient tab2 = laptop.connect();
+				LiveTestClient onPhone = phone.connect()) {
+			laptop.logout();
+			for (LiveTestClient tab : new LiveTestClient[] { tab1, tab2 }) {
+				CloseReason reason = tab.awaitClose(Duration.ofSeconds(1));
+				assertThat(reason.getCloseCode().getCode()).isEqualTo(1008);
+				assertThat(reason.getReasonPhrase()).isEqualTo("revoked");
+			}
+			onPhone.action("send", Map.of("text", "still here"), "p");
+			assertThat(onPhone.next("reply").get("ref").asString()).isEqualTo("p");
+		}
+	}
+
+}

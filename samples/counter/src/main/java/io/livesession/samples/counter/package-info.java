@@ -1,0 +1,7 @@
+/**
+ * The counter sample.
+ */
+@NullMarked
+package io.livesession.samples.counter;
+
+import org.jspecify.annotations.NullMarked;
