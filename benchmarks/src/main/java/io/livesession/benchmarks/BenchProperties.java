@@ -1,0 +1,46 @@
+package io.livesession.benchmarks;
+
+import java.util.List;
+
+/**
+ * The container settings shared by the three servers, so only the messaging layer
+ * differs.
+ *
+ * @author livesession
+ */
+public final class BenchProperties {
+
+	/**
+	 * Auto-configurations a server without Redis leaves out.
+	 */
+	public static final String REDIS_EXCLUDES = "org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration,"
+			+ "org.springframework.boot.data.redis.autoconfigure.DataRedisReactiveAutoConfiguration,"
+			+ "org.springframework.boot.data.redis.autoconfigure.DataRedisRepositoriesAutoConfiguration,"
+			+ "org.springframework.boot.data.redis.autoconfigure.health.DataRedisHealthContributorAutoConfiguration,"
+			+ "org.springframework.boot.data.redis.autoconfigure.health.DataRedisReactiveHealthContributorAutoConfiguration,"
+			+ "org.springframework.boot.session.data.redis.autoconfigure.SessionDataRedisAutoConfiguration";
+
+	/**
+	 * livesession's own auto-configurations, left out of R and S.
+	 */
+	public static final String LIVESESSION_EXCLUDES = "io.livesession.autoconfigure.LiveSessionAutoConfiguration,"
+			+ "io.livesession.autoconfigure.actuate.LiveSessionEndpointAutoConfiguration";
+
+	private BenchProperties() {
+	}
+
+	/**
+	 * Default properties of every server.
+	 * @param excludes auto-configurations to leave out
+	 * @return the properties
+	 */
+	public static String[] common(String excludes) {
+		return List
+			.of("server.tomcat.max-connections=60000", "server.tomcat.accept-count=2000", "spring.main.banner-mode=off",
+					"logging.level.root=WARN", "spring.jmx.enabled=false",
+					"management.endpoints.web.exposure.include=health,livesession",
+					"spring.autoconfigure.exclude=" + excludes)
+			.toArray(String[]::new);
+	}
+
+}

@@ -1,0 +1,60 @@
+package io.livesession.benchmarks.harness;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Facts about the machine a run happened on.
+ *
+ * @author livesession
+ */
+final class Machine {
+
+	private Machine() {
+	}
+
+	static Map<String, Object> facts(boolean full, boolean pinned) {
+		Map<String, Object> facts = new LinkedHashMap<>();
+		facts.put("mode", full ? "full" : "quick");
+		facts.put("date", Instant.now().toString());
+		facts.put("nproc", Runtime.getRuntime().availableProcessors());
+		facts.put("memory", memTotal());
+		facts.put("jdk", System.getProperty("java.vm.name") + " " + System.getProperty("java.runtime.version"));
+		facts.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+		facts.put("serverJvm", String.join(" ", Server.JVM));
+		facts.put("pinning", pinned ? "servers on CPU 0, load generator on CPU 1 (taskset)" : "none");
+		facts.put("openFilesLimit", openFiles());
+		facts.put("client", "JDK java.net.http WebSocket, 2 HttpClients, 3 listener threads");
+		return facts;
+	}
+
+	private static String memTotal() {
+		try {
+			return Files.readAllLines(Path.of("/proc/meminfo"))
+				.get(0)
+				.replaceAll("\\s+", " ")
+				.replace("MemTotal: ", "");
+		}
+		catch (Exception ex) {
+			return "unknown";
+		}
+	}
+
+	private static String openFiles() {
+		try {
+			for (String line : Files.readAllLines(Path.of("/proc/self/limits"))) {
+				if (line.startsWith("Max open files")) {
+					return line.replaceAll("\\s+", " ").replace("Max open files ", "");
+				}
+			}
+		}
+		catch (Exception ex) {
+			// Not Linux.
+		}
+		return "unknown";
+	}
+
+}
