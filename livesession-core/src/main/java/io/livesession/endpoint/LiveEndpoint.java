@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.livesession.ConnectionRegistry;
 import io.livesession.LiveActionDeniedEvent;
 import io.livesession.LiveActionException;
+import io.livesession.LiveConnection;
 import io.livesession.SessionGroupUnavailableException;
 import io.livesession.action.ActionHandler;
 import io.livesession.action.ActionHandlerRegistry;
@@ -72,6 +73,8 @@ public final class LiveEndpoint {
 	/** The token bucket of each open connection, by connection id. */
 	private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
 
+	private final CallerBuckets callerBuckets;
+
 	private final ApplicationEventPublisher events;
 
 	private ObservationRegistry observations = ObservationRegistry.NOOP;
@@ -119,6 +122,7 @@ public final class LiveEndpoint {
 		this.reader = mapper.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 		this.frames = new ProtocolFrames(mapper, groups);
 		this.rateLimit = rateLimit;
+		this.callerBuckets = new CallerBuckets(rateLimit);
 	}
 
 	/**
@@ -265,38 +269,75 @@ public final class LiveEndpoint {
 			error(connection, ref, LiveActionException.BAD_REQUEST, "Action frame needs a non-empty string 'action'");
 			return;
 		}
-		ActionHandler handler = this.actions.find(name.stringValue());
-		if (handler == null) {
-			error(connection, ref, LiveActionException.UNKNOWN_ACTION, "No handler for this action");
-			return;
-		}
-		JsonNode data = frame.get("data");
 		Object result;
 		try {
-			result = handler.needsGroup()
-					? this.groups.update(connection.getGroupId(), (state) -> handler.invoke(connection, data, state))
-					: handler.invoke(connection, data, null);
+			result = execute(connection, name.stringValue(), frame.get("data"));
 		}
 		catch (LiveActionException ex) {
-			if (LiveActionDeniedEvent.isDenial(ex.getCode())) {
-				this.events.publishEvent(new LiveActionDeniedEvent(connection, handler.getName(), ex.getCode()));
-			}
 			error(connection, ref, ex.getCode(), String.valueOf(ex.getMessage()));
-			return;
-		}
-		catch (SessionGroupUnavailableException ex) {
-			error(connection, ref, LiveActionException.UNAVAILABLE,
-					"The session group store is unavailable; nothing was changed");
-			return;
-		}
-		catch (RuntimeException ex) {
-			// Logged here, never sent: stack traces and messages may hold secrets.
-			logger.error("Action '" + handler.getName() + "' failed on connection " + connection.getId(), ex);
-			error(connection, ref, LiveActionException.INTERNAL, "The action failed");
 			return;
 		}
 		if (ref != null) {
 			connection.send(this.frames.reply(ref, result));
+		}
+	}
+
+	/**
+	 * Perform an action for a caller that has no connection (an HTTP request), with the
+	 * same handlers, authorization, rate limit and error codes as an {@code action}
+	 * frame. The caller's rate limit is kept per user, or per group when anonymous. A
+	 * change is pushed to the group's connections as any other.
+	 * @param caller the caller, resolved as a handshake would be
+	 * @param action the action name
+	 * @param data the action's data, or {@code null}
+	 * @return the handler's result, the data of a {@code reply}
+	 * @throws LiveActionException with the protocol's error code when refused or failed
+	 */
+	public @Nullable Object perform(LiveConnection caller, String action, @Nullable JsonNode data) {
+		if (this.rateLimit != null && this.callerBuckets.take(caller) != TokenBucket.Verdict.ACCEPTED) {
+			this.events.publishEvent(new LiveActionDeniedEvent(caller, action, LiveActionException.RATE_LIMITED));
+			throw new LiveActionException(LiveActionException.RATE_LIMITED, "Too many actions; slow down");
+		}
+		if (this.observations.isNoop()) {
+			return execute(caller, action, data);
+		}
+		ActionObservationContext context = new ActionObservationContext(
+				(this.actions.find(action) != null) ? action : ActionObservationContext.UNKNOWN, caller);
+		return Observation.createNotStarted(null, ACTION_CONVENTION, () -> context, this.observations).observe(() -> {
+			try {
+				return execute(caller, action, data);
+			}
+			catch (LiveActionException ex) {
+				context.setOutcome(ex.getCode());
+				throw ex;
+			}
+		});
+	}
+
+	private @Nullable Object execute(LiveConnection caller, String action, @Nullable JsonNode data) {
+		ActionHandler handler = this.actions.find(action);
+		if (handler == null) {
+			throw new LiveActionException(LiveActionException.UNKNOWN_ACTION, "No handler for this action");
+		}
+		try {
+			return handler.needsGroup()
+					? this.groups.update(caller.getGroupId(), (state) -> handler.invoke(caller, data, state))
+					: handler.invoke(caller, data, null);
+		}
+		catch (LiveActionException ex) {
+			if (LiveActionDeniedEvent.isDenial(ex.getCode())) {
+				this.events.publishEvent(new LiveActionDeniedEvent(caller, handler.getName(), ex.getCode()));
+			}
+			throw ex;
+		}
+		catch (SessionGroupUnavailableException ex) {
+			throw new LiveActionException(LiveActionException.UNAVAILABLE,
+					"The session group store is unavailable; nothing was changed");
+		}
+		catch (RuntimeException ex) {
+			// Logged here, never sent: stack traces and messages may hold secrets.
+			logger.error("Action '" + handler.getName() + "' failed for " + caller.getId(), ex);
+			throw new LiveActionException(LiveActionException.INTERNAL, "The action failed");
 		}
 	}
 

@@ -59,6 +59,15 @@ final class TokenBucket {
 		return reject(now);
 	}
 
+	/**
+	 * Whether the bucket has refilled completely, so that a new bucket would be the same.
+	 * @return {@code true} when full
+	 */
+	synchronized boolean isFull() {
+		long now = this.nanoClock.getAsLong();
+		return this.tokens + (now - this.refilledAt) * this.tokensPerNano >= this.capacity;
+	}
+
 	private Verdict reject(long now) {
 		if (this.maxRejections == 0) {
 			return Verdict.REFUSED;

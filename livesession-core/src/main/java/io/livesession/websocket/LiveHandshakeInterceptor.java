@@ -4,20 +4,15 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import io.livesession.ConnectInterceptor;
 import io.livesession.ConnectRequest;
-import io.livesession.ConnectionRejectedException;
 import io.livesession.GroupResolver;
-import io.livesession.LiveConnectionRejectedEvent;
 import io.livesession.identity.AnonymousCookies;
-import io.livesession.identity.LiveUser;
+import io.livesession.identity.ConnectResolver;
 import io.livesession.identity.UserResolver;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpSession;
-import org.apache.commons.logging.Log;
-import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpStatus;
@@ -31,10 +26,9 @@ import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
 
 /**
- * Resolves identity and group at the handshake: 401 when authentication is required and
- * missing, the group from the {@link GroupResolver}, then the connect hooks, which may
- * reject with 403. Runs after spring-websocket's origin check. Each refusal is published
- * as a {@link LiveConnectionRejectedEvent}.
+ * Resolves identity and group at the handshake with a {@link ConnectResolver}: 401 when
+ * authentication is required and missing, 403 with the reason when a connect hook
+ * rejects. Runs after spring-websocket's origin check.
  *
  * @author livesession
  */
@@ -54,35 +48,24 @@ public final class LiveHandshakeInterceptor implements HandshakeInterceptor {
 	public static final String CONTAINER_SESSION_ATTRIBUTE = LiveHandshakeInterceptor.class.getName()
 			+ ".containerSession";
 
-	private static final Log logger = LogFactory.getLog(LiveHandshakeInterceptor.class);
-
-	private final AnonymousCookies cookies;
-
-	private final UserResolver userResolver;
-
-	private final GroupResolver groupResolver;
-
-	private final List<ConnectInterceptor> connectInterceptors;
-
-	private final boolean requireAuthentication;
-
-	private final ApplicationEventPublisher events;
+	private final ConnectResolver resolver;
 
 	public LiveHandshakeInterceptor(AnonymousCookies cookies, UserResolver userResolver, GroupResolver groupResolver,
 			List<ConnectInterceptor> connectInterceptors, boolean requireAuthentication) {
-		this(cookies, userResolver, groupResolver, connectInterceptors, requireAuthentication, (event) -> {
-		});
+		this(new ConnectResolver(cookies, userResolver, groupResolver, connectInterceptors, requireAuthentication,
+				(event) -> {
+				}));
 	}
 
 	public LiveHandshakeInterceptor(AnonymousCookies cookies, UserResolver userResolver, GroupResolver groupResolver,
 			List<ConnectInterceptor> connectInterceptors, boolean requireAuthentication,
 			ApplicationEventPublisher events) {
-		this.events = events;
-		this.cookies = cookies;
-		this.userResolver = userResolver;
-		this.groupResolver = groupResolver;
-		this.connectInterceptors = List.copyOf(connectInterceptors);
-		this.requireAuthentication = requireAuthentication;
+		this(new ConnectResolver(cookies, userResolver, groupResolver, connectInterceptors, requireAuthentication,
+				events));
+	}
+
+	public LiveHandshakeInterceptor(ConnectResolver resolver) {
+		this.resolver = resolver;
 	}
 
 	@Override
@@ -90,30 +73,15 @@ public final class LiveHandshakeInterceptor implements HandshakeInterceptor {
 			Map<String, Object> attributes) throws IOException {
 		Assert.isInstanceOf(ServletServerHttpRequest.class, request, "livesession needs a Servlet container");
 		HttpServletRequest servletRequest = ((ServletServerHttpRequest) request).getServletRequest();
-		LiveUser user = this.userResolver.resolve(servletRequest);
-		if (user == null && this.requireAuthentication) {
-			response.setStatusCode(HttpStatus.UNAUTHORIZED);
-			this.events.publishEvent(new LiveConnectionRejectedEvent(request, null, null,
-					LiveConnectionRejectedEvent.Reason.UNAUTHENTICATED, null));
-			return false;
-		}
-		String cookie = this.cookies.resolve(servletRequest,
+		ConnectResolver.Resolution resolution = this.resolver.resolve(request, servletRequest,
 				((ServletServerHttpResponse) response).getServletResponse());
-		ConnectRequest connect = new ConnectRequest(request, (user != null) ? user.userId() : null,
-				(user != null) ? user.principal() : null, (user != null) ? user.authorities() : Set.of(),
-				AnonymousCookies.deriveId(cookie));
-		String groupId = this.groupResolver.resolveGroup(connect);
-		Assert.state(groupId != null && !groupId.isBlank(), "GroupResolver returned no group id");
-		connect.setGroupId(groupId);
-		try {
-			for (ConnectInterceptor interceptor : this.connectInterceptors) {
-				interceptor.beforeConnect(connect);
+		ConnectRequest connect = resolution.request();
+		if (connect == null) {
+			response.setStatusCode(resolution.status());
+			if (resolution.status() == HttpStatus.FORBIDDEN) {
+				response.getHeaders().setContentType(MediaType.TEXT_PLAIN);
+				response.getBody().write(resolution.reason().getBytes(StandardCharsets.UTF_8));
 			}
-		}
-		catch (ConnectionRejectedException ex) {
-			reject(response, ex.getMessage());
-			this.events.publishEvent(new LiveConnectionRejectedEvent(request, connect.getUserId(),
-					connect.getPrincipal(), LiveConnectionRejectedEvent.Reason.HOOK, ex.getMessage()));
 			return false;
 		}
 		attributes.put(CONNECT_REQUEST_ATTRIBUTE, connect);
@@ -135,15 +103,6 @@ public final class LiveHandshakeInterceptor implements HandshakeInterceptor {
 		catch (RuntimeException ex) {
 			return false;
 		}
-	}
-
-	private static void reject(ServerHttpResponse response, @Nullable String reason) throws IOException {
-		if (logger.isDebugEnabled()) {
-			logger.debug("Connection rejected by a connect hook: " + reason);
-		}
-		response.setStatusCode(HttpStatus.FORBIDDEN);
-		response.getHeaders().setContentType(MediaType.TEXT_PLAIN);
-		response.getBody().write(String.valueOf(reason).getBytes(StandardCharsets.UTF_8));
 	}
 
 	@Override

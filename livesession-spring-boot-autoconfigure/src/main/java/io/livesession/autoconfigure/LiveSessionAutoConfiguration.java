@@ -16,6 +16,8 @@ import io.livesession.delivery.DeliveryChannel;
 import io.livesession.delivery.SendPool;
 import io.livesession.endpoint.ConnectionDrain;
 import io.livesession.endpoint.LiveEndpoint;
+import io.livesession.http.LiveActionHttpHandler;
+import io.livesession.identity.ConnectResolver;
 import io.livesession.endpoint.RateLimit;
 import io.livesession.group.GroupMaintenance;
 import io.livesession.group.GroupStore;
@@ -35,6 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
@@ -166,6 +169,15 @@ public final class LiveSessionAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
+		ConnectResolver liveConnectResolver(AnonymousCookies cookies, UserResolver userResolver,
+				GroupResolver groupResolver, ObjectProvider<ConnectInterceptor> interceptors,
+				LiveSessionProperties properties, ApplicationEventPublisher events) {
+			return new ConnectResolver(cookies, userResolver, groupResolver, interceptors.orderedStream().toList(),
+					properties.isRequireAuthentication(), events);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
 		UserResolver liveUserResolver(ApplicationContext context) {
 			return UserResolver.detect(context.getClassLoader());
 		}
@@ -229,11 +241,8 @@ public final class LiveSessionAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		LiveHandshakeInterceptor liveHandshakeInterceptor(AnonymousCookies cookies, UserResolver userResolver,
-				GroupResolver groupResolver, ObjectProvider<ConnectInterceptor> interceptors,
-				LiveSessionProperties properties, ApplicationEventPublisher events) {
-			return new LiveHandshakeInterceptor(cookies, userResolver, groupResolver,
-					interceptors.orderedStream().toList(), properties.isRequireAuthentication(), events);
+		LiveHandshakeInterceptor liveHandshakeInterceptor(ConnectResolver resolver) {
+			return new LiveHandshakeInterceptor(resolver);
 		}
 
 		@Bean
@@ -243,6 +252,22 @@ public final class LiveSessionAutoConfiguration {
 			ConnectionDrain connectionDrain = drain.getIfUnique();
 			return new LiveWebSocketConfigurer(handler, interceptor, store, properties, events,
 					(connectionDrain != null) ? connectionDrain::isAccepting : () -> true);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(SimpleUrlHandlerMapping.class)
+	@ConditionalOnBooleanProperty(name = "livesession.http-actions.enabled", matchIfMissing = true)
+	static class HttpActionsConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(name = "liveActionsHandlerMapping")
+		SimpleUrlHandlerMapping liveActionsHandlerMapping(LiveEndpoint endpoint, ConnectResolver resolver,
+				ObjectProvider<JsonMapper> mapper, LiveSessionProperties properties) {
+			LiveActionHttpHandler handler = new LiveActionHttpHandler(endpoint, resolver, jsonMapper(mapper),
+					properties.getAllowedOrigins(), properties.getMaxTextMessageSize().toBytes());
+			return new SimpleUrlHandlerMapping(Map.of(properties.getEndpoint() + "/actions/*", handler), -1);
 		}
 
 	}

@@ -70,6 +70,8 @@ public class LiveSessionProperties {
 
 	private final Client client = new Client();
 
+	private final HttpActions httpActions = new HttpActions();
+
 	private final RateLimit rateLimit = new RateLimit();
 
 	private final Security security = new Security();
@@ -237,6 +239,10 @@ public class LiveSessionProperties {
 
 	public Client getClient() {
 		return this.client;
+	}
+
+	public HttpActions getHttpActions() {
+		return this.httpActions;
 	}
 
 	public RateLimit getRateLimit() {
@@ -447,6 +453,28 @@ public class LiveSessionProperties {
 
 		public void setPath(String path) {
 			this.path = path;
+		}
+
+	}
+
+	/**
+	 * Actions over plain HTTP.
+	 */
+	public static class HttpActions {
+
+		/**
+		 * Whether "POST {endpoint}/actions/{name}" runs the live actions for callers
+		 * without a WebSocket, with the same identity, group, authorization, rate limit
+		 * and error codes. Spring Security's CSRF protection applies as to any POST.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
 		}
 
 	}

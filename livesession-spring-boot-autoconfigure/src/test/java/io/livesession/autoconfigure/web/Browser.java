@@ -82,7 +82,27 @@ final class Browser {
 		assertThat(response.headers().firstValue("Location").orElse("")).contains("logout");
 	}
 
-	private String csrf(String page) {
+	/**
+	 * Post a JSON body, as a script of the page would.
+	 * @param path the path
+	 * @param json the body
+	 * @param headers more headers (the CSRF token's, say)
+	 * @return the response
+	 */
+	HttpResponse<String> postJson(String path, String json, Map<String, String> headers) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(json));
+		headers.forEach(request::header);
+		return send(request);
+	}
+
+	/**
+	 * The CSRF token of a page's form, as a page's script would read it.
+	 * @param page the page with a form
+	 * @return the token
+	 */
+	String csrf(String page) {
 		HttpResponse<String> response = get(page);
 		assertThat(response.statusCode()).isEqualTo(200);
 		Matcher matcher = CSRF.matcher(response.body());

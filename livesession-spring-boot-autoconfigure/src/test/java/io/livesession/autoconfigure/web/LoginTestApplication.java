@@ -29,6 +29,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.security.config.Customizer;
+import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.core.userdetails.User;
 import org.springframework.security.core.userdetails.UserDetailsService;
@@ -48,8 +49,10 @@ import org.springframework.web.bind.annotation.RestController;
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
-@Import({ LiveTestApplication.TestActions.class, LoginTestApplication.Pages.class, LoginTestApplication.Actions.class,
-		LoginTestApplication.CartMerge.class, LoginTestApplication.RedisSessions.class })
+@EnableMethodSecurity
+@Import({ LiveTestApplication.TestActions.class, LiveTestApplication.AdminActions.class,
+		LoginTestApplication.Pages.class, LoginTestApplication.Actions.class, LoginTestApplication.CartMerge.class,
+		LoginTestApplication.RedisSessions.class })
 class LoginTestApplication {
 
 	@Bean
