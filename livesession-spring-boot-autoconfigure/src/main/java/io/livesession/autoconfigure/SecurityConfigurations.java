@@ -1,9 +1,16 @@
 package io.livesession.autoconfigure;
 
+import java.util.Set;
+
 import io.livesession.ConnectionRegistry;
 import io.livesession.GroupResolver;
 import io.livesession.LoginMergeHandler;
 import io.livesession.Revocations;
+import io.livesession.SessionGroups;
+import io.livesession.UserErasure;
+import io.livesession.UserGroups;
+import io.livesession.identity.DefaultGroupResolver;
+import io.livesession.security.DefaultUserErasure;
 import io.livesession.group.SessionGroupManager;
 import io.livesession.identity.AnonymousCookies;
 import io.livesession.identity.UserResolver;
@@ -55,6 +62,20 @@ final class SecurityConfigurations {
 		@ConditionalOnMissingBean
 		Revocations liveRevocations(RevocationChannel channel) {
 			return new ChannelRevocations(channel);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		UserGroups liveUserGroups() {
+			// The default GroupResolver's user groups.
+			return (userId) -> Set.of(DefaultGroupResolver.USER_PREFIX + userId);
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		UserErasure liveUserErasure(Revocations revocations, SessionGroups groups, UserGroups userGroups,
+				ApplicationEventPublisher events) {
+			return new DefaultUserErasure(revocations, groups, userGroups, events);
 		}
 
 		@Bean

@@ -9,10 +9,12 @@ import java.util.Map;
 import io.livesession.ConnectionRegistry;
 import io.livesession.LiveConnection;
 import io.livesession.Presence;
+import io.livesession.UserErasure;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
 import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
 import org.springframework.boot.actuate.endpoint.annotation.Selector;
 import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
@@ -30,6 +32,9 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * /actuator/livesession/connections/{connectionId}}: disconnect, that is close with 1008
  * {@code revoked}, every connection of the user or the one connection on this
  * instance</li>
+ * <li>{@code DELETE /actuator/livesession/users/{userId}}: erase the user with
+ * {@link UserErasure}: every connection of the user closed on every instance, the user's
+ * groups deleted from the store</li>
  * </ul>
  *
  * @author livesession
@@ -48,9 +53,16 @@ public class LiveSessionEndpoint {
 
 	private final Presence presence;
 
+	private final @Nullable UserErasure erasure;
+
 	public LiveSessionEndpoint(ConnectionRegistry registry, Presence presence) {
+		this(registry, presence, null);
+	}
+
+	public LiveSessionEndpoint(ConnectionRegistry registry, Presence presence, @Nullable UserErasure erasure) {
 		this.registry = registry;
 		this.presence = presence;
+		this.erasure = erasure;
 	}
 
 	@ReadOperation
@@ -161,6 +173,24 @@ public class LiveSessionEndpoint {
 			}
 		}
 		return Map.of("disconnected", closed);
+	}
+
+	/**
+	 * Erase a user: {@code DELETE /actuator/livesession/users/{userId}}.
+	 * @param collection {@code users}
+	 * @param id the user id
+	 * @return the groups that were deleted
+	 */
+	@DeleteOperation
+	public Map<String, Object> erase(@Selector String collection, @Selector String id) {
+		if (!"users".equals(collection)) {
+			throw new InvalidEndpointRequestException("Only users can be erased; use 'users'", "Unknown collection");
+		}
+		UserErasure erasure = this.erasure;
+		if (erasure == null) {
+			throw new InvalidEndpointRequestException("No UserErasure bean", "Erasure is not available");
+		}
+		return Map.of("erased", id, "groups", List.copyOf(erasure.erase(id)));
 	}
 
 }

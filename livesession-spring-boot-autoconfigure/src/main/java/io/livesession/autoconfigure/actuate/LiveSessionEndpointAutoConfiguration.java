@@ -2,8 +2,10 @@ package io.livesession.autoconfigure.actuate;
 
 import io.livesession.ConnectionRegistry;
 import io.livesession.Presence;
+import io.livesession.UserErasure;
 import io.livesession.autoconfigure.LiveSessionAutoConfiguration;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -27,8 +29,9 @@ public final class LiveSessionEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	LiveSessionEndpoint liveSessionEndpoint(ConnectionRegistry registry, Presence presence) {
-		return new LiveSessionEndpoint(registry, presence);
+	LiveSessionEndpoint liveSessionEndpoint(ConnectionRegistry registry, Presence presence,
+			ObjectProvider<UserErasure> erasure) {
+		return new LiveSessionEndpoint(registry, presence, erasure.getIfUnique());
 	}
 
 }

@@ -98,6 +98,18 @@ final class Browser {
 	}
 
 	/**
+	 * Send a DELETE.
+	 * @param path the path
+	 * @param headers more headers (the CSRF token's, say)
+	 * @return the response
+	 */
+	HttpResponse<String> delete(String path, Map<String, String> headers) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).DELETE();
+		headers.forEach(request::header);
+		return send(request);
+	}
+
+	/**
 	 * The CSRF token of a page's form, as a page's script would read it.
 	 * @param page the page with a form
 	 * @return the token
