@@ -28,6 +28,11 @@ public enum RevocationReason {
 	/**
 	 * The application disconnected it through {@link Revocations}.
 	 */
-	APPLICATION
+	APPLICATION,
+
+	/**
+	 * The credentials it was opened with expired: the {@code exp} of a bearer token.
+	 */
+	CREDENTIALS_EXPIRED
 
 }

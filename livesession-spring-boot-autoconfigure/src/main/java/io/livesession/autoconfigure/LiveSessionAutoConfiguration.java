@@ -73,7 +73,8 @@ import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 @EnableConfigurationProperties(LiveSessionProperties.class)
 @Import({ StoreConfigurations.RedisStoreConfiguration.class, StoreConfigurations.RedisRequiredConfiguration.class,
 		StoreConfigurations.InMemoryStoreConfiguration.class, SecurityConfigurations.RevocationConfiguration.class,
-		SecurityConfigurations.SpringSecurityConfiguration.class })
+		SecurityConfigurations.SpringSecurityConfiguration.class,
+		SecurityConfigurations.CredentialsExpiryConfiguration.class })
 public final class LiveSessionAutoConfiguration {
 
 	static JsonMapper jsonMapper(ObjectProvider<JsonMapper> mapper) {

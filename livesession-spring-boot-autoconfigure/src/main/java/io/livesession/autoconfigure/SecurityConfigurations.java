@@ -16,6 +16,7 @@ import io.livesession.identity.AnonymousCookies;
 import io.livesession.identity.UserResolver;
 import io.livesession.security.ChannelRevocations;
 import io.livesession.security.ConnectionBindings;
+import io.livesession.security.CredentialsExpiry;
 import io.livesession.security.HttpSessionEndListener;
 import io.livesession.security.HttpSessionMonitor;
 import io.livesession.security.LocalRevocations;
@@ -110,6 +111,19 @@ final class SecurityConfigurations {
 				ObjectProvider<LoginMergeHandler> mergeHandler) {
 			return new LoginLogoutListener(channel, cookies, userResolver, groupResolver, groups,
 					mergeHandler.getIfUnique());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(name = { "org.springframework.security.core.Authentication",
+			"org.springframework.security.oauth2.core.OAuth2Token" })
+	static class CredentialsExpiryConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		CredentialsExpiry liveCredentialsExpiry(LocalRevocations revocations) {
+			return new CredentialsExpiry(revocations);
 		}
 
 	}

@@ -8,12 +8,14 @@ import io.livesession.UserGroups;
 import io.livesession.identity.AnonymousCookies;
 import io.livesession.identity.ConnectResolver;
 import io.livesession.identity.UserResolver;
+import io.livesession.security.CredentialsExpiry;
 import io.livesession.security.DefaultUserErasure;
 import io.livesession.websocket.LiveHandshakeInterceptor;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -22,7 +24,7 @@ import org.springframework.web.servlet.handler.SimpleUrlHandlerMapping;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Tests for the HTTP actions route and user erasure in
+ * Tests for the HTTP actions route, user erasure and credentials expiry in
  * {@link LiveSessionAutoConfiguration}.
  *
  * @author livesession
@@ -70,6 +72,17 @@ class HttpActionsAndErasureAutoConfigurationTests {
 			assertThat(context.getBeanNamesForType(UserGroups.class)).containsExactly("customUserGroups");
 			assertThat(context.getBeanNamesForType(UserErasure.class)).containsExactly("customUserErasure");
 		});
+	}
+
+	@Test
+	void closesConnectionsWhenTheirOAuth2TokenExpiresWithSpringSecurityOAuth2() {
+		this.contextRunner.run((context) -> assertThat(context).hasSingleBean(CredentialsExpiry.class));
+	}
+
+	@Test
+	void createsNoCredentialsExpiryWithoutSpringSecurityOAuth2() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader("org.springframework.security.oauth2"))
+			.run((context) -> assertThat(context).hasNotFailed().doesNotHaveBean(CredentialsExpiry.class));
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -1,0 +1,117 @@
+package io.livesession.security;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import io.livesession.LiveConnection;
+import io.livesession.RevocationReason;
+import io.livesession.registry.RegistryListener;
+import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.core.OAuth2Token;
+
+/**
+ * Closes a connection with 1008 {@code revoked} when the credentials it was opened with
+ * expire: by default the {@code exp} of the OAuth 2.0 token (a JWT, say) that Spring
+ * Security's resource server authenticated the handshake with. A socket outlives the
+ * request that opened it, so without this a token would grant access past its lifetime.
+ *
+ * @author livesession
+ */
+public final class CredentialsExpiry implements RegistryListener, DisposableBean {
+
+	private final Function<LiveConnection, @Nullable Instant> expiry;
+
+	private final LocalRevocations revocations;
+
+	private final Clock clock;
+
+	private final ScheduledThreadPoolExecutor scheduler;
+
+	private final Map<String, ScheduledFuture<?>> pending = new ConcurrentHashMap<>();
+
+	public CredentialsExpiry(LocalRevocations revocations) {
+		this(CredentialsExpiry::oauth2TokenExpiry, revocations, Clock.systemUTC());
+	}
+
+	/**
+	 * Create an instance.
+	 * @param expiry when a connection's credentials expire, or {@code null} for never
+	 * @param revocations closes the connections
+	 * @param clock the clock the expiry is compared with
+	 */
+	public CredentialsExpiry(Function<LiveConnection, @Nullable Instant> expiry, LocalRevocations revocations,
+			Clock clock) {
+		this.expiry = expiry;
+		this.revocations = revocations;
+		this.clock = clock;
+		// One daemon thread: it only hands expired connections to the revocations.
+		this.scheduler = new ScheduledThreadPoolExecutor(1, (task) -> {
+			Thread thread = new Thread(task, "livesession-credentials-expiry");
+			thread.setDaemon(true);
+			return thread;
+		});
+		this.scheduler.setRemoveOnCancelPolicy(true);
+	}
+
+	/**
+	 * The expiry of the OAuth 2.0 token in the connection's {@link Authentication}, if
+	 * any.
+	 * @param connection the connection
+	 * @return when the token expires, or {@code null}
+	 */
+	public static @Nullable Instant oauth2TokenExpiry(LiveConnection connection) {
+		if (connection.getPrincipal() instanceof Authentication authentication
+				&& authentication.getCredentials() instanceof OAuth2Token token) {
+			return token.getExpiresAt();
+		}
+		return null;
+	}
+
+	@Override
+	public void connectionRegistered(LiveConnection connection) {
+		Instant expiresAt = this.expiry.apply(connection);
+		if (expiresAt == null) {
+			return;
+		}
+		long delay = Math.max(0, Duration.between(this.clock.instant(), expiresAt).toMillis());
+		this.pending.put(connection.getId(),
+				this.scheduler.schedule(() -> expire(connection), delay, TimeUnit.MILLISECONDS));
+	}
+
+	private void expire(LiveConnection connection) {
+		this.pending.remove(connection.getId());
+		this.revocations.revoke(
+				new Revocation(Revocation.Kind.CONNECTION, connection.getId(), RevocationReason.CREDENTIALS_EXPIRED));
+	}
+
+	@Override
+	public void connectionUnregistered(LiveConnection connection) {
+		ScheduledFuture<?> future = this.pending.remove(connection.getId());
+		if (future != null) {
+			future.cancel(false);
+		}
+	}
+
+	/**
+	 * How many connections wait for their credentials to expire.
+	 * @return the count
+	 */
+	public int getPendingCount() {
+		return this.pending.size();
+	}
+
+	@Override
+	public void destroy() {
+		this.scheduler.shutdownNow();
+	}
+
+}
