@@ -6,6 +6,8 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
+import org.jspecify.annotations.Nullable;
+import org.openqa.selenium.Cookie;
 import org.openqa.selenium.WindowType;
 import org.openqa.selenium.chrome.ChromeDriver;
 
@@ -43,6 +45,17 @@ public final class Browser implements AutoCloseable {
 		String handle = this.driver.getWindowHandle();
 		this.driver.get(url);
 		return new Tab(this.driver, handle);
+	}
+
+	/**
+	 * A cookie of the site shown in the tab used last, {@code HttpOnly} ones included
+	 * (such as {@code JSESSIONID}, to find the server side of this browser's session).
+	 * @param name the cookie's name
+	 * @return its value, or {@code null} when the browser has no such cookie
+	 */
+	public @Nullable String cookie(String name) {
+		Cookie cookie = this.driver.manage().getCookieNamed(name);
+		return (cookie != null) ? cookie.getValue() : null;
 	}
 
 	/**

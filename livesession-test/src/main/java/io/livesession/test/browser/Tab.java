@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
 
@@ -83,6 +84,26 @@ public final class Tab {
 	}
 
 	/**
+	 * A property of an element, as scripts see it: unlike {@link #attribute}, the
+	 * {@code value} property follows what was typed or set by a script.
+	 * @param id the element's id
+	 * @param name the property
+	 * @return its value as a string, or {@code null}
+	 */
+	public @Nullable String property(String id, String name) {
+		return element(id).getDomProperty(name);
+	}
+
+	/**
+	 * The visible texts of an element's children, in order: the items of a list.
+	 * @param id the element's id
+	 * @return the texts
+	 */
+	public List<String> items(String id) {
+		return element(id).findElements(By.xpath("./*")).stream().map(WebElement::getText).toList();
+	}
+
+	/**
 	 * Clicks an element.
 	 * @param id the element's id
 	 * @return this tab
@@ -122,6 +143,33 @@ public final class Tab {
 	 */
 	public Tab awaitText(String id, String expected, Duration timeout) {
 		return await("text of #" + id, (tab) -> tab.text(id), expected, timeout);
+	}
+
+	/**
+	 * Waits until one of an element's children (a list item) has the expected text.
+	 * @param id the element's id
+	 * @param expected the text
+	 * @return this tab
+	 */
+	public Tab awaitItem(String id, String expected) {
+		long deadline = System.nanoTime() + DEFAULT_TIMEOUT.toNanos();
+		while (true) {
+			List<String> items;
+			try {
+				items = items(id);
+			}
+			catch (NoSuchElementException | StaleElementReferenceException ex) {
+				items = List.of();
+			}
+			if (items.contains(expected)) {
+				return this;
+			}
+			if (System.nanoTime() - deadline > 0) {
+				throw new AssertionError("Expected #%s to list <%s> within %s but it listed %s (page %s)".formatted(id,
+						expected, DEFAULT_TIMEOUT, items, driver().getCurrentUrl()));
+			}
+			sleep(50);
+		}
 	}
 
 	/**
@@ -176,6 +224,76 @@ public final class Tab {
 			}
 			sleep(50);
 		}
+	}
+
+	/**
+	 * Checks, again and again for the whole duration, that an element's attribute keeps
+	 * the expected value, and fails as soon as it does not.
+	 * @param id the element's id
+	 * @param name the attribute
+	 * @param expected the value
+	 * @param duration how long it must hold
+	 * @return this tab
+	 */
+	public Tab holdsAttribute(String id, String name, String expected, Duration duration) {
+		return holds(name + " of #" + id, (tab) -> tab.attribute(id, name), expected, duration);
+	}
+
+	/**
+	 * Checks, again and again for the whole duration, that a value read from the page
+	 * stays the expected one, and fails with the value read as soon as it does not: for
+	 * what must <em>not</em> happen (a reconnect, a message that must not arrive).
+	 * @param description what is read, for the failure message
+	 * @param read reads the value; a missing or replaced element reads as {@code null}
+	 * @param expected the value
+	 * @param duration how long it must hold
+	 * @return this tab
+	 */
+	public Tab holds(String description, Function<Tab, @Nullable Object> read, @Nullable Object expected,
+			Duration duration) {
+		long start = System.nanoTime();
+		long deadline = start + duration.toNanos();
+		while (true) {
+			@Nullable Object actual;
+			try {
+				actual = read.apply(this);
+			}
+			catch (NoSuchElementException | StaleElementReferenceException ex) {
+				actual = null;
+			}
+			if (!Objects.equals(actual, expected)) {
+				throw new AssertionError("Expected %s to stay <%s> for %s but after %d ms it was <%s> (page %s)"
+					.formatted(description, expected, duration, Duration.ofNanos(System.nanoTime() - start).toMillis(),
+							actual, driver().getCurrentUrl()));
+			}
+			if (System.nanoTime() - deadline > 0) {
+				return this;
+			}
+			sleep(50);
+		}
+	}
+
+	/**
+	 * Logs in through a login form such as Spring Security's default one: types into the
+	 * inputs {@code #username} and {@code #password}, submits their form and waits until
+	 * the browser has left the login page.
+	 * @param username the user name
+	 * @param password the password
+	 * @return this tab, on the page the login led to
+	 * @throws AssertionError when the login page is still shown (a failed login)
+	 */
+	public Tab login(String username, String password) {
+		WebElement user = element("username");
+		user.clear();
+		user.sendKeys(username);
+		WebElement secret = element("password");
+		secret.clear();
+		secret.sendKeys(password);
+		secret.submit();
+		return await("login of " + username + " (off the /login page)", (tab) -> {
+			String url = tab.driver().getCurrentUrl();
+			return url != null && !url.contains("/login");
+		}, true, DEFAULT_TIMEOUT);
 	}
 
 	/**

@@ -1,0 +1,198 @@
+package io.livesession.samples.chat;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.livesession.ConnectionRegistry;
+import io.livesession.LiveConnection;
+import io.livesession.test.browser.Browser;
+import io.livesession.test.browser.HeadlessChromium;
+import io.livesession.test.browser.Tab;
+import jakarta.servlet.Filter;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.Ordered;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The chat page in real headless Chromium, logged in through the form login page: each
+ * {@link Browser} is a separate browser with its own cookies, so its own HTTP session.
+ * alice's messages reach every browser of hers and never bob's; logging out in one tab
+ * revokes the other tabs of that session, which show it and stay disconnected.
+ */
+@Tag(HeadlessChromium.TAG)
+class ChatBrowserTests {
+
+	private static final Duration REVOCATION_TIMEOUT = Duration.ofSeconds(2);
+
+	private static final Duration STAYS_REVOKED = Duration.ofSeconds(3);
+
+	private static ConfigurableApplicationContext app;
+
+	private static int port;
+
+	@BeforeAll
+	static void startApp() {
+		app = new SpringApplicationBuilder(ChatApplication.class, HandshakeCounter.class).run("--server.port=0",
+				"--spring.main.banner-mode=off");
+		port = app.getEnvironment().getRequiredProperty("local.server.port", Integer.class);
+	}
+
+	@AfterAll
+	static void stopApp() {
+		if (app != null) {
+			app.close();
+		}
+	}
+
+	/**
+	 * Logs in on the login page and waits for the chat page to be connected.
+	 */
+	private static Tab login(Browser browser, String user) {
+		return browser.open("http://localhost:" + port + "/login")
+			.login(user, "password")
+			.awaitAttribute("status", "data-status", "open")
+			.awaitText("who", user);
+	}
+
+	/**
+	 * Another tab of the same browser (same cookies, same HTTP session) on the chat page.
+	 */
+	private static Tab openChat(Browser browser, String user) {
+		return browser.open("http://localhost:" + port + "/")
+			.awaitAttribute("status", "data-status", "open")
+			.awaitText("who", user);
+	}
+
+	private static Tab send(Tab tab, String text) {
+		return tab.type("text", text).click("send");
+	}
+
+	private static List<LiveConnection> connectionsOfSession(String httpSessionId) {
+		return app.getBean(ConnectionRegistry.class)
+			.findAll()
+			.stream()
+			.filter((connection) -> httpSessionId.equals(connection.getHttpSessionId()))
+			.toList();
+	}
+
+	@Test
+	void aliceSeesHerMessagesInBothOfHerBrowsersAndBobNeverSeesThem() {
+		try (Browser laptop = HeadlessChromium.launch();
+				Browser phone = HeadlessChromium.launch();
+				Browser bobsBrowser = HeadlessChromium.launch()) {
+			Tab onLaptop = login(laptop, "alice");
+			Tab onPhone = login(phone, "alice");
+			Tab bob = login(bobsBrowser, "bob");
+			assertThat(laptop.cookie("JSESSIONID")).as("two browsers, two HTTP sessions")
+				.isNotNull()
+				.isNotEqualTo(phone.cookie("JSESSIONID"));
+			send(onLaptop, "Hello from the laptop");
+			onPhone.awaitItem("messages", "alice: Hello from the laptop");
+			onLaptop.awaitItem("messages", "alice: Hello from the laptop");
+			onLaptop.await("the input once sent", (tab) -> tab.property("text", "value"), "", Tab.DEFAULT_TIMEOUT);
+			send(onPhone, "And hello from the phone");
+			onLaptop.awaitItem("messages", "alice: And hello from the phone");
+			onPhone.awaitItem("messages", "alice: And hello from the phone");
+			send(bob, "Bob here");
+			bob.awaitItem("messages", "bob: Bob here");
+			// bob's own message came back to him after alice's two were delivered to her:
+			// had they reached his page, they would be listed here too.
+			assertThat(bob.items("messages")).as("bob's page").containsExactly("bob: Bob here");
+			// A fresh page gets bob's whole group state in its hello: still only his.
+			Tab bobsSecondTab = openChat(bobsBrowser, "bob").awaitItem("messages", "bob: Bob here");
+			assertThat(bobsSecondTab.items("messages")).as("bob's group state").containsExactly("bob: Bob here");
+			assertThat(onLaptop.items("messages")).as("alice's page").doesNotContain("bob: Bob here");
+			assertThat(onPhone.items("messages")).as("alice's other browser").doesNotContain("bob: Bob here");
+			onLaptop.awaitText("status", "Connected");
+			onLaptop.screenshot("chat");
+			onPhone.screenshot("chat-alice-other-browser");
+			bob.screenshot("chat-bob");
+		}
+	}
+
+	@Test
+	void logoutInOneTabRevokesTheOtherTabsOfThatSessionWhichStayRevoked() {
+		HandshakeCounter handshakes = app.getBean(HandshakeCounter.class);
+		try (Browser laptop = HeadlessChromium.launch(); Browser phone = HeadlessChromium.launch()) {
+			Tab first = login(laptop, "alice");
+			Tab second = openChat(laptop, "alice");
+			Tab third = openChat(laptop, "alice");
+			Tab onPhone = login(phone, "alice");
+			String laptopSession = laptop.cookie("JSESSIONID");
+			String phoneSession = phone.cookie("JSESSIONID");
+			assertThat(laptopSession).isNotNull().isNotEqualTo(phoneSession);
+			assertThat(connectionsOfSession(laptopSession)).as("the laptop's connections").hasSize(3);
+			// The static page fetches its CSRF token for the logout form.
+			first.await("whether the logout form has its CSRF token", (tab) -> {
+				String token = tab.property("csrf", "value");
+				return token != null && !token.isEmpty();
+			}, true, Tab.DEFAULT_TIMEOUT);
+
+			first.click("logout");
+
+			for (Tab tab : List.of(second, third)) {
+				tab.awaitAttribute("status", "data-status", "revoked", REVOCATION_TIMEOUT);
+				assertThat(tab.text("status")).startsWith("revoked");
+				assertThat(tab.element("send").isEnabled()).as("send is off once revoked").isFalse();
+			}
+			first.await("the page after logout", (tab) -> tab.driver().getCurrentUrl(),
+					"http://localhost:" + port + "/login?logout", Tab.DEFAULT_TIMEOUT);
+			first.await("the laptop's connections", (tab) -> connectionsOfSession(laptopSession).size(), 0,
+					REVOCATION_TIMEOUT);
+			int handshakesAfterRevocation = handshakes.count();
+			second.screenshot("chat-revoked");
+
+			// The revoked pages do not try again: their status stays, no handshake
+			// reaches
+			// the server and no connection of that session comes back.
+			second.holds("the revoked pages and the laptop's session",
+					(tab) -> List.of(tab.attribute("status", "data-status"), third.attribute("status", "data-status"),
+							connectionsOfSession(laptopSession).size(), handshakes.count()),
+					List.of("revoked", "revoked", 0, handshakesAfterRevocation), STAYS_REVOKED);
+
+			// alice's other session was not touched.
+			onPhone.awaitAttribute("status", "data-status", "open");
+			assertThat(connectionsOfSession(phoneSession)).as("the phone's connections").hasSize(1);
+			send(onPhone, "Still connected on the phone");
+			onPhone.awaitItem("messages", "alice: Still connected on the phone");
+			assertThat(second.items("messages")).as("a revoked page gets nothing more")
+				.doesNotContain("alice: Still connected on the phone");
+		}
+	}
+
+	/**
+	 * Counts the requests to the live endpoint, refused handshakes included: a page that
+	 * kept reconnecting after its session was revoked would show up here.
+	 */
+	static class HandshakeCounter {
+
+		private final AtomicInteger count = new AtomicInteger();
+
+		int count() {
+			return this.count.get();
+		}
+
+		@Bean
+		FilterRegistrationBean<Filter> handshakeCountingFilter() {
+			FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>((request, response, chain) -> {
+				this.count.incrementAndGet();
+				chain.doFilter(request, response);
+			});
+			registration.addUrlPatterns("/live");
+			registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+			return registration;
+		}
+
+	}
+
+}
