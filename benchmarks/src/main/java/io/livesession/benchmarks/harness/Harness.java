@@ -393,11 +393,18 @@ public final class Harness {
 				states.offer(message);
 			}
 		};
-		Histogram histogram = roundTrips(
-				(i) -> a.send("{\"type\":\"action\",\"action\":\"increment\",\"ref\":\"r" + i + "\"}"), states,
-				"P5: tab B got no state within 10 s (" + phase + ", " + tabs + ")");
-		a.close();
-		b.close();
+		Histogram histogram;
+		try {
+			histogram = roundTrips(
+					(i) -> a.send("{\"type\":\"action\",\"action\":\"increment\",\"ref\":\"r" + i + "\"}"), states,
+					"P5: tab B got no state within 10 s (" + phase + ", " + tabs + ")");
+		}
+		finally {
+			// Also on failure: a later scenario on this server checks its registry
+			// empties.
+			a.close();
+			b.close();
+		}
 		p5Row(phase, "action: tab A increment → tab B state, " + tabs, histogram);
 	}
 

@@ -42,6 +42,9 @@ public class LiveBenchServer {
 		new SpringApplicationBuilder(LiveBenchServer.class)
 			.properties(BenchProperties.common(BenchProperties.REDIS_EXCLUDES))
 			.properties("livesession.store=memory")
+			// The load generator sends actions back to back, far above a browser's rate:
+			// it measures the engine, not the limiter.
+			.properties("livesession.rate-limit.enabled=false")
 			.run(args);
 	}
 
