@@ -2,6 +2,7 @@ package io.livesession.samples.chat;
 
 import java.time.Duration;
 
+import io.livesession.test.HttpBrowser;
 import io.livesession.test.LiveTestClient;
 import io.livesession.test.RedisTestServer;
 import jakarta.websocket.CloseReason;
@@ -23,7 +24,7 @@ class ChatRedisProfileTests {
 		try (RedisTestServer redis = RedisTestServer.start();
 				ConfigurableApplicationContext one = start(redis);
 				ConfigurableApplicationContext two = start(redis)) {
-			Browser browser = new Browser(port(one));
+			HttpBrowser browser = new HttpBrowser(port(one), "password");
 			browser.login("alice");
 			try (LiveTestClient onTwo = browser.on(port(two)).connect()) {
 				browser.on(port(one)).logout();

@@ -3,6 +3,7 @@ package io.livesession.samples.chat;
 import java.time.Duration;
 import java.util.Map;
 
+import io.livesession.test.HttpBrowser;
 import io.livesession.test.LiveTestClient;
 import io.livesession.test.RawHandshake;
 import jakarta.websocket.CloseReason;
@@ -32,11 +33,11 @@ class ChatSampleTests {
 
 	@Test
 	void aliceSeesHerMessageInBothSessionsAndBobNeverDoes() {
-		Browser laptop = new Browser(this.port);
+		HttpBrowser laptop = new HttpBrowser(this.port, "password");
 		laptop.login("alice");
-		Browser phone = new Browser(this.port);
+		HttpBrowser phone = new HttpBrowser(this.port, "password");
 		phone.login("alice");
-		Browser bobsBrowser = new Browser(this.port);
+		HttpBrowser bobsBrowser = new HttpBrowser(this.port, "password");
 		bobsBrowser.login("bob");
 		try (LiveTestClient alice1 = laptop.connect();
 				LiveTestClient alice2 = phone.connect();
@@ -54,7 +55,7 @@ class ChatSampleTests {
 
 	@Test
 	void emptyOrTooLongTextIsABadRequest() {
-		Browser browser = new Browser(this.port);
+		HttpBrowser browser = new HttpBrowser(this.port, "password");
 		browser.login("bob");
 		try (LiveTestClient bob = browser.connect()) {
 			bob.action("send", Map.of("text", ""), "e");
@@ -68,9 +69,9 @@ class ChatSampleTests {
 
 	@Test
 	void logoutClosesThatSessionsSocketsWithinOneSecondAndLeavesTheOtherSessionOpen() {
-		Browser laptop = new Browser(this.port);
+		HttpBrowser laptop = new HttpBrowser(this.port, "password");
 		laptop.login("alice");
-		Browser phone = new Browser(this.port);
+		HttpBrowser phone = new HttpBrowser(this.port, "password");
 		phone.login("alice");
 		try (LiveTestClient tab1 = laptop.connect();
 				LiveTestClient tab2 = laptop.connect();

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.livesession.test.HttpBrowser;
 import io.livesession.test.LiveTestClient;
 import io.livesession.test.RedisTestServer;
 import org.junit.jupiter.api.Test;
@@ -27,9 +28,9 @@ class DashboardRedisProfileTests {
 		try (RedisTestServer redis = RedisTestServer.start();
 				ConfigurableApplicationContext one = start(redis);
 				ConfigurableApplicationContext two = start(redis)) {
-			Browser adminBrowser = new Browser(port(one));
+			HttpBrowser adminBrowser = new HttpBrowser(port(one), "password");
 			adminBrowser.login("admin");
-			Browser aliceBrowser = new Browser(port(two));
+			HttpBrowser aliceBrowser = new HttpBrowser(port(two), "password");
 			aliceBrowser.login("alice");
 			try (LiveTestClient admin = adminBrowser.connect(); LiveTestClient alice = aliceBrowser.connect()) {
 				admin.action("announce", Map.of("message", "across"), "a");
@@ -44,9 +45,9 @@ class DashboardRedisProfileTests {
 		try (RedisTestServer redis = RedisTestServer.start();
 				ConfigurableApplicationContext one = start(redis);
 				ConfigurableApplicationContext two = start(redis)) {
-			Browser adminBrowser = new Browser(port(one));
+			HttpBrowser adminBrowser = new HttpBrowser(port(one), "password");
 			adminBrowser.login("admin");
-			Browser aliceBrowser = new Browser(port(two));
+			HttpBrowser aliceBrowser = new HttpBrowser(port(two), "password");
 			aliceBrowser.login("alice");
 			try (LiveTestClient admin = adminBrowser.connect(); LiveTestClient alice = aliceBrowser.connect()) {
 				long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();

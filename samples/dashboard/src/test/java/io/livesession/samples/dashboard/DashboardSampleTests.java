@@ -3,6 +3,7 @@ package io.livesession.samples.dashboard;
 import java.time.Duration;
 import java.util.Map;
 
+import io.livesession.test.HttpBrowser;
 import io.livesession.test.LiveTestClient;
 import io.livesession.test.RawHandshake;
 import jakarta.websocket.CloseReason;
@@ -26,7 +27,7 @@ class DashboardSampleTests {
 	int port;
 
 	private LiveTestClient login(String user) {
-		Browser browser = new Browser(this.port);
+		HttpBrowser browser = new HttpBrowser(this.port, "password");
 		browser.login(user);
 		return browser.connect();
 	}

@@ -1,4 +1,4 @@
-package io.livesession.samples.chat;
+package io.livesession.test;
 
 import java.io.IOException;
 import java.net.URI;
@@ -13,16 +13,17 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
-import io.livesession.test.LiveTestClient;
-
-import static org.assertj.core.api.Assertions.assertThat;
+import org.jspecify.annotations.Nullable;
 
 /**
- * A browser for the tests: keeps its cookies, follows no redirect, fills in the CSRF
- * token of Spring Security's login and logout pages, and opens live connections with its
- * cookies.
+ * A browser without a page, for tests over HTTP: keeps its cookies, follows no redirect,
+ * logs in and out through Spring Security's form login and logout pages (CSRF token
+ * included), and opens live connections with its cookies. For a real browser, see
+ * {@link io.livesession.test.browser.HeadlessChromium}.
+ *
+ * @author livesession
  */
-final class Browser {
+public class HttpBrowser {
 
 	private static final HttpClient client = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
@@ -30,10 +31,18 @@ final class Browser {
 
 	private final Map<String, String> cookies = new LinkedHashMap<>();
 
+	private final String password;
+
 	private int port;
 
-	Browser(int port) {
+	/**
+	 * A browser for an application on a port, whose users share one password.
+	 * @param port the application's port
+	 * @param password the password of every user it logs in
+	 */
+	public HttpBrowser(int port, String password) {
 		this.port = port;
+		this.password = password;
 	}
 
 	/**
@@ -41,16 +50,16 @@ final class Browser {
 	 * @param port the instance's port
 	 * @return this browser
 	 */
-	Browser on(int port) {
+	public HttpBrowser on(int port) {
 		this.port = port;
 		return this;
 	}
 
-	HttpResponse<String> get(String path) {
+	public HttpResponse<String> get(String path) {
 		return send(HttpRequest.newBuilder(uri(path)).GET());
 	}
 
-	HttpResponse<String> post(String path, Map<String, String> form) {
+	public HttpResponse<String> post(String path, Map<String, String> form) {
 		String body = form.entrySet()
 			.stream()
 			.map((entry) -> encode(entry.getKey()) + "=" + encode(entry.getValue()))
@@ -64,41 +73,78 @@ final class Browser {
 	 * Log in through the form login page, as a person would.
 	 * @param user the user name
 	 */
-	void login(String user) {
+	public void login(String user) {
 		String token = csrf("/login");
 		HttpResponse<String> response = post("/login",
-				Map.of("username", user, "password", "password", "_csrf", token));
-		assertThat(response.statusCode()).isEqualTo(302);
-		assertThat(response.headers().firstValue("Location").orElse("")).doesNotContain("error");
+				Map.of("username", user, "password", this.password, "_csrf", token));
+		String location = response.headers().firstValue("Location").orElse("");
+		if (response.statusCode() != 302 || location.contains("error")) {
+			throw new AssertionError("Login of " + user + " failed: " + response.statusCode() + " to " + location);
+		}
 	}
 
 	/**
 	 * Log out through the logout page's form.
 	 */
-	void logout() {
+	public void logout() {
 		String token = csrf("/logout");
 		HttpResponse<String> response = post("/logout", Map.of("_csrf", token));
-		assertThat(response.statusCode()).isEqualTo(302);
-		assertThat(response.headers().firstValue("Location").orElse("")).contains("logout");
+		String location = response.headers().firstValue("Location").orElse("");
+		if (response.statusCode() != 302 || !location.contains("logout")) {
+			throw new AssertionError("Logout failed: " + response.statusCode() + " to " + location);
+		}
 	}
 
-	private String csrf(String page) {
+	/**
+	 * Post a JSON body, as a script of the page would.
+	 * @param path the path
+	 * @param json the body
+	 * @param headers more headers (the CSRF token's, say)
+	 * @return the response
+	 */
+	public HttpResponse<String> postJson(String path, String json, Map<String, String> headers) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri(path))
+			.header("Content-Type", "application/json")
+			.POST(HttpRequest.BodyPublishers.ofString(json));
+		headers.forEach(request::header);
+		return send(request);
+	}
+
+	/**
+	 * Send a DELETE.
+	 * @param path the path
+	 * @param headers more headers (the CSRF token's, say)
+	 * @return the response
+	 */
+	public HttpResponse<String> delete(String path, Map<String, String> headers) {
+		HttpRequest.Builder request = HttpRequest.newBuilder(uri(path)).DELETE();
+		headers.forEach(request::header);
+		return send(request);
+	}
+
+	/**
+	 * The CSRF token of a page's form, as a page's script would read it.
+	 * @param page the page with a form
+	 * @return the token
+	 */
+	public String csrf(String page) {
 		HttpResponse<String> response = get(page);
-		assertThat(response.statusCode()).isEqualTo(200);
 		Matcher matcher = CSRF.matcher(response.body());
-		assertThat(matcher.find()).as("CSRF field on " + page).isTrue();
+		if (response.statusCode() != 200 || !matcher.find()) {
+			throw new AssertionError("No CSRF field on " + page + " (" + response.statusCode() + ")");
+		}
 		return matcher.group(1);
 	}
 
-	String cookie(String name) {
+	public @Nullable String cookie(String name) {
 		return this.cookies.get(name);
 	}
 
-	void setCookie(String name, String value) {
+	public void setCookie(String name, String value) {
 		this.cookies.put(name, value);
 	}
 
-	String cookieHeader() {
+	public String cookieHeader() {
 		return this.cookies.entrySet()
 			.stream()
 			.map((entry) -> entry.getKey() + "=" + entry.getValue())
@@ -109,7 +155,7 @@ final class Browser {
 	 * Open a live connection with this browser's cookies and wait for its greeting.
 	 * @return the client
 	 */
-	LiveTestClient connect() {
+	public LiveTestClient connect() {
 		LiveTestClient client = LiveTestClient.connect(URI.create("ws://127.0.0.1:" + this.port + "/live"),
 				Map.of("Cookie", cookieHeader()));
 		client.next("hello");
