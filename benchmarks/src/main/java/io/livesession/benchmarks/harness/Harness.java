@@ -102,12 +102,19 @@ public final class Harness {
 			else if (arg.startsWith("--only=")) {
 				only = java.util.Set.of(arg.substring(7).split(","));
 			}
+			else if (arg.startsWith("--report-from=")) {
+				// Render the report again from a results file, for example after editing
+				// benchmarks-notes.md, without running anything.
+				Report.rewrite(Path.of(arg.substring(14)), out);
+				return;
+			}
 			else if (arg.startsWith("--p1-connections=")) {
 				p1Sizes = java.util.Arrays.stream(arg.substring(17).split(",")).mapToInt(Integer::parseInt).toArray();
 			}
 			else {
 				System.err.println("Usage: java -jar benchmarks/target/benchmarks.jar [--mode=quick|full] [--out=docs]"
-						+ " [--port-base=28180] [--only=P1+P3,P2,P4,P5,P6,Soak,JMH] [--p1-connections=1000,5000]");
+						+ " [--port-base=28180] [--only=P1+P3,P2,P4,P5,P6,Soak,JMH] [--p1-connections=1000,5000]"
+						+ " | --report-from=docs/benchmarks.json [--out=docs]");
 				System.exit(2);
 			}
 		}

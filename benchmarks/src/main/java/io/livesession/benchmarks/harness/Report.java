@@ -43,6 +43,19 @@ final class Report {
 		Files.writeString(out.resolve("benchmarks.md"), report.markdown());
 	}
 
+	/**
+	 * Render the report again from a results file written by {@link #write}.
+	 * @param results the results file
+	 * @param out where to write the report and the results
+	 * @throws IOException when the file cannot be read or the report written
+	 */
+	@SuppressWarnings("unchecked")
+	static void rewrite(Path results, Path out) throws IOException {
+		Map<String, Object> read = JSON.readValue(Files.readString(results), java.util.LinkedHashMap.class);
+		read.remove("goals");
+		write(out, read);
+	}
+
 	@SuppressWarnings("unchecked")
 	static List<Map<String, Object>> jmh(Path json) throws IOException {
 		List<Map<String, Object>> rows = new ArrayList<>();
@@ -180,7 +193,8 @@ final class Report {
 				+ "(`--out=DIR` elsewhere) and exits non-zero only when a scenario produced no numbers or a soak "
 				+ "correctness check failed, never because something was slow. Server logs and the JMH log are "
 				+ "in `benchmarks/target/bench-logs`. JMH alone: `java -cp benchmarks/target/benchmarks.jar "
-				+ "org.openjdk.jmh.Main io.livesession.benchmarks.jmh`.");
+				+ "org.openjdk.jmh.Main io.livesession.benchmarks.jmh`. After editing the notes, "
+				+ "`--report-from=docs/benchmarks.json` renders this page again from the recorded results.");
 		line("");
 		line("## Machine");
 		line("");
