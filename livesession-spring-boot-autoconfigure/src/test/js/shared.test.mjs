@@ -206,11 +206,34 @@ async function until(condition, what, timeout = 2000) {
 	}
 }
 
+const openBrowsers = [];
+
+/**
+ * A test with browsers: fails after `timeout` ms instead of waiting forever for a Promise
+ * that never settles, and closes its browsers whatever happens (an open channel would
+ * keep Node running).
+ */
+function tabsTest(name, body, timeout = 5000) {
+	test(name, async () => {
+		let timer;
+		const expired = new Promise((resolve, reject) => {
+			timer = setTimeout(() => reject(new Error(`Not done within ${timeout} ms`)), timeout);
+		});
+		try {
+			await Promise.race([body(), expired]);
+		}
+		finally {
+			clearTimeout(timer);
+			openBrowsers.splice(0).forEach((b) => b.close());
+		}
+	});
+}
+
 function browser() {
 	FakeSocket.instances = [];
 	const locks = new FakeLocks();
 	const tabs = [];
-	return {
+	const b = {
 		locks,
 		tabs,
 		open(extra = {}) {
@@ -256,6 +279,8 @@ function browser() {
 			tabs.forEach((tab) => tab.live.close());
 		},
 	};
+	openBrowsers.push(b);
+	return b;
 }
 
 const hello = (connectionId, version, state) => ({ type: 'hello', connectionId, userId: null, version, state });
@@ -277,7 +302,7 @@ async function threeTabs() {
 	return { b, first, second, third, socket };
 }
 
-test('shared: without Web Locks or BroadcastChannel every tab has its own socket', () => {
+tabsTest('shared: without Web Locks or BroadcastChannel every tab has its own socket', () => {
 	FakeSocket.instances = [];
 	// Node has BroadcastChannel but no navigator.locks.
 	const noLocks = connect({ url: URL, shared: true, WebSocket: FakeSocket });
@@ -296,7 +321,7 @@ test('shared: without Web Locks or BroadcastChannel every tab has its own socket
 	assert.equal(FakeSocket.instances.length, 3);
 });
 
-test('shared: one leader, one socket; followers see the same states, statuses and raw frames', async () => {
+tabsTest('shared: one leader, one socket; followers see the same states, statuses and raw frames', async () => {
 	const { b, first, second, third, socket } = await threeTabs();
 	try {
 		assert.deepEqual(first.events.roles, ['leader']);
@@ -333,7 +358,7 @@ test('shared: one leader, one socket; followers see the same states, statuses an
 	}
 });
 
-test('shared: follower sends go through the leader and each reply finds its tab', async () => {
+tabsTest('shared: follower sends go through the leader and each reply finds its tab', async () => {
 	const { b, first, second, third, socket } = await threeTabs();
 	try {
 		const fromSecond = second.live.send('increment', { by: 2 });
@@ -375,7 +400,7 @@ test('shared: follower sends go through the leader and each reply finds its tab'
 	}
 });
 
-test('shared: a follower that is not connected rejects at once, like a normal client', async () => {
+tabsTest('shared: a follower that is not connected rejects at once, like a normal client', async () => {
 	const b = browser();
 	try {
 		const leader = b.open();
@@ -396,7 +421,7 @@ test('shared: a follower that is not connected rejects at once, like a normal cl
 	}
 });
 
-test('shared: when the leader crashes another tab leads, resyncs, and unanswered sends are rejected', async () => {
+tabsTest('shared: when the leader crashes another tab leads, resyncs, and unanswered sends are rejected', async () => {
 	const { b, first, second, third, socket } = await threeTabs();
 	try {
 		const answered = second.live.send('increment');
@@ -444,7 +469,7 @@ test('shared: when the leader crashes another tab leads, resyncs, and unanswered
 	}
 });
 
-test('shared: a leader that calls close() says bye and hands over', async () => {
+tabsTest('shared: a leader that calls close() says bye and hands over', async () => {
 	const { b, first, second, third, socket } = await threeTabs();
 	try {
 		const pending = third.live.send('increment');
@@ -469,7 +494,7 @@ test('shared: a leader that calls close() says bye and hands over', async () => 
 	}
 });
 
-test('shared: a follower that closes leaves the others alone', async () => {
+tabsTest('shared: a follower that closes leaves the others alone', async () => {
 	const { b, first, second, third, socket } = await threeTabs();
 	try {
 		second.live.close();
@@ -485,7 +510,7 @@ test('shared: a follower that closes leaves the others alone', async () => {
 	}
 });
 
-test('shared: a tab opened later gets the current state from the leader', async () => {
+tabsTest('shared: a tab opened later gets the current state from the leader', async () => {
 	const { b, socket } = await threeTabs();
 	try {
 		socket.serverSends({ type: 'state', version: 4, state: counter(4) });
@@ -501,7 +526,7 @@ test('shared: a tab opened later gets the current state from the leader', async 
 	}
 });
 
-test('shared: a revoked session revokes every tab and frees the lock for tabs opened later', async () => {
+tabsTest('shared: a revoked session revokes every tab and frees the lock for tabs opened later', async () => {
 	const { b, first, second, third, socket } = await threeTabs();
 	try {
 		const pending = second.live.send('increment');
