@@ -36,7 +36,19 @@ export interface StatusDetail {
 	connectionId?: string | null;
 	userId?: string | null;
 	error?: unknown;
+	/**
+	 * shared: true when the status comes from a change of leader tab ('reconnecting'
+	 * until the new leader's connection says hello).
+	 */
+	handover?: boolean;
 }
+
+/**
+ * 'own': the client has a socket of its own (shared off, or the browser lacks Web Locks
+ * or BroadcastChannel); 'leader': this tab holds the browser's shared socket;
+ * 'follower': another tab does, and this one goes through it.
+ */
+export type LiveRole = 'own' | 'leader' | 'follower';
 
 export interface ConnectOptions {
 	/** WebSocket URL: ws(s) absolute, http(s) absolute or relative to the page. Default: ws(s)://<page host><endpoint>. */
@@ -56,6 +68,18 @@ export interface ConnectOptions {
 	maxDelay?: number;
 	/** A WebSocket implementation, for environments without a global one. */
 	WebSocket?: new (url: string) => WebSocket;
+	/**
+	 * Share one socket among the tabs of this browser that connect to the same URL: one
+	 * tab, elected with a Web Lock, holds it and relays over a BroadcastChannel. Without
+	 * either API every tab has its own socket, as when off. Default false.
+	 */
+	shared?: boolean;
+	/** shared: called when this tab becomes the leader. `role` says the role at any time. */
+	onRole?: (role: LiveRole) => void;
+	/** shared: a Web Locks implementation in place of navigator.locks (for tests). */
+	locks?: Pick<LockManager, 'request'>;
+	/** shared: a BroadcastChannel implementation in place of the global one (for tests). */
+	BroadcastChannel?: new (name: string) => BroadcastChannel;
 }
 
 export interface LiveSessionClient {
@@ -67,10 +91,13 @@ export interface LiveSessionClient {
 	readonly connectionId: string | null;
 	readonly userId: string | null;
 	readonly url: string;
+	/** 'own' unless shared: 'follower' until this tab holds the lock, 'leader' from then on. */
+	readonly role: LiveRole;
 	/**
-	 * Sends an action with a ref. Resolves with the reply's data; rejects with a
+	 * Sends an action with a ref (a follower sends it through the leader tab). Resolves with the reply's data; rejects with a
 	 * LiveSessionError whose code is a protocol error code, or 'disconnected' when not
-	 * connected or the connection closed before the reply.
+	 * connected or the connection closed before the reply (for a follower, also when the
+	 * leader tab left before the reply; the action is never sent twice).
 	 */
 	send<T = unknown>(action: string, data?: unknown): Promise<T>;
 	/** Requests a full state frame; false when not connected. */
@@ -135,3 +162,27 @@ export declare function applyStateFrame(
 export declare function parseMessage(
 	data: string | ArrayBuffer | ArrayBufferView,
 ): { kind: 'protocol'; frame: any } | { kind: 'raw'; data: unknown };
+
+/** The name of the Web Lock and the BroadcastChannel of the tabs sharing the socket to `url`. */
+export declare function sharedName(url: string): string;
+
+/** A follower tab's view, as followerRoute reads it. */
+export interface FollowerView {
+	tabId: string;
+	leader: string | null;
+	state: LiveState;
+	version: number | null;
+}
+
+/** What a follower tab does with a message of the shared channel. */
+export declare function followerRoute(
+	view: FollowerView,
+	message: unknown,
+):
+	| { kind: 'ignore' }
+	| { kind: 'leader'; changed: boolean }
+	| { kind: 'state'; result: ReturnType<typeof applyStateFrame> }
+	| { kind: 'status' | 'message' | 'reply' | 'error' | 'bye' };
+
+/** What the leader tab does with a message of the shared channel. */
+export declare function leaderRoute(tabId: string, message: unknown): 'join' | 'request' | 'sync' | 'ignore';

@@ -8,8 +8,10 @@
  *
  * Speaks livesession wire protocol version 1: hello / state / reply / error frames from
  * the server, action / sync frames to it. The pure parts (URL, backoff, state frame
- * application, close handling) are exported separately so they can be tested without a
- * browser.
+ * application, close handling, the routing of shared tabs) are exported separately so
+ * they can be tested without a browser.
+ *
+ * With `shared: true` the tabs of one browser share one socket: see SharedLiveSessionClient.
  */
 
 /** Frame types the server reserves for the protocol; any other frame is an application frame. */
@@ -220,6 +222,8 @@ class LiveSessionClient {
 		this.status = 'connecting';
 		this.connectionId = null;
 		this.userId = null;
+		/** 'own': this client has a socket of its own (see SharedLiveSessionClient for the others). */
+		this.role = 'own';
 		this._WebSocket = this.options.WebSocket || globalThis.WebSocket;
 		if (!this._WebSocket) {
 			throw new Error('livesession: no WebSocket implementation; pass options.WebSocket');
@@ -498,27 +502,550 @@ class LiveSessionClient {
 	}
 
 	_call(name, ...args) {
-		const callback = this.options[name] || noop;
+		invoke(this.options, name, args);
+	}
+
+}
+
+/**
+ * Calls the callback option `name`; an exception it throws goes to onError, or to the
+ * console when onError is missing or threw itself.
+ */
+function invoke(options, name, args) {
+	const callback = options[name] || noop;
+	try {
+		callback(...args);
+	}
+	catch (ex) {
+		if (name !== 'onError' && options.onError) {
+			invoke(options, 'onError', [ex]);
+		}
+		else {
+			console.error('livesession: ' + name + ' callback failed', ex);
+		}
+	}
+}
+
+
+/*
+ * Sharing one socket among the tabs of a browser (options.shared).
+ *
+ * The tabs that connect to the same URL (BroadcastChannel and Web Locks are per origin
+ * already) elect a leader with a Web Lock of the name sharedName(url): the tab that holds
+ * it keeps it for its lifetime, opens the only socket and relays over a BroadcastChannel
+ * of the same name. Every other tab waits for the lock, and so is the next leader when
+ * the browser releases it (the leader's tab closed or crashed, or it called close()).
+ *
+ * Messages on the channel, each with `from`, the sending tab's id:
+ *
+ *   type     from → to            fields
+ *   leader   leader → all, or     status, detail, state, version, connectionId, userId:
+ *            the tab that joined  a snapshot; sent when a tab takes the lead and on join
+ *   state    leader → all         version, state, full, reason (as onState says)
+ *   status   leader → all         status, detail, connectionId, userId
+ *   message  leader → all         data: a raw frame
+ *   reply    leader → to          ref, data
+ *   error    leader → to          ref, code, message
+ *   bye      leader → all         the leader leaves (close(), revoked, page unloaded)
+ *   join     follower → all       asks the leader for a snapshot
+ *   request  follower → to        ref, action, json: an action for the leader to send
+ *   sync     follower → to        asks the leader to sync()
+ *
+ * `to` is the tab id of the addressee. Requests name their leader, so a request that
+ * reached no leader was sent by nobody: a follower rejects its unanswered requests as
+ * 'disconnected' when its leader changes or leaves, and never sends anything twice.
+ */
+
+/**
+ * The name of the Web Lock and of the BroadcastChannel of the tabs that share the
+ * connection to `url`.
+ * @param {string} url the WebSocket URL
+ * @returns {string}
+ */
+export function sharedName(url) {
+	return 'livesession:' + url;
+}
+
+const IGNORE = Object.freeze({ kind: 'ignore' });
+
+/**
+ * What a follower tab does with a message of the shared channel. Never mutates its
+ * arguments. Its own messages, those addressed to another tab and those of any tab but
+ * its leader are ignored, except `leader`: a tab announcing that it now leads is always
+ * believed (there is only one lock).
+ * @param {{tabId: string, leader: string | null, state: Record<string, unknown>, version: number | null}} view
+ * the follower: its id, its leader's id and its state
+ * @param {any} message
+ * @returns {{kind: 'ignore'} | {kind: 'leader', changed: boolean} | {kind: 'state', result: ReturnType<typeof applyStateFrame>}
+ * | {kind: 'status' | 'message' | 'reply' | 'error' | 'bye'}} leader: a snapshot, `changed`
+ * when it comes from another leader than before; state: the result of applyStateFrame
+ */
+export function followerRoute(view, message) {
+	if (!isObject(message) || typeof message.from !== 'string' || message.from === view.tabId) {
+		return IGNORE;
+	}
+	if (message.to !== undefined && message.to !== view.tabId) {
+		return IGNORE;
+	}
+	if (message.type === 'leader') {
+		return { kind: 'leader', changed: message.from !== view.leader };
+	}
+	if (message.from !== view.leader) {
+		return IGNORE;
+	}
+	switch (message.type) {
+		case 'state':
+			return { kind: 'state', result: applyStateFrame(view, message) };
+		case 'status':
+		case 'message':
+		case 'bye':
+			return { kind: message.type };
+		case 'reply':
+		case 'error':
+			return (typeof message.ref === 'string') ? { kind: message.type } : IGNORE;
+		default:
+			return IGNORE;
+	}
+}
+
+/**
+ * What the leader tab does with a message of the shared channel: answer a `join` with a
+ * snapshot, relay a `request` or a `sync` addressed to it; anything else is ignored.
+ * @param {string} tabId the leader's id
+ * @param {any} message
+ * @returns {'join' | 'request' | 'sync' | 'ignore'}
+ */
+export function leaderRoute(tabId, message) {
+	if (!isObject(message) || typeof message.from !== 'string' || message.from === tabId) {
+		return 'ignore';
+	}
+	if (message.type === 'join') {
+		return 'join';
+	}
+	if (message.to !== tabId) {
+		return 'ignore';
+	}
+	if (message.type === 'request' && typeof message.ref === 'string' && typeof message.action === 'string') {
+		return 'request';
+	}
+	return (message.type === 'sync') ? 'sync' : 'ignore';
+}
+
+function newTabId() {
+	if (globalThis.crypto && typeof globalThis.crypto.randomUUID === 'function') {
+		return globalThis.crypto.randomUUID();
+	}
+	return Date.now().toString(36) + '-' + Math.random().toString(36).slice(2);
+}
+
+/** A status detail that survives postMessage: an Error becomes its text. */
+function portable(detail) {
+	const copy = Object.assign({}, detail);
+	if (copy.error !== undefined) {
+		copy.error = String(copy.error);
+	}
+	return copy;
+}
+
+const LEADER_GONE = 'The leader tab left before the reply arrived; the action may or may not have been applied';
+
+/**
+ * A client of a tab that shares the browser's connection: the leader holds a
+ * LiveSessionClient of its own and relays; a follower mirrors what the leader relays and
+ * sends its actions through it. Same members as LiveSessionClient, plus `role`.
+ */
+class SharedLiveSessionClient {
+
+	constructor(options, locks, Channel) {
+		this.options = Object.assign({}, DEFAULTS, options);
+		this.url = resolveUrl(this.options);
+		this.state = {};
+		this.version = null;
+		this.status = 'connecting';
+		this.connectionId = null;
+		this.userId = null;
+		/** 'leader' once this tab holds the lock, 'follower' until then. */
+		this.role = 'follower';
+		this.tabId = newTabId();
+		if (!(this.options.WebSocket || globalThis.WebSocket)) {
+			throw new Error('livesession: no WebSocket implementation; pass options.WebSocket');
+		}
+		this._name = sharedName(this.url);
+		this._detail = {};
+		this._leader = null;
+		this._client = null;
+		this._everOpen = false;
+		this._done = false;
+		this._closedByClient = false;
+		this._resyncing = false;
+		this._refs = 0;
+		this._pending = new Map();
+		this._release = null;
+		this._abort = (typeof AbortController === 'function') ? new AbortController() : null;
+		this._channel = new Channel(this._name);
+		this._channel.onmessage = (event) => this._receive(event.data);
+		// An unloading leader says so at once, so that its followers stop sending to it.
+		this._pagehide = (event) => {
+			if (!event.persisted) {
+				this._quit();
+			}
+		};
+		if (typeof globalThis.addEventListener === 'function') {
+			globalThis.addEventListener('pagehide', this._pagehide);
+		}
+		// Held until close(), a revocation or the end of the page.
+		locks.request(this._name, this._abort ? { signal: this._abort.signal } : {}, () => this._lead())
+			.catch(() => {
+				// Aborted by close() while waiting.
+			});
+		this._post({ type: 'join' });
+		queueMicrotask(() => {
+			if (this.status === 'connecting') {
+				this._call('onStatus', 'connecting', { url: this.url });
+			}
+		});
+	}
+
+	send(action, data) {
+		if (this.role === 'leader') {
+			return this._client.send(action, data);
+		}
+		if (this._done || this.status !== 'open' || this._leader === null) {
+			return Promise.reject(new LiveSessionError('disconnected', 'Not connected; the action was not sent'));
+		}
+		let json;
 		try {
-			callback(...args);
+			json = (data === undefined) ? undefined : JSON.stringify(data);
 		}
 		catch (ex) {
-			if (name !== 'onError' && this.options.onError) {
-				this._call('onError', ex);
-			}
-			else {
-				console.error('livesession: ' + name + ' callback failed', ex);
-			}
+			return Promise.reject(new LiveSessionError('bad_request', 'The action data cannot be sent as JSON'));
 		}
+		const ref = String(++this._refs);
+		return new Promise((resolve, reject) => {
+			this._pending.set(ref, { resolve, reject });
+			if (!this._post({ type: 'request', to: this._leader, ref, action, json })) {
+				this._pending.delete(ref);
+				reject(new LiveSessionError('disconnected', 'The action could not be sent'));
+			}
+		});
+	}
+
+	sync() {
+		if (this.role === 'leader') {
+			return this._client.sync();
+		}
+		if (this._done || this.status !== 'open' || this._leader === null) {
+			return false;
+		}
+		return this._post({ type: 'sync', to: this._leader });
+	}
+
+	close() {
+		if (this._closedByClient) {
+			return;
+		}
+		this._closedByClient = true;
+		this._quit();
+		if (this._client) {
+			this._client.close();
+		}
+		this._rejectPending('The connection closed before the reply arrived; the action may or may not have been applied');
+		this._setStatus('closed', { code: CloseCodes.NORMAL, reason: 'client closed' });
+	}
+
+	// Leading.
+
+	/** Runs when this tab got the lock; the lock is held until the returned Promise settles. */
+	_lead() {
+		if (this._done) {
+			return undefined;
+		}
+		return new Promise((release) => {
+			this._release = release;
+			this.role = 'leader';
+			this._leader = this.tabId;
+			this._rejectPending(LEADER_GONE);
+			this._call('onRole', 'leader');
+			const status = this._everOpen ? 'reconnecting' : 'connecting';
+			if (this.status !== status) {
+				this._setStatus(status, { url: this.url, handover: true });
+			}
+			this._client = new LiveSessionClient(Object.assign({}, this.options, {
+				onState: (state, version, info) => this._leaderState(state, version, info),
+				onStatus: (status, detail) => this._leaderStatus(status, detail),
+				onMessage: (data) => this._leaderMessage(data),
+			}));
+			this._post(this._snapshot());
+		});
+	}
+
+	_snapshot() {
+		return {
+			type: 'leader',
+			status: this.status,
+			detail: portable(this._detail),
+			state: this.state,
+			version: this.version,
+			connectionId: this.connectionId,
+			userId: this.userId,
+		};
+	}
+
+	_leaderState(state, version, info) {
+		if (this._done) {
+			return;
+		}
+		this._setState(state, version, info.reason, info.changed);
+		this._post((info.reason === 'delta') ? { type: 'state', version, state: info.changed, reason: 'delta' }
+				: { type: 'state', version, state, full: true, reason: info.reason });
+	}
+
+	_leaderStatus(status, detail) {
+		// 'connecting' was reported when this tab took the lead.
+		if (this._done || status === 'connecting') {
+			return;
+		}
+		if (status === 'open') {
+			this.connectionId = detail.connectionId ?? null;
+			this.userId = detail.userId ?? null;
+		}
+		this._setStatus(status, detail);
+		this._post({
+			type: 'status',
+			status,
+			detail: portable(detail),
+			connectionId: this.connectionId,
+			userId: this.userId,
+		});
+		if (status === 'revoked') {
+			// Like every tab of a revoked session: out for good. Tabs opened later start anew.
+			this._quit();
+		}
+	}
+
+	_leaderMessage(data) {
+		if (this._done) {
+			return;
+		}
+		this._call('onMessage', data);
+		this._post({ type: 'message', data });
+	}
+
+	_serve(message) {
+		switch (leaderRoute(this.tabId, message)) {
+			case 'join':
+				this._post(Object.assign(this._snapshot(), { to: message.from }));
+				break;
+			case 'sync':
+				this._client.sync();
+				break;
+			case 'request':
+				this._relay(message);
+				break;
+			default:
+				break;
+		}
+	}
+
+	_relay(message) {
+		const { from, ref } = message;
+		let data;
+		try {
+			data = (typeof message.json === 'string') ? JSON.parse(message.json) : undefined;
+		}
+		catch (ex) {
+			this._post({ type: 'error', to: from, ref, code: 'bad_request', message: 'The action data is not JSON' });
+			return;
+		}
+		this._client.send(message.action, data)
+			.then((reply) => this._post({ type: 'reply', to: from, ref, data: reply }),
+					(error) => this._post({ type: 'error', to: from, ref, code: error.code, message: error.message }));
+	}
+
+	// Following.
+
+	_receive(message) {
+		if (this._done) {
+			return;
+		}
+		if (this.role === 'leader') {
+			this._serve(message);
+			return;
+		}
+		const route = followerRoute(
+				{ tabId: this.tabId, leader: this._leader, state: this.state, version: this.version }, message);
+		switch (route.kind) {
+			case 'leader':
+				this._follow(message, route.changed);
+				break;
+			case 'state':
+				this._followState(message, route.result);
+				break;
+			case 'status':
+				this.connectionId = message.connectionId ?? null;
+				this.userId = message.userId ?? null;
+				this._setStatus(message.status, message.detail || {});
+				if (message.status === 'revoked') {
+					this._rejectPending(LEADER_GONE);
+					this._quit();
+				}
+				break;
+			case 'message':
+				this._call('onMessage', message.data);
+				break;
+			case 'reply':
+				this._settle(message.ref, (pending) => pending.resolve(message.data));
+				break;
+			case 'error':
+				this._settle(message.ref, (pending) => pending.reject(
+						new LiveSessionError(String(message.code), String(message.message ?? ''))));
+				break;
+			case 'bye':
+				this._leader = null;
+				this._rejectPending(LEADER_GONE);
+				if (this.status !== 'revoked') {
+					this._setStatus('reconnecting', { handover: true });
+				}
+				break;
+			default:
+				break;
+		}
+	}
+
+	/** A snapshot from a leader: a new leader announcing itself, or the answer to a join. */
+	_follow(snapshot, changed) {
+		if (changed) {
+			this._leader = snapshot.from;
+			this._rejectPending(LEADER_GONE);
+		}
+		this._resyncing = false;
+		this.connectionId = snapshot.connectionId ?? null;
+		this.userId = snapshot.userId ?? null;
+		if (snapshot.status !== this.status) {
+			this._setStatus(snapshot.status, snapshot.detail || {});
+		}
+		if (Number.isInteger(snapshot.version) && isObject(snapshot.state)) {
+			this._setState(snapshot.state, snapshot.version, 'hello', null);
+		}
+		if (snapshot.status === 'revoked') {
+			this._quit();
+		}
+	}
+
+	_followState(message, result) {
+		switch (result.action) {
+			case 'replace':
+			case 'apply':
+				this._resyncing = false;
+				this._setState(result.state, result.version, message.reason,
+						(result.action === 'apply') ? message.state : null);
+				break;
+			case 'sync':
+				// A change was missed (it came before this tab's snapshot): ask for a new one.
+				if (!this._resyncing) {
+					this._resyncing = true;
+					this._post({ type: 'join' });
+				}
+				break;
+			default:
+				break;
+		}
+	}
+
+	_settle(ref, action) {
+		const pending = this._pending.get(ref);
+		if (pending) {
+			this._pending.delete(ref);
+			action(pending);
+		}
+	}
+
+	// Both.
+
+	/** Leaves the sharing for good: says bye when leading, gives up the lock and the channel. */
+	_quit() {
+		if (this._done) {
+			return;
+		}
+		if (this.role === 'leader') {
+			this._post({ type: 'bye' });
+		}
+		this._done = true;
+		if (this._abort) {
+			this._abort.abort();
+		}
+		if (this._release) {
+			this._release();
+			this._release = null;
+		}
+		try {
+			this._channel.close();
+		}
+		catch (ex) {
+			// Closed already.
+		}
+		if (typeof globalThis.removeEventListener === 'function') {
+			globalThis.removeEventListener('pagehide', this._pagehide);
+		}
+	}
+
+	_post(message) {
+		if (this._done) {
+			return false;
+		}
+		try {
+			this._channel.postMessage(Object.assign({ from: this.tabId }, message));
+			return true;
+		}
+		catch (ex) {
+			return false;
+		}
+	}
+
+	_setState(state, version, reason, changed) {
+		this.state = state;
+		this.version = version;
+		this._call('onState', state, version,
+			{ reason, changed: changed ?? null, connectionId: this.connectionId, userId: this.userId });
+	}
+
+	_setStatus(status, detail) {
+		if (status === 'open') {
+			this._everOpen = true;
+		}
+		this.status = status;
+		this._detail = detail;
+		this._call('onStatus', status, detail);
+	}
+
+	_rejectPending(message) {
+		const pending = Array.from(this._pending.values());
+		this._pending.clear();
+		for (const { reject } of pending) {
+			reject(new LiveSessionError('disconnected', message));
+		}
+	}
+
+	_call(name, ...args) {
+		invoke(this.options, name, args);
 	}
 
 }
 
 /**
  * Connects to the livesession endpoint and keeps reconnecting until close() or a revocation.
+ * With `shared: true` the tabs of the browser share one connection when the browser has
+ * Web Locks and BroadcastChannel, and each has its own otherwise.
  * @param {import('./livesession').ConnectOptions} [options]
  * @returns {import('./livesession').LiveSessionClient}
  */
 export function connect(options = {}) {
+	if (options.shared) {
+		const locks = options.locks || (globalThis.navigator && globalThis.navigator.locks);
+		const Channel = options.BroadcastChannel || globalThis.BroadcastChannel;
+		if (locks && typeof locks.request === 'function' && typeof Channel === 'function') {
+			return new SharedLiveSessionClient(options, locks, Channel);
+		}
+	}
 	return new LiveSessionClient(options);
 }

@@ -306,6 +306,16 @@ public final class Tab {
 	}
 
 	/**
+	 * Closes the tab, as a person closing it would: the page unloads. The driver moves to
+	 * another tab of the browser, if there is one; this tab can no longer be used.
+	 */
+	public void close() {
+		ChromeDriver driver = driver();
+		driver.close();
+		driver.getWindowHandles().stream().findFirst().ifPresent((handle) -> driver.switchTo().window(handle));
+	}
+
+	/**
 	 * Runs a script in the page.
 	 * @param script the script body; {@code arguments[i]} are the arguments
 	 * @param arguments the arguments
