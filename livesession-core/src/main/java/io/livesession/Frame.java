@@ -30,11 +30,45 @@ public final class Frame {
 
 	private Frame(@Nullable String text, byte @Nullable [] binary, long stateVersion,
 			@Nullable Supplier<Frame> fullState) {
-		this.text = text;
+		this.text = (text != null) ? wellFormed(text) : null;
 		this.binary = binary;
 		this.stateVersion = stateVersion;
 		this.fullState = fullState;
-		this.size = (text != null) ? utf8Length(text) : binary.length;
+		this.size = (this.text != null) ? utf8Length(this.text) : binary.length;
+	}
+
+	/**
+	 * The text with each unpaired surrogate replaced by U+FFFD, as a UTF-8 encoder that
+	 * does not fail would: the containers' encoders fail on them, and a frame that cannot
+	 * be encoded must not close its connection (nor, sent to a group, every connection of
+	 * the group). Inbound text is refused before it gets here; this covers what an
+	 * application sends of its own.
+	 */
+	private static String wellFormed(String text) {
+		StringBuilder fixed = null;
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (!Character.isSurrogate(c)) {
+				if (fixed != null) {
+					fixed.append(c);
+				}
+				continue;
+			}
+			boolean paired = Character.isHighSurrogate(c) && i + 1 < text.length()
+					&& Character.isLowSurrogate(text.charAt(i + 1));
+			if (paired) {
+				if (fixed != null) {
+					fixed.append(c).append(text.charAt(i + 1));
+				}
+				i++;
+				continue;
+			}
+			if (fixed == null) {
+				fixed = new StringBuilder(text.length()).append(text, 0, i);
+			}
+			fixed.append('\uFFFD');
+		}
+		return (fixed != null) ? fixed.toString() : text;
 	}
 
 	private static int utf8Length(String text) {

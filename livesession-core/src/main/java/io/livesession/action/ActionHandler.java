@@ -194,10 +194,9 @@ public final class ActionHandler {
 			return this.mapper.treeToValue(data, argument.type);
 		}
 		catch (JacksonException ex) {
-			// Jackson's message names Java types; the client only learns that the shape
-			// is
-			// wrong.
-			throw LiveActionException.badRequest("Action '" + this.name + "' data does not match the expected shape");
+			// Jackson's message names Java types; the client learns the field's path and
+			// what it should be.
+			throw LiveActionException.badRequest(StrictBinding.describe(ex, "data"));
 		}
 	}
 

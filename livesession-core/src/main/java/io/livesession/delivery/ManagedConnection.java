@@ -21,6 +21,18 @@ public interface ManagedConnection extends LiveConnection {
 	void open(Frame greeting, long stateVersion);
 
 	/**
+	 * Whether the connection is closing or closed: from the moment the server decided to
+	 * close it (a revocation, the rate limit, an eviction, a shutdown) or the transport
+	 * went away. The endpoint processes no inbound frame of such a connection, since a
+	 * client can keep sending after the server's close frame.
+	 * @return {@code true} once closing
+	 * @since 0.1.0
+	 */
+	default boolean isClosing() {
+		return !isOpen();
+	}
+
+	/**
 	 * The transport is gone: drop queued frames and refuse new ones.
 	 */
 	void released();

@@ -155,6 +155,12 @@ final class QueuedConnection implements ManagedConnection {
 	}
 
 	@Override
+	public boolean isClosing() {
+		// Set at the start of close(), evict() and released(), before the close frame.
+		return this.closed || !this.transport.isOpen();
+	}
+
+	@Override
 	public @Nullable Object getAttribute(String name) {
 		Map<String, Object> values = this.attributes;
 		return (values != null) ? values.get(name) : null;

@@ -7,9 +7,12 @@ import io.livesession.LiveConnection;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The token buckets of callers without a connection (HTTP actions), by user, or by group
- * when anonymous, since each request is a new caller. Bounded: past {@link #MAX_SIZE}
- * callers, buckets that have refilled completely, which hold no information, are dropped.
+ * The token buckets of every caller, by user, or by group (one anonymous browser) when
+ * anonymous: shared by the user's connections and HTTP actions and kept across
+ * reconnects, so that neither opening more sockets nor reconnecting buys more frames.
+ * Bounded: past {@link #MAX_SIZE} callers, idle buckets (full, and without a recent
+ * refusal), which hold no information a new bucket would not, are dropped; a bucket in
+ * use is never dropped, whether or not its connections are still open.
  *
  * @author livesession
  */
@@ -21,6 +24,9 @@ final class CallerBuckets {
 
 	private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
 
+	/** The size that triggers the next sweep: doubled past a sweep that freed little. */
+	private volatile int sweepAt = MAX_SIZE;
+
 	CallerBuckets(@Nullable RateLimit rateLimit) {
 		this.rateLimit = rateLimit;
 	}
@@ -30,11 +36,23 @@ final class CallerBuckets {
 		if (limit == null) {
 			return TokenBucket.Verdict.ACCEPTED;
 		}
-		if (this.buckets.size() >= MAX_SIZE) {
-			this.buckets.values().removeIf(TokenBucket::isFull);
+		if (this.buckets.size() >= this.sweepAt) {
+			sweep();
 		}
-		String key = (caller.getUserId() != null) ? "user:" + caller.getUserId() : "group:" + caller.getGroupId();
-		return this.buckets.computeIfAbsent(key, (k) -> limit.newBucket()).take();
+		return this.buckets.computeIfAbsent(key(caller), (k) -> limit.newBucket()).take();
+	}
+
+	private synchronized void sweep() {
+		if (this.buckets.size() < this.sweepAt) {
+			return;
+		}
+		this.buckets.values().removeIf(TokenBucket::isIdle);
+		// Amortized: with many busy callers, a sweep per frame would cost O(n) each.
+		this.sweepAt = Math.max(MAX_SIZE, this.buckets.size() * 2);
+	}
+
+	static String key(LiveConnection caller) {
+		return (caller.getUserId() != null) ? "user:" + caller.getUserId() : "group:" + caller.getGroupId();
 	}
 
 	int size() {

@@ -1,8 +1,6 @@
 package io.livesession.endpoint;
 
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.livesession.ConnectionRegistry;
 import io.livesession.LiveActionDeniedEvent;
@@ -32,7 +30,9 @@ import tools.jackson.databind.json.JsonMapper;
  * The live protocol, independent of the transport: greets a new connection with
  * {@code hello}, dispatches {@code action} frames to handlers, answers {@code sync}, and
  * turns every failure into an {@code error} frame. Bad input never changes group state.
- * With a {@link RateLimit}, every inbound frame counts against its connection's limit.
+ * With a {@link RateLimit}, every inbound frame counts against its caller's limit: one
+ * token bucket per user (or per anonymous browser) for all of its connections and HTTP
+ * actions, kept across reconnects. A connection that is closing processes no frame.
  *
  * @author livesession
  */
@@ -69,9 +69,6 @@ public final class LiveEndpoint {
 	private final List<RegistryListener> listeners;
 
 	private final @Nullable RateLimit rateLimit;
-
-	/** The token bucket of each open connection, by connection id. */
-	private final Map<String, TokenBucket> buckets = new ConcurrentHashMap<>();
 
 	private final CallerBuckets callerBuckets;
 
@@ -139,9 +136,6 @@ public final class LiveEndpoint {
 	 * @param connection the connection
 	 */
 	public void opened(ManagedConnection connection) {
-		if (this.rateLimit != null) {
-			this.buckets.put(connection.getId(), this.rateLimit.newBucket());
-		}
 		this.registry.register(connection);
 		for (RegistryListener listener : this.listeners) {
 			tell(listener, connection, true);
@@ -164,7 +158,7 @@ public final class LiveEndpoint {
 		connection.released();
 		// Only a connection that was registered, and only once: the transport may report
 		// a close twice, or for a connection that failed before it was registered.
-		this.buckets.remove(connection.getId());
+		// The caller's token bucket stays: a reconnect must not refill it.
 		if (this.registry.unregister(connection)) {
 			for (RegistryListener listener : this.listeners) {
 				tell(listener, connection, false);
@@ -194,8 +188,15 @@ public final class LiveEndpoint {
 	 * @param text the frame
 	 */
 	public void received(ManagedConnection connection, String text) {
-		TokenBucket bucket = this.buckets.get(connection.getId());
-		TokenBucket.Verdict verdict = (bucket != null) ? bucket.take() : TokenBucket.Verdict.ACCEPTED;
+		if (connection.isClosing()) {
+			// Revoked, rate limited, evicted or shutting down: a client that ignores the
+			// close frame keeps sending until the transport is gone, and must not act.
+			if (logger.isTraceEnabled()) {
+				logger.trace("Ignoring a frame of closing connection " + connection.getId());
+			}
+			return;
+		}
+		TokenBucket.Verdict verdict = this.callerBuckets.take(connection);
 		if (verdict == TokenBucket.Verdict.ABUSIVE) {
 			logger.warn("Closing connection " + connection.getId() + " of "
 					+ ((connection.getUserId() != null) ? "user " + connection.getUserId() : "an anonymous browser")
@@ -204,11 +205,13 @@ public final class LiveEndpoint {
 			return;
 		}
 		JsonNode frame;
+		String notJson = "Frame is not valid JSON";
 		try {
 			frame = this.reader.readValue(text);
 		}
 		catch (JacksonException ex) {
 			frame = null;
+			notJson = notJson(ex);
 		}
 		JsonNode refNode = (frame != null && frame.isObject()) ? frame.get("ref") : null;
 		boolean validRef = refNode == null || refNode.isNull()
@@ -225,7 +228,7 @@ public final class LiveEndpoint {
 			return;
 		}
 		if (frame == null || frame.isMissingNode()) {
-			error(connection, null, LiveActionException.BAD_REQUEST, "Frame is not valid JSON");
+			error(connection, null, LiveActionException.BAD_REQUEST, notJson);
 			return;
 		}
 		if (!frame.isObject()) {
@@ -235,6 +238,12 @@ public final class LiveEndpoint {
 		if (!validRef) {
 			error(connection, null, LiveActionException.BAD_REQUEST,
 					"'ref' must be a string of at most " + MAX_REF_LENGTH + " characters");
+			return;
+		}
+		String invalidText = InboundText.findInvalid(frame);
+		if (invalidText != null) {
+			error(connection, (ref != null && InboundText.isWellFormed(ref)) ? ref : null,
+					LiveActionException.BAD_REQUEST, invalidText + ": " + InboundText.INVALID_TEXT);
 			return;
 		}
 		JsonNode type = frame.get("type");
@@ -294,6 +303,13 @@ public final class LiveEndpoint {
 	 * @throws LiveActionException with the protocol's error code when refused or failed
 	 */
 	public @Nullable Object perform(LiveConnection caller, String action, @Nullable JsonNode data) {
+		String invalidText = !InboundText.isWellFormed(action) ? "action"
+				: (data != null) ? InboundText.findInvalid(data, "data") : null;
+		invalidText = (invalidText != null && invalidText.length() > 120) ? invalidText.substring(0, 120) + "…"
+				: invalidText;
+		if (invalidText != null) {
+			throw LiveActionException.badRequest(invalidText + ": " + InboundText.INVALID_TEXT);
+		}
 		if (this.rateLimit != null && this.callerBuckets.take(caller) != TokenBucket.Verdict.ACCEPTED) {
 			this.events.publishEvent(new LiveActionDeniedEvent(caller, action, LiveActionException.RATE_LIMITED));
 			throw new LiveActionException(LiveActionException.RATE_LIMITED, "Too many actions; slow down");
@@ -320,9 +336,12 @@ public final class LiveEndpoint {
 			throw new LiveActionException(LiveActionException.UNKNOWN_ACTION, "No handler for this action");
 		}
 		try {
-			return handler.needsGroup()
-					? this.groups.update(caller.getGroupId(), (state) -> handler.invoke(caller, data, state))
-					: handler.invoke(caller, data, null);
+			return handler.needsGroup() ? this.groups.update(caller.getGroupId(), (state) -> {
+				// Checked again under the group's lock: a revocation may have come while
+				// the frame waited for it.
+				ensureNotClosing(caller);
+				return handler.invoke(caller, data, state);
+			}) : handler.invoke(ensureNotClosing(caller), data, null);
 		}
 		catch (LiveActionException ex) {
 			if (LiveActionDeniedEvent.isDenial(ex.getCode())) {
@@ -339,6 +358,26 @@ public final class LiveEndpoint {
 			logger.error("Action '" + handler.getName() + "' failed for " + caller.getId(), ex);
 			throw new LiveActionException(LiveActionException.INTERNAL, "The action failed");
 		}
+	}
+
+	/**
+	 * What a client is told about a frame that does not parse: a duplicate key (refused
+	 * by a strict mapper) is named, other failures are not detailed.
+	 * @param ex the failure
+	 * @return the message
+	 */
+	public static String notJson(JacksonException ex) {
+		String message = ex.getOriginalMessage();
+		return (message != null && message.startsWith("Duplicate Object property"))
+				? "Frame is not valid JSON: a field appears twice" : "Frame is not valid JSON";
+	}
+
+	private static LiveConnection ensureNotClosing(LiveConnection caller) {
+		if (caller instanceof ManagedConnection connection && connection.isClosing()) {
+			throw new LiveActionException(LiveActionException.UNAVAILABLE,
+					"The connection is closing; nothing was changed");
+		}
+		return caller;
 	}
 
 	private void sync(ManagedConnection connection, @Nullable String ref) {

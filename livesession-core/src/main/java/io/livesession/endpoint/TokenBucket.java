@@ -3,9 +3,10 @@ package io.livesession.endpoint;
 import java.util.function.LongSupplier;
 
 /**
- * One connection's token bucket, with the record of its refused frames. Written here
- * because no rate limiter library is on livesession's classpath (Bucket4j, Guava and
- * Resilience4j are not dependencies), and one bucket per connection takes a few lines.
+ * One caller's token bucket (a user, or an anonymous browser), with the record of its
+ * refused frames. Written here because no rate limiter library is on livesession's
+ * classpath (Bucket4j, Guava and Resilience4j are not dependencies), and one bucket per
+ * connection takes a few lines.
  *
  * @author livesession
  */
@@ -66,6 +67,22 @@ final class TokenBucket {
 	synchronized boolean isFull() {
 		long now = this.nanoClock.getAsLong();
 		return this.tokens + (now - this.refilledAt) * this.tokensPerNano >= this.capacity;
+	}
+
+	/**
+	 * Whether the bucket holds no information a new one would not: full, and without a
+	 * refused frame within the rejection window.
+	 * @return {@code true} when it can be dropped
+	 */
+	synchronized boolean isIdle() {
+		if (!isFull()) {
+			return false;
+		}
+		if (this.rejectionCount == 0) {
+			return true;
+		}
+		int newest = (this.nextRejection + this.maxRejections - 1) % this.maxRejections;
+		return this.nanoClock.getAsLong() - this.rejections[newest] > this.rejectionWindowNanos;
 	}
 
 	private Verdict reject(long now) {

@@ -170,7 +170,8 @@ public final class LiveActionHttpHandler implements HttpRequestHandler {
 			return this.reader.readValue(body);
 		}
 		catch (JacksonException ex) {
-			throw LiveActionException.badRequest("The body is not valid JSON");
+			throw LiveActionException
+				.badRequest(LiveEndpoint.notJson(ex).replace("Frame is not valid JSON", "The body is not valid JSON"));
 		}
 	}
 

@@ -10,6 +10,7 @@ import io.livesession.GroupInitializer;
 import io.livesession.GroupResolver;
 import io.livesession.action.ActionHandlerRegistry;
 import io.livesession.action.ActionInterceptor;
+import io.livesession.action.StrictBinding;
 import io.livesession.action.SecurityContextActionInterceptor;
 import io.livesession.delivery.Delivery;
 import io.livesession.delivery.DeliveryChannel;
@@ -81,6 +82,15 @@ public final class LiveSessionAutoConfiguration {
 		return mapper.getIfAvailable(() -> JsonMapper.builder().build());
 	}
 
+	/**
+	 * The mapper that reads what clients send: strict unless relaxed by
+	 * {@code livesession.actions.strict-binding=false}.
+	 */
+	static JsonMapper actionMapper(ObjectProvider<JsonMapper> mapper, LiveSessionProperties properties) {
+		JsonMapper application = jsonMapper(mapper);
+		return properties.getActions().isStrictBinding() ? StrictBinding.strict(application) : application;
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	static class RegistryConfiguration {
 
@@ -138,8 +148,9 @@ public final class LiveSessionAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		ActionHandlerRegistry liveActionHandlers(ApplicationContext context, ObjectProvider<JsonMapper> mapper,
-				ObjectProvider<ActionInterceptor> interceptors) {
-			return new ActionHandlerRegistry(context, jsonMapper(mapper), interceptors.orderedStream().toList());
+				ObjectProvider<ActionInterceptor> interceptors, LiveSessionProperties properties) {
+			return new ActionHandlerRegistry(context, actionMapper(mapper, properties),
+					interceptors.orderedStream().toList());
 		}
 
 		@Bean
@@ -151,7 +162,7 @@ public final class LiveSessionAutoConfiguration {
 			LiveSessionProperties.RateLimit limit = properties.getRateLimit();
 			RateLimit rateLimit = limit.isEnabled() ? new RateLimit(limit.getActionsPerSecond(), limit.getBurst(),
 					limit.getMaxRejections(), limit.getRejectionWindow()) : null;
-			LiveEndpoint endpoint = new LiveEndpoint(registry, groups, actions, jsonMapper(mapper),
+			LiveEndpoint endpoint = new LiveEndpoint(registry, groups, actions, actionMapper(mapper, properties),
 					listeners.orderedStream().toList(), rateLimit, events);
 			observations.ifUnique(endpoint::setObservationRegistry);
 			return endpoint;
@@ -266,8 +277,9 @@ public final class LiveSessionAutoConfiguration {
 		@ConditionalOnMissingBean(name = "liveActionsHandlerMapping")
 		SimpleUrlHandlerMapping liveActionsHandlerMapping(LiveEndpoint endpoint, ConnectResolver resolver,
 				ObjectProvider<JsonMapper> mapper, LiveSessionProperties properties) {
-			LiveActionHttpHandler handler = new LiveActionHttpHandler(endpoint, resolver, jsonMapper(mapper),
-					properties.getAllowedOrigins(), properties.getMaxTextMessageSize().toBytes());
+			LiveActionHttpHandler handler = new LiveActionHttpHandler(endpoint, resolver,
+					actionMapper(mapper, properties), properties.getAllowedOrigins(),
+					properties.getMaxTextMessageSize().toBytes());
 			return new SimpleUrlHandlerMapping(Map.of(properties.getEndpoint() + "/actions/*", handler), -1);
 		}
 

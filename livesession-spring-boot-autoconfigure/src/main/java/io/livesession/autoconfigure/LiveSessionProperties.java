@@ -78,6 +78,8 @@ public class LiveSessionProperties {
 
 	private final Shutdown shutdown = new Shutdown();
 
+	private final Actions actions = new Actions();
+
 	public String getEndpoint() {
 		return this.endpoint;
 	}
@@ -328,6 +330,10 @@ public class LiveSessionProperties {
 		return this.shutdown;
 	}
 
+	public Actions getActions() {
+		return this.actions;
+	}
+
 	/**
 	 * Graceful shutdown.
 	 */
@@ -511,6 +517,28 @@ public class LiveSessionProperties {
 
 		public void setKeepHttpSessionAlive(boolean keepHttpSessionAlive) {
 			this.keepHttpSessionAlive = keepHttpSessionAlive;
+		}
+
+	}
+
+	/**
+	 * How the data of actions (WebSocket frames and HTTP actions) is bound.
+	 */
+	public static class Actions {
+
+		/**
+		 * Whether action frames and data are bound strictly: a JSON object with a
+		 * duplicate key is refused, and an integer field accepts only a JSON integer (no
+		 * coercion of 1.5 or "5"). Either failure is answered with 'bad_request'.
+		 */
+		private boolean strictBinding = true;
+
+		public boolean isStrictBinding() {
+			return this.strictBinding;
+		}
+
+		public void setStrictBinding(boolean strictBinding) {
+			this.strictBinding = strictBinding;
 		}
 
 	}
