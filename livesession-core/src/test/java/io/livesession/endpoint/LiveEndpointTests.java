@@ -369,17 +369,22 @@ class LiveEndpointTests {
 	}
 
 	@Test
-	void eachConnectionHasItsOwnRateLimit() {
+	void eachUserHasOneRateLimitSharedByItsConnections() {
 		LiveEndpoint endpoint = rateLimited(new RateLimit(0.001, 1, 0, Duration.ofMinutes(1)));
 		Client first = open(endpoint, "c1", GROUP);
 		Client second = open(endpoint, "c2", GROUP);
+		Client other = open(endpoint, "c3", "user:bob");
 		endpoint.received(first.connection, "{\"type\":\"action\",\"action\":\"whoami\",\"ref\":\"a\"}");
 		first.clear();
 		second.clear();
+		other.clear();
 		endpoint.received(first.connection, "{\"type\":\"action\",\"action\":\"whoami\",\"ref\":\"b\"}");
 		endpoint.received(second.connection, "{\"type\":\"action\",\"action\":\"whoami\",\"ref\":\"c\"}");
+		endpoint.received(other.connection, "{\"type\":\"action\",\"action\":\"whoami\",\"ref\":\"d\"}");
 		assertThat(first.single().get("code").asString()).isEqualTo(LiveActionException.RATE_LIMITED);
-		assertThat(second.single().get("data").asString()).isEqualTo("c2");
+		assertThat(second.single().get("code").asString()).as("another socket buys no more frames")
+			.isEqualTo(LiveActionException.RATE_LIMITED);
+		assertThat(other.single().get("data").asString()).isEqualTo("c3");
 	}
 
 	@Test

@@ -2,10 +2,10 @@ package io.livesession.test;
 
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
@@ -58,6 +58,8 @@ public final class RawWebSocket implements AutoCloseable {
 
 	private final Map<String, List<String>> headers;
 
+	private volatile boolean ended;
+
 	private RawWebSocket(Socket socket, DataInputStream in, int status, Map<String, List<String>> headers)
 			throws IOException {
 		this.socket = socket;
@@ -76,9 +78,30 @@ public final class RawWebSocket implements AutoCloseable {
 	 * @return the client; open for frames when {@link #status()} is 101
 	 */
 	public static RawWebSocket open(int port, String path, List<String> headerLines) {
+		return open(port, path, headerLines, 0);
+	}
+
+	/**
+	 * Send an upgrade request and read the response head, on a socket with the given
+	 * receive buffer: a small one lets the server's writes block soon once the client
+	 * stops reading.
+	 * @param port the port
+	 * @param path the path
+	 * @param headerLines extra header lines ("Name: value"), written as given and in
+	 * order
+	 * @param receiveBufferSize the socket's receive buffer in bytes, or 0 for the
+	 * system's default
+	 * @return the client; open for frames when {@link #status()} is 101
+	 */
+	public static RawWebSocket open(int port, String path, List<String> headerLines, int receiveBufferSize) {
 		Socket socket = null;
 		try {
-			socket = new Socket("127.0.0.1", port);
+			socket = new Socket();
+			if (receiveBufferSize > 0) {
+				// Before connecting, so that the advertised window stays small.
+				socket.setReceiveBufferSize(receiveBufferSize);
+			}
+			socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
 			socket.setSoTimeout(10_000);
 			StringBuilder request = new StringBuilder();
 			request.append("GET ").append(path).append(" HTTP/1.1\r\n");
@@ -232,6 +255,7 @@ public final class RawWebSocket implements AutoCloseable {
 			this.socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
 			int first = this.in.read();
 			if (first == -1) {
+				this.ended = true;
 				return null;
 			}
 			int second = this.in.readUnsignedByte();
@@ -256,11 +280,12 @@ public final class RawWebSocket implements AutoCloseable {
 			}
 			return new Frame(first & 0xF, payload);
 		}
-		catch (SocketTimeoutException | EOFException ex) {
+		catch (SocketTimeoutException ex) {
 			return null;
 		}
 		catch (IOException ex) {
-			// Reset by the server after its close frame.
+			// The end of the stream, or reset by the server after its close frame.
+			this.ended = true;
 			return null;
 		}
 	}
@@ -296,6 +321,15 @@ public final class RawWebSocket implements AutoCloseable {
 			}
 		}
 		throw new AssertionError("No close frame within " + timeout);
+	}
+
+	/**
+	 * Whether reading found the end of the stream or a reset: the server dropped the
+	 * connection.
+	 * @return {@code true} once ended
+	 */
+	public boolean isEnded() {
+		return this.ended;
 	}
 
 	@Override
