@@ -9,9 +9,25 @@ import {
 	connect,
 	mergeState,
 	parseMessage,
+	record,
 	resolveUrl,
 	shutdownDelay,
 } from '../../main/resources/META-INF/livesession/livesession.js';
+
+// The client keeps state in null-prototype objects; deepEqual compares prototypes too, so
+// these comparisons are of contents: null-prototype objects become plain ones.
+function plain(value) {
+	if (Array.isArray(value)) {
+		return value.map(plain);
+	}
+	if (value !== null && typeof value === 'object'
+			&& [null, Object.prototype].includes(Object.getPrototypeOf(value))) {
+		return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, plain(inner)]));
+	}
+	return value;
+}
+
+const deepEqual = (actual, expected, message) => assert.deepEqual(plain(actual), plain(expected), message);
 
 const low = () => 0;
 const high = () => 0.999999;
@@ -57,8 +73,37 @@ test('close decisions', () => {
 test('mergeState replaces, adds, removes on null and does not mutate', () => {
 	const state = { a: 1, b: { x: 1 }, c: 'keep' };
 	const next = mergeState(state, { a: 2, b: null, d: [1] });
-	assert.deepEqual(next, { a: 2, c: 'keep', d: [1] });
-	assert.deepEqual(state, { a: 1, b: { x: 1 }, c: 'keep' });
+	deepEqual(next, { a: 2, c: 'keep', d: [1] });
+	deepEqual(state, { a: 1, b: { x: 1 }, c: 'keep' });
+});
+
+test('state lives in null-prototype objects: an attribute named __proto__ stays an attribute', () => {
+	// JSON.parse makes "__proto__" an own property; copying it into {} would set the prototype.
+	const frame = JSON.parse('{"version":1,"full":true,"state":{"__proto__":{"polluted":true},"a":1}}');
+	const replaced = applyStateFrame({ state: record(null), version: null }, frame).state;
+	assert.equal(Object.getPrototypeOf(replaced), null);
+	assert.equal(replaced.polluted, undefined);
+	assert.ok(Object.hasOwn(replaced, '__proto__'));
+	assert.deepEqual(Object.keys(replaced), ['__proto__', 'a']);
+	const merged = mergeState(replaced, JSON.parse('{"__proto__":{"isAdmin":true},"b":2}'));
+	assert.equal(Object.getPrototypeOf(merged), null);
+	assert.equal(merged.isAdmin, undefined);
+	assert.equal(merged.__proto__.isAdmin, true, 'the attribute itself');
+	assert.equal({}.isAdmin, undefined, 'Object.prototype untouched');
+	assert.equal(Object.getPrototypeOf(mergeState(merged, { __proto__: null, a: 3 })), null);
+});
+
+test('client: a hello and a delta with a __proto__ attribute do not reach the prototype', () => {
+	const { live, socket } = client();
+	socket.serverSends('{"type":"hello","connectionId":"c1","userId":null,"version":1,'
+			+ '"state":{"__proto__":{"polluted":1}}}');
+	assert.equal(Object.getPrototypeOf(live.state), null);
+	assert.equal(live.state.polluted, undefined);
+	socket.serverSends('{"type":"state","version":2,"state":{"__proto__":{"polluted":2}}}');
+	assert.equal(live.version, 2);
+	assert.equal(live.state.polluted, undefined);
+	assert.equal(live.state.__proto__.polluted, 2);
+	live.close();
 });
 
 test('the next version applies the delta', () => {
@@ -66,8 +111,8 @@ test('the next version applies the delta', () => {
 	const result = applyStateFrame(current, { type: 'state', version: 5, state: { counter: { count: 2 }, other: null } });
 	assert.equal(result.action, 'apply');
 	assert.equal(result.version, 5);
-	assert.deepEqual(result.state, { counter: { count: 2 } });
-	assert.deepEqual(current.state, { counter: { count: 1 }, other: true });
+	deepEqual(result.state, { counter: { count: 2 } });
+	deepEqual(current.state, { counter: { count: 1 }, other: true });
 });
 
 test('old or repeated versions are ignored', () => {
@@ -83,7 +128,7 @@ test('old or repeated versions are ignored', () => {
 test('a gap asks for a sync and leaves the state alone', () => {
 	const current = { state: { n: 3 }, version: 4 };
 	const result = applyStateFrame(current, { version: 6, state: { n: 5 } });
-	assert.deepEqual(result, { action: 'sync', state: current.state, version: 4 });
+	deepEqual(result, { action: 'sync', state: current.state, version: 4 });
 	assert.equal(applyStateFrame({ state: {}, version: null }, { version: 1, state: {} }).action, 'sync');
 });
 
@@ -91,7 +136,7 @@ test('a full frame replaces whatever the version', () => {
 	const current = { state: { a: 1, b: 2 }, version: 4 };
 	for (const version of [2, 4, 9]) {
 		const result = applyStateFrame(current, { version, state: { a: 7 }, full: true });
-		assert.deepEqual(result, { action: 'replace', state: { a: 7 }, version });
+		deepEqual(result, { action: 'replace', state: { a: 7 }, version });
 	}
 });
 
@@ -104,10 +149,10 @@ test('malformed state frames are ignored', () => {
 
 test('protocol frames are told apart from application frames', () => {
 	assert.equal(parseMessage('{"type":"hello","version":0,"state":{}}').kind, 'protocol');
-	assert.deepEqual(parseMessage('{"type":"announcement","message":"hi"}'),
+	deepEqual(parseMessage('{"type":"announcement","message":"hi"}'),
 		{ kind: 'raw', data: { type: 'announcement', message: 'hi' } });
-	assert.deepEqual(parseMessage('[1,2]'), { kind: 'raw', data: [1, 2] });
-	assert.deepEqual(parseMessage('not json'), { kind: 'raw', data: 'not json' });
+	deepEqual(parseMessage('[1,2]'), { kind: 'raw', data: [1, 2] });
+	deepEqual(parseMessage('not json'), { kind: 'raw', data: 'not json' });
 	const bytes = new ArrayBuffer(2);
 	assert.equal(parseMessage(bytes).data, bytes);
 });
@@ -184,20 +229,20 @@ test('client: hello, deltas, gap → one sync, full state', async () => {
 	const { live, socket, events } = client();
 	socket.serverSends(hello(3, { counter: { count: 3 } }));
 	assert.equal(live.status, 'open');
-	assert.deepEqual(live.state, { counter: { count: 3 } });
+	deepEqual(live.state, { counter: { count: 3 } });
 	socket.serverSends({ type: 'state', version: 4, state: { counter: { count: 4 } } });
 	socket.serverSends({ type: 'state', version: 4, state: { counter: { count: 99 } } });
 	assert.equal(live.version, 4);
-	assert.deepEqual(live.state, { counter: { count: 4 } });
+	deepEqual(live.state, { counter: { count: 4 } });
 	socket.serverSends({ type: 'state', version: 6, state: { counter: { count: 6 } } });
 	socket.serverSends({ type: 'state', version: 7, state: { counter: { count: 7 } } });
-	assert.deepEqual(socket.sent, [{ type: 'sync' }]);
+	deepEqual(socket.sent, [{ type: 'sync' }]);
 	assert.equal(live.version, 4);
 	socket.serverSends({ type: 'state', version: 7, state: { counter: { count: 7 } }, full: true });
 	assert.equal(live.version, 7);
-	assert.deepEqual(events.states.map((s) => s.reason), ['hello', 'delta', 'full']);
+	deepEqual(events.states.map((s) => s.reason), ['hello', 'delta', 'full']);
 	await sleep(0);
-	assert.deepEqual(events.statuses.map((s) => s.status), ['open']);
+	deepEqual(events.statuses.map((s) => s.status), ['open']);
 	live.close();
 });
 
@@ -207,20 +252,20 @@ test('client: replies resolve, errors reject, close rejects with disconnected', 
 	const ok = live.send('increment', { by: 2 });
 	const bad = live.send('nope');
 	const lost = live.send('increment');
-	assert.deepEqual(socket.sent[0], { type: 'action', action: 'increment', ref: socket.sent[0].ref, data: { by: 2 } });
+	deepEqual(socket.sent[0], { type: 'action', action: 'increment', ref: socket.sent[0].ref, data: { by: 2 } });
 	assert.equal(socket.sent[1].data, undefined);
 	assert.equal(new Set(socket.sent.map((f) => f.ref)).size, 3);
 	socket.serverSends({ type: 'reply', ref: socket.sent[0].ref, data: { count: 2 } });
 	socket.serverSends({ type: 'error', ref: socket.sent[1].ref, code: 'unknown_action', message: 'No handler' });
 	socket.serverSends({ type: 'error', ref: null, code: 'bad_request', message: 'Frame is not valid JSON' });
 	socket.serverSends({ type: 'announcement', message: 'hi' });
-	assert.deepEqual(await ok, { count: 2 });
+	deepEqual(await ok, { count: 2 });
 	await assert.rejects(bad, { code: 'unknown_action', message: 'No handler' });
 	socket.serverCloses(1011, 'internal');
 	await assert.rejects(lost, { code: 'disconnected' });
 	await assert.rejects(live.send('increment'), { code: 'disconnected' });
-	assert.deepEqual(events.errors.map((e) => e.code), ['bad_request']);
-	assert.deepEqual(events.messages, [{ type: 'announcement', message: 'hi' }]);
+	deepEqual(events.errors.map((e) => e.code), ['bad_request']);
+	deepEqual(events.messages, [{ type: 'announcement', message: 'hi' }]);
 	assert.equal(live.status, 'reconnecting');
 	live.close();
 	assert.equal(live.status, 'closed');
@@ -238,9 +283,9 @@ test('client: reconnects after 1001 and resyncs with the new hello', async () =>
 	second.serverSends(hello(0, { b: 2 }));
 	assert.equal(live.status, 'open');
 	assert.equal(live.version, 0);
-	assert.deepEqual(live.state, { b: 2 });
+	deepEqual(live.state, { b: 2 });
 	live.close();
-	assert.deepEqual(second.closedWith, { code: 1000, reason: 'client closed' });
+	deepEqual(second.closedWith, { code: 1000, reason: 'client closed' });
 });
 
 test('client: 1008 is final and close() does not reconnect', async () => {
@@ -324,13 +369,13 @@ test('client: 1008 rejects pending actions, says revoked and never reconnects', 
 	socket.serverCloses(1008, 'revoked');
 	await assert.rejects(pending, { code: 'disconnected' });
 	assert.equal(live.status, 'revoked');
-	assert.deepEqual(events.statuses.at(-1), { status: 'revoked', detail: { code: 1008, reason: 'revoked' } });
+	deepEqual(events.statuses.at(-1), { status: 'revoked', detail: { code: 1008, reason: 'revoked' } });
 	await assert.rejects(live.send('increment'), { code: 'disconnected' });
 	assert.equal(live.sync(), false);
 	await sleep(60);
 	assert.equal(FakeSocket.instances.length, 1);
 	assert.equal(live.status, 'revoked');
-	assert.deepEqual(live.state, { a: 1 }, 'the last state stays readable');
+	deepEqual(live.state, { a: 1 }, 'the last state stays readable');
 });
 
 test('client: a reply after a reconnect settles nothing twice, and actions on the new connection work', async () => {
@@ -348,7 +393,7 @@ test('client: a reply after a reconnect settles nothing twice, and actions on th
 	assert.notEqual(second.sent[0].ref, lostRef, 'refs are never reused');
 	second.serverSends({ type: 'reply', ref: lostRef, data: 'late' });
 	second.serverSends({ type: 'reply', ref: second.sent[0].ref, data: { n: 6 } });
-	assert.deepEqual(await next, { n: 6 });
+	deepEqual(await next, { n: 6 });
 	live.close();
 });
 
@@ -360,9 +405,9 @@ test('client: the state is resynced by the hello of every new connection and onS
 	const second = FakeSocket.instances[1];
 	second.serverOpen();
 	second.serverSends(hello(9, { counter: { count: 9 } }));
-	assert.deepEqual(live.state, { counter: { count: 9 } });
+	deepEqual(live.state, { counter: { count: 9 } });
 	assert.equal(live.version, 9);
-	assert.deepEqual(events.states.map((s) => [s.reason, s.version]), [['hello', 3], ['hello', 9]]);
+	deepEqual(events.states.map((s) => [s.reason, s.version]), [['hello', 3], ['hello', 9]]);
 	second.serverSends({ type: 'state', version: 10, state: { counter: { count: 10 } } });
 	assert.equal(live.version, 10);
 	live.close();
@@ -378,9 +423,9 @@ test('client: raw frames reach onMessage as text, parsed JSON or ArrayBuffer', (
 	assert.equal(socket.binaryType, 'arraybuffer');
 	assert.equal(events.messages.length, 3);
 	assert.ok(events.messages[0] instanceof ArrayBuffer);
-	assert.deepEqual([...new Uint8Array(events.messages[0])], [1, 2, 255]);
+	deepEqual([...new Uint8Array(events.messages[0])], [1, 2, 255]);
 	assert.equal(events.messages[1], 'plain text');
-	assert.deepEqual(events.messages[2], { type: 'announcement', message: 'hi' });
+	deepEqual(events.messages[2], { type: 'announcement', message: 'hi' });
 	assert.equal(live.version, 0, 'raw frames do not touch the state');
 	live.close();
 });
@@ -394,6 +439,6 @@ test('client: status goes connecting, open, closed', async () => {
 	FakeSocket.instances[0].serverOpen();
 	FakeSocket.instances[0].serverSends(hello(0, {}));
 	live.close();
-	assert.deepEqual(statuses, ['connecting', 'open', 'closed']);
+	deepEqual(statuses, ['connecting', 'open', 'closed']);
 	await assert.rejects(live.send('x'), { code: 'disconnected' });
 });

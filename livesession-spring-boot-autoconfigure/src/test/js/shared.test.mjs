@@ -11,6 +11,21 @@ import {
 	sharedName,
 } from '../../main/resources/META-INF/livesession/livesession.js';
 
+// The client keeps state in null-prototype objects; deepEqual compares prototypes too, so
+// these comparisons are of contents: null-prototype objects become plain ones.
+function plain(value) {
+	if (Array.isArray(value)) {
+		return value.map(plain);
+	}
+	if (value !== null && typeof value === 'object'
+			&& [null, Object.prototype].includes(Object.getPrototypeOf(value))) {
+		return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, plain(inner)]));
+	}
+	return value;
+}
+
+const deepEqual = (actual, expected, message) => assert.deepEqual(plain(actual), plain(expected), message);
+
 // The pure parts.
 
 const view = { tabId: 'me', leader: 'L', state: { counter: { count: 4 } }, version: 4 };
@@ -21,13 +36,13 @@ test('shared: the lock and the channel are named after the socket URL', () => {
 });
 
 test('follower: a leader announcing itself is believed, and says whether the leader changed', () => {
-	assert.deepEqual(followerRoute(view, { type: 'leader', from: 'L', state: {}, version: 1 }),
+	deepEqual(followerRoute(view, { type: 'leader', from: 'L', state: {}, version: 1 }),
 		{ kind: 'leader', changed: false });
-	assert.deepEqual(followerRoute(view, { type: 'leader', from: 'N', state: {}, version: 1 }),
+	deepEqual(followerRoute(view, { type: 'leader', from: 'N', state: {}, version: 1 }),
 		{ kind: 'leader', changed: true });
-	assert.deepEqual(followerRoute({ ...view, leader: null }, { type: 'leader', from: 'N' }),
+	deepEqual(followerRoute({ ...view, leader: null }, { type: 'leader', from: 'N' }),
 		{ kind: 'leader', changed: true });
-	assert.deepEqual(followerRoute(view, { type: 'leader', from: 'L', to: 'me' }), { kind: 'leader', changed: false });
+	deepEqual(followerRoute(view, { type: 'leader', from: 'L', to: 'me' }), { kind: 'leader', changed: false });
 	assert.equal(followerRoute(view, { type: 'leader', from: 'L', to: 'other' }).kind, 'ignore',
 		'the answer to another tab\'s join');
 });
@@ -55,12 +70,12 @@ test('follower: only its leader is heard, only what is addressed to it or to all
 test('follower: state messages follow the rules of state frames', () => {
 	const route = (message) => followerRoute(view, Object.assign({ type: 'state', from: 'L' }, message));
 	const next = route({ version: 5, state: { counter: { count: 5 } }, reason: 'delta' });
-	assert.deepEqual(next, { kind: 'state', result: { action: 'apply', state: { counter: { count: 5 } }, version: 5 } });
+	deepEqual(next, { kind: 'state', result: { action: 'apply', state: { counter: { count: 5 } }, version: 5 } });
 	assert.equal(route({ version: 4, state: { counter: { count: 9 } } }).result.action, 'ignore');
 	assert.equal(route({ version: 7, state: { counter: { count: 7 } } }).result.action, 'sync', 'a gap');
-	assert.deepEqual(route({ version: 2, state: { counter: { count: 0 } }, full: true, reason: 'hello' }).result,
+	deepEqual(route({ version: 2, state: { counter: { count: 0 } }, full: true, reason: 'hello' }).result,
 		{ action: 'replace', state: { counter: { count: 0 } }, version: 2 }, 'a new connection\'s hello wins');
-	assert.deepEqual(view.state, { counter: { count: 4 } }, 'nothing is mutated');
+	deepEqual(view.state, { counter: { count: 4 } }, 'nothing is mutated');
 });
 
 test('leader: answers joins, relays requests and syncs addressed to it, ignores the rest', () => {
@@ -317,18 +332,18 @@ tabsTest('shared: without Web Locks or BroadcastChannel every tab has its own so
 	}
 	const off = connect({ url: URL, WebSocket: FakeSocket, locks: new FakeLocks().forTab() });
 	[noLocks, noChannel, off].forEach((live) => live.close());
-	assert.deepEqual([noLocks.role, noChannel.role, off.role], ['own', 'own', 'own']);
+	deepEqual([noLocks.role, noChannel.role, off.role], ['own', 'own', 'own']);
 	assert.equal(FakeSocket.instances.length, 3);
 });
 
 tabsTest('shared: one leader, one socket; followers see the same states, statuses and raw frames', async () => {
 	const { b, first, second, third, socket } = await threeTabs();
 	try {
-		assert.deepEqual(first.events.roles, ['leader']);
-		assert.deepEqual([second.live.role, third.live.role], ['follower', 'follower']);
-		assert.deepEqual(second.events.roles, []);
+		deepEqual(first.events.roles, ['leader']);
+		deepEqual([second.live.role, third.live.role], ['follower', 'follower']);
+		deepEqual(second.events.roles, []);
 		for (const tab of [first, second, third]) {
-			assert.deepEqual(tab.live.state, counter(3));
+			deepEqual(tab.live.state, counter(3));
 			assert.equal(tab.live.connectionId, 'c1');
 			assert.equal(tab.events.statuses[0].status, 'connecting');
 			assert.equal(tab.events.statuses.at(-1).status, 'open');
@@ -344,12 +359,12 @@ tabsTest('shared: one leader, one socket; followers see the same states, statuse
 			'the raw frames to reach the followers');
 		for (const tab of [first, second, third]) {
 			assert.equal(tab.live.version, 6);
-			assert.deepEqual(tab.live.state, counter(5));
-			assert.deepEqual(tab.events.states.slice(-3).map((s) => [s.info.reason, s.version, s.info.changed]),
+			deepEqual(tab.live.state, counter(5));
+			deepEqual(tab.events.states.slice(-3).map((s) => [s.info.reason, s.version, s.info.changed]),
 				[['delta', 4, counter(4)], ['delta', 5, { counter: { count: 5 }, extra: 'x' }], ['delta', 6, { extra: null }]]);
 			assert.ok(tab.events.messages[0] instanceof ArrayBuffer);
-			assert.deepEqual([...new Uint8Array(tab.events.messages[0])], [1, 2, 255]);
-			assert.deepEqual(tab.events.messages.slice(1), ['plain text', { type: 'announcement', message: 'hi' }]);
+			deepEqual([...new Uint8Array(tab.events.messages[0])], [1, 2, 255]);
+			deepEqual(tab.events.messages.slice(1), ['plain text', { type: 'announcement', message: 'hi' }]);
 		}
 		assert.equal(FakeSocket.instances.length, 1);
 	}
@@ -383,17 +398,17 @@ tabsTest('shared: follower sends go through the leader and each reply finds its 
 		socket.serverSends({ type: 'error', ref: third2.ref, code: 'unknown_action', message: 'No handler for nope' });
 		socket.reply(third1, { count: 5 });
 		socket.reply(second1, { count: 4 });
-		assert.deepEqual(await fromSecond, { count: 4 });
-		assert.deepEqual(await fromThird, { count: 5 });
-		assert.deepEqual(await own, { count: 6 });
+		deepEqual(await fromSecond, { count: 4 });
+		deepEqual(await fromThird, { count: 5 });
+		deepEqual(await own, { count: 6 });
 		const error = await failing;
 		assert.equal(error.name, 'LiveSessionError');
-		assert.deepEqual(error.toJSON(), { code: 'unknown_action', message: 'No handler for nope' });
+		deepEqual(error.toJSON(), { code: 'unknown_action', message: 'No handler for nope' });
 		await assert.rejects(second.live.send('x', { big: 1n }), { code: 'bad_request' });
 		assert.equal(socket.sent.length, 4, 'data that is not JSON is never sent');
 		assert.equal(second.live.sync(), true);
 		await until(() => socket.sent.length === 5, 'the follower\'s sync on the socket');
-		assert.deepEqual(socket.sent[4], { type: 'sync' });
+		deepEqual(socket.sent[4], { type: 'sync' });
 	}
 	finally {
 		b.close();
@@ -428,7 +443,7 @@ tabsTest('shared: when the leader crashes another tab leads, resyncs, and unansw
 		await until(() => socket.sent.length === 1, 'the first action');
 		socket.reply(socket.sent[0], { count: 4 });
 		socket.serverSends({ type: 'state', version: 4, state: counter(4) });
-		assert.deepEqual(await answered, { count: 4 });
+		deepEqual(await answered, { count: 4 });
 		const unanswered = [second.live.send('increment'), third.live.send('increment')];
 		await until(() => socket.sent.length === 3, 'two more actions');
 		const rejected = unanswered.map((promise) => promise.then(() => 'resolved', (error) => error.code));
@@ -438,11 +453,11 @@ tabsTest('shared: when the leader crashes another tab leads, resyncs, and unansw
 		const other = (next === second) ? third : second;
 		assert.ok(next, 'a follower took the lead');
 		assert.equal(other.live.role, 'follower');
-		assert.deepEqual(await Promise.all(rejected), ['disconnected', 'disconnected'],
+		deepEqual(await Promise.all(rejected), ['disconnected', 'disconnected'],
 			'unanswered sends are rejected, never sent again');
 		await until(() => other.live.status === 'reconnecting', 'the other follower to see the handover');
 		assert.equal(next.live.status, 'reconnecting');
-		assert.deepEqual(next.events.statuses.at(-1).detail, { url: URL, handover: true });
+		deepEqual(next.events.statuses.at(-1).detail, { url: URL, handover: true });
 		// Meanwhile the actions were applied, and others came from elsewhere: the hello has it all.
 		const socket2 = FakeSocket.instances[1];
 		socket2.serverOpen();
@@ -450,7 +465,7 @@ tabsTest('shared: when the leader crashes another tab leads, resyncs, and unansw
 		await until(() => other.live.version === 9, 'the other follower to resync');
 		for (const tab of [next, other]) {
 			assert.equal(tab.live.status, 'open');
-			assert.deepEqual(tab.live.state, counter(9));
+			deepEqual(tab.live.state, counter(9));
 			assert.equal(tab.live.connectionId, 'c2');
 			assert.equal(tab.events.states.at(-1).info.reason, 'hello');
 		}
@@ -458,10 +473,10 @@ tabsTest('shared: when the leader crashes another tab leads, resyncs, and unansw
 		await until(() => socket2.sent.length === 1, 'an action on the new socket');
 		socket2.reply(socket2.sent[0], { count: 10 });
 		socket2.serverSends({ type: 'state', version: 10, state: counter(10) });
-		assert.deepEqual(await after, { count: 10 });
+		deepEqual(await after, { count: 10 });
 		await until(() => other.live.version === 10, 'the last change');
-		assert.deepEqual(next.live.state, counter(10));
-		assert.deepEqual(other.live.state, counter(10));
+		deepEqual(next.live.state, counter(10));
+		deepEqual(other.live.state, counter(10));
 		assert.equal(socket.sent.length, 3, 'nothing was sent on the old socket after the crash');
 	}
 	finally {
@@ -477,15 +492,15 @@ tabsTest('shared: a leader that calls close() says bye and hands over', async ()
 		const outcome = pending.then(() => 'resolved', (error) => error.code);
 		first.live.close();
 		assert.equal(first.live.status, 'closed');
-		assert.deepEqual(socket.closedWith, { code: 1000, reason: 'client closed' });
+		deepEqual(socket.closedWith, { code: 1000, reason: 'client closed' });
 		assert.equal(await outcome, 'disconnected');
 		await until(() => FakeSocket.instances.length === 2, 'a new leader\'s socket');
 		const socket2 = FakeSocket.instances[1];
 		socket2.serverOpen();
 		socket2.serverSends(hello('c2', 5, counter(5)));
 		await until(() => second.live.version === 5 && third.live.version === 5, 'both tabs to resync');
-		assert.deepEqual(second.live.state, counter(5));
-		assert.deepEqual(third.live.state, counter(5));
+		deepEqual(second.live.state, counter(5));
+		deepEqual(third.live.state, counter(5));
 		assert.equal(first.live.version, 3, 'the closed tab no longer follows');
 		await assert.rejects(first.live.send('increment'), { code: 'disconnected' });
 	}
@@ -517,7 +532,7 @@ tabsTest('shared: a tab opened later gets the current state from the leader', as
 		const late = b.open();
 		await until(() => late.live.status === 'open', 'the late tab to be open');
 		assert.equal(late.live.version, 4);
-		assert.deepEqual(late.live.state, counter(4));
+		deepEqual(late.live.state, counter(4));
 		assert.equal(late.events.states.at(-1).info.reason, 'hello');
 		assert.equal(FakeSocket.instances.length, 1);
 	}
@@ -534,7 +549,7 @@ tabsTest('shared: a revoked session revokes every tab and frees the lock for tab
 		socket.serverCloses(1008, 'revoked');
 		await assert.rejects(pending, { code: 'disconnected' });
 		await until(() => third.live.status === 'revoked', 'the followers to be revoked');
-		assert.deepEqual([first.live.status, second.live.status], ['revoked', 'revoked']);
+		deepEqual([first.live.status, second.live.status], ['revoked', 'revoked']);
 		await sleep(40);
 		assert.equal(FakeSocket.instances.length, 1, 'no tab reconnects');
 		assert.equal(b.locks.holder(sharedName(URL)), undefined, 'nobody holds the lock');

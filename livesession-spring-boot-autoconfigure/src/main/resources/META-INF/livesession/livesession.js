@@ -124,7 +124,7 @@ export function closeDecision(code, closedByClient) {
  * @returns {Record<string, unknown>}
  */
 export function mergeState(state, delta) {
-	const next = Object.assign({}, state);
+	const next = record(state);
 	for (const [name, value] of Object.entries(delta || {})) {
 		if (value === null) {
 			delete next[name];
@@ -153,7 +153,7 @@ export function applyStateFrame(current, frame) {
 		return unchanged('ignore');
 	}
 	if (frame.full === true) {
-		return { action: 'replace', state: Object.assign({}, frame.state), version: frame.version };
+		return { action: 'replace', state: record(frame.state), version: frame.version };
 	}
 	if (!Number.isInteger(current.version)) {
 		return unchanged('sync');
@@ -210,6 +210,17 @@ function isObject(value) {
 	return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/**
+ * A copy of `source` in an object without a prototype, as the client keeps group state:
+ * an attribute named `__proto__` (JSON.parse makes it an own property) stays an
+ * attribute, instead of replacing the prototype of the state when copied or merged.
+ * @param {Record<string, unknown> | null | undefined} source
+ * @returns {Record<string, unknown>}
+ */
+export function record(source) {
+	return Object.assign(Object.create(null), source);
+}
+
 const noop = () => {};
 
 class LiveSessionClient {
@@ -217,7 +228,7 @@ class LiveSessionClient {
 	constructor(options) {
 		this.options = Object.assign({}, DEFAULTS, options);
 		this.url = resolveUrl(this.options);
-		this.state = {};
+		this.state = record(null);
 		this.version = null;
 		this.status = 'connecting';
 		this.connectionId = null;
@@ -406,7 +417,7 @@ class LiveSessionClient {
 		this.userId = frame.userId ?? null;
 		this._attempt = 0;
 		this._syncing = false;
-		this.state = isObject(frame.state) ? Object.assign({}, frame.state) : {};
+		this.state = record(isObject(frame.state) ? frame.state : null);
 		this.version = Number.isInteger(frame.version) ? frame.version : null;
 		this._setStatus('open', { connectionId: this.connectionId, userId: this.userId });
 		this._emitState('hello', null);
@@ -659,7 +670,7 @@ class SharedLiveSessionClient {
 	constructor(options, locks, Channel) {
 		this.options = Object.assign({}, DEFAULTS, options);
 		this.url = resolveUrl(this.options);
-		this.state = {};
+		this.state = record(null);
 		this.version = null;
 		this.status = 'connecting';
 		this.connectionId = null;
@@ -1003,9 +1014,10 @@ class SharedLiveSessionClient {
 	}
 
 	_setState(state, version, reason, changed) {
-		this.state = state;
+		// Copied: a snapshot crossed postMessage, whose structured clone has a prototype.
+		this.state = record(state);
 		this.version = version;
-		this._call('onState', state, version,
+		this._call('onState', this.state, version,
 			{ reason, changed: changed ?? null, connectionId: this.connectionId, userId: this.userId });
 	}
 

@@ -3,19 +3,28 @@ package io.livesession.autoconfigure.web;
 import java.util.ArrayList;
 import java.util.List;
 
+import io.livesession.identity.AnonymousCookies;
+import io.livesession.test.LiveTestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 /**
  * A client that ignores the server's close frame and keeps sending gets nothing
  * committed, on one instance with the shipped limits: after a logout, the expiry of its
- * HTTP session, a kick, an erasure, a rate-limit close and an eviction.
+ * HTTP session, a kick, an erasure, a rate-limit close and an eviction. The rate limit is
+ * one bucket per browser that reconnecting does not refill.
  */
 class ClosedConnectionIntegrationTests {
+
+	/** The shipped {@code livesession.rate-limit.burst}. */
+	private static final int BURST = 40;
 
 	static ConfigurableApplicationContext instance;
 
@@ -65,6 +74,42 @@ class ClosedConnectionIntegrationTests {
 	@Test
 	void afterAnEvictionNoActionOfTheSocketIsCommitted() {
 		scenarios().eviction();
+	}
+
+	@Test
+	void aReconnectDoesNotRefillTheShippedRateLimitNorDoesAnotherSocketOfTheSameBrowser() {
+		int port = LiveCluster.port(instance);
+		String cookie = "LIVESESSION=" + AnonymousCookies.generate();
+		try (LiveTestClient first = LiveTestClient.connect(port, cookie)) {
+			first.next("hello");
+			assertThat(accepted(first, BURST)).as("the shipped burst").isEqualTo(BURST);
+		}
+		// At 20 a second, a new bucket's 40 would take two seconds to refill.
+		try (LiveTestClient again = LiveTestClient.connect(port, cookie);
+				LiveTestClient sibling = LiveTestClient.connect(port, cookie)) {
+			again.next("hello");
+			sibling.next("hello");
+			assertThat(accepted(again, BURST / 2) + accepted(sibling, BURST / 2)).as("accepted after reconnecting")
+				.isLessThan(BURST);
+		}
+	}
+
+	/** Send {@code count} echo actions and count the replies among their answers. */
+	private static int accepted(LiveTestClient client, int count) {
+		for (int i = 0; i < count; i++) {
+			client.action("echo", i, "e" + i);
+		}
+		int replies = 0;
+		for (int i = 0; i < count; i++) {
+			JsonNode frame = client.next();
+			if (frame.get("type").asString().equals("reply")) {
+				replies++;
+			}
+			else {
+				assertThat(frame.get("code").asString()).isEqualTo("rate_limited");
+			}
+		}
+		return replies;
 	}
 
 }

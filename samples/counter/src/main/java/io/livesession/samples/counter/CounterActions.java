@@ -2,12 +2,15 @@ package io.livesession.samples.counter;
 
 import io.livesession.GroupState;
 import io.livesession.LiveAction;
+import io.livesession.LiveActionException;
 import io.livesession.LiveController;
 import org.jspecify.annotations.Nullable;
 
 /**
  * The counter's actions. Each runs while the group is locked, so concurrent clicks in
- * many tabs are never lost, and each replies with the new count.
+ * many tabs are never lost, and each replies with the new count. A step that is no
+ * integer ({@code 1.5}, {@code "5"}) does not bind, and one that would overflow the count
+ * is refused: both are answered with {@code bad_request} and change nothing.
  *
  * @author livesession
  */
@@ -23,7 +26,11 @@ public class CounterActions {
 
 	@LiveAction("decrement")
 	Counter decrement(GroupState state, @Nullable Step step) {
-		return add(state, -((step != null) ? step.amount() : 1));
+		int amount = (step != null) ? step.amount() : 1;
+		if (amount == Integer.MIN_VALUE) {
+			throw LiveActionException.badRequest("data.by: the count would overflow");
+		}
+		return add(state, -amount);
 	}
 
 	@LiveAction("reset")
@@ -35,7 +42,15 @@ public class CounterActions {
 
 	private static Counter add(GroupState state, int amount) {
 		Counter current = state.getAttribute(ATTRIBUTE, Counter.class);
-		Counter next = new Counter(((current != null) ? current.count() : 0) + amount);
+		int count;
+		try {
+			// Never wraps silently: 2147483647 + 1 is refused, and the count unchanged.
+			count = Math.addExact((current != null) ? current.count() : 0, amount);
+		}
+		catch (ArithmeticException ex) {
+			throw LiveActionException.badRequest("data.by: the count would overflow");
+		}
+		Counter next = new Counter(count);
 		state.setAttribute(ATTRIBUTE, next);
 		return next;
 	}

@@ -106,4 +106,48 @@ class CounterSampleTests {
 		}
 	}
 
+	@Test
+	void aBadRequestForAStepThatIsNoIntegerNamesTheField() {
+		try (LiveTestClient tab = LiveTestClient.connect(this.port, null)) {
+			tab.next("hello");
+			for (Object by : new Object[] { "x", 1.5, "5", true }) {
+				tab.action("increment", Map.of("by", by), "x");
+				JsonNode error = tab.next("error");
+				assertThat(error.get("code").asString()).as("by %s", by).isEqualTo("bad_request");
+				assertThat(error.get("message").asString()).as("by %s", by).isEqualTo("data.by: expected an integer");
+			}
+			tab.action("increment", null, "y");
+			assertThat(tab.next("reply").at("/data/count").asInt()).as("nothing was counted").isEqualTo(1);
+		}
+	}
+
+	@Test
+	void aStepThatWouldOverflowTheCountIsABadRequestAndChangesNothing() {
+		try (LiveTestClient tab = LiveTestClient.connect(this.port, null)) {
+			tab.next("hello");
+			tab.action("increment", Map.of("by", Integer.MAX_VALUE), "max");
+			assertThat(tab.next("reply").at("/data/count").asInt()).isEqualTo(Integer.MAX_VALUE);
+			tab.action("increment", Map.of("by", Integer.MAX_VALUE), "wrap");
+			JsonNode error = tab.next("error");
+			assertThat(error.get("code").asString()).isEqualTo("bad_request");
+			assertThat(error.get("ref").asString()).isEqualTo("wrap");
+			tab.action("decrement", Map.of("by", Integer.MIN_VALUE), "min");
+			assertThat(tab.next("error").get("code").asString()).isEqualTo("bad_request");
+			tab.action("decrement", null, "d");
+			assertThat(tab.next("reply").at("/data/count").asInt()).as("unchanged until then")
+				.isEqualTo(Integer.MAX_VALUE - 1);
+		}
+	}
+
+	@Test
+	void aStepWithADuplicateKeyIsABadRequest() {
+		try (LiveTestClient tab = LiveTestClient.connect(this.port, null)) {
+			tab.next("hello");
+			tab.sendText("{\"type\":\"action\",\"action\":\"increment\",\"data\":{\"by\":1,\"by\":100},\"ref\":\"d\"}");
+			JsonNode error = tab.next("error");
+			assertThat(error.get("code").asString()).isEqualTo("bad_request");
+			assertThat(error.get("message").asString()).contains("twice");
+		}
+	}
+
 }

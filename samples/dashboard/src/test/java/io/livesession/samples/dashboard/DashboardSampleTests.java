@@ -62,6 +62,26 @@ class DashboardSampleTests {
 	}
 
 	@Test
+	void anAnnouncementWithALoneSurrogateIsABadRequestAndClosesNoOne() {
+		try (LiveTestClient alice = login("alice"); LiveTestClient admin = login("admin")) {
+			// What JSON.stringify produces for a string with a lone surrogate.
+			admin.sendText("{\"type\":\"action\",\"action\":\"announce\","
+					+ "\"data\":{\"message\":\"\\ud800 x\"},\"ref\":\"a\"}");
+			JsonNode error = admin.next("error");
+			assertThat(error.get("code").asString()).isEqualTo("bad_request");
+			assertThat(error.get("message").asString()).startsWith("data.message: ");
+			assertThat(alice.poll(Duration.ofMillis(300))).as("nothing was announced").isNull();
+			assertThat(alice.isClosed()).isFalse();
+			assertThat(admin.isClosed()).isFalse();
+			admin.action("announce", Map.of("message", "still here"), "b");
+			assertThat(alice.next("announcement").get("message").asString()).isEqualTo("still here");
+			try (LiveTestClient again = login("alice")) {
+				assertThat(again.getReceived().get(0).get("type").asString()).isEqualTo("hello");
+			}
+		}
+	}
+
+	@Test
 	void kickClosesEveryConnectionOfTheUser() {
 		try (LiveTestClient bob1 = login("bob");
 				LiveTestClient bob2 = login("bob");
