@@ -541,6 +541,24 @@ tabsTest('shared: a tab opened later gets the current state from the leader', as
 	}
 });
 
+tabsTest('shared: once the server closes the shared socket, no follower action reaches it', async () => {
+	const { b, first, second, third, socket } = await threeTabs();
+	try {
+		// A browser's socket is CLOSING from the server's close frame until its close event.
+		socket.readyState = 2;
+		await assert.rejects(second.live.send('increment'), { code: 'disconnected' });
+		await assert.rejects(first.live.send('increment'), { code: 'disconnected' });
+		socket.serverCloses(1008, 'revoked');
+		await until(() => third.live.status === 'revoked', 'the followers to be revoked');
+		await assert.rejects(third.live.send('increment'), { code: 'disconnected' });
+		await sleep(40);
+		deepEqual(socket.sent, [], 'nothing was sent after the close frame');
+	}
+	finally {
+		b.close();
+	}
+});
+
 tabsTest('shared: a revoked session revokes every tab and frees the lock for tabs opened later', async () => {
 	const { b, first, second, third, socket } = await threeTabs();
 	try {

@@ -28,15 +28,20 @@ import org.springframework.web.socket.handler.AbstractWebSocketHandler;
 /**
  * Carries the live protocol over a raw WebSocket: text frames go to the
  * {@link LiveEndpoint}, a binary frame closes with 1003, a text frame over the size limit
- * is closed with 1009 by the container. Binds each open connection to its browser and
- * HTTP session for revocation, and publishes its opening and closing as application
- * events.
+ * with 1009 ({@code frame too large}), both with livesession's own reason. Binds each
+ * open connection to its browser and HTTP session for revocation, and publishes its
+ * opening and closing as application events.
  *
  * @author livesession
  */
 public final class LiveWebSocketHandler extends AbstractWebSocketHandler {
 
 	private static final String CONNECTION_ATTRIBUTE = LiveWebSocketHandler.class.getName() + ".connection";
+
+	private static final String PARTIAL_TEXT_ATTRIBUTE = LiveWebSocketHandler.class.getName() + ".partialText";
+
+	/** The close reason of a text frame above the limit (1009). */
+	static final String FRAME_TOO_LARGE = "frame too large";
 
 	private static final ApplicationEventPublisher NO_EVENTS = (event) -> {
 	};
@@ -112,7 +117,8 @@ public final class LiveWebSocketHandler extends AbstractWebSocketHandler {
 
 	@Override
 	public void afterConnectionEstablished(WebSocketSession session) {
-		// The container enforces the limit and closes with 1009 (message too big).
+		// The container's buffer: frames arrive in parts of at most this size, and one
+		// above the limit is closed here with 1009.
 		session.setTextMessageSizeLimit(this.maxTextMessageSize);
 		Map<String, Object> attributes = session.getAttributes();
 		ConnectRequest request = (ConnectRequest) attributes.get(LiveHandshakeInterceptor.CONNECT_REQUEST_ATTRIBUTE);
@@ -141,13 +147,62 @@ public final class LiveWebSocketHandler extends AbstractWebSocketHandler {
 		}
 	}
 
+	/**
+	 * Frames arrive in parts, so that livesession, not the container, refuses a frame
+	 * above the limit or a binary one: a container closes with a reason text of its own
+	 * ("No async message support and buffer too small…" on Tomcat), and clients get
+	 * livesession's words.
+	 */
+	@Override
+	public boolean supportsPartialMessages() {
+		return true;
+	}
+
 	@Override
 	protected void handleTextMessage(WebSocketSession session, TextMessage message) {
-		this.endpoint.received(connection(session), message.getPayload());
+		ManagedConnection connection = connection(session);
+		if (connection.isClosing()) {
+			// Nothing of a closing connection is processed, nor buffered.
+			session.getAttributes().remove(PARTIAL_TEXT_ATTRIBUTE);
+			return;
+		}
+		String text = assemble(session, message);
+		if (text == null) {
+			return;
+		}
+		if (text.length() > this.maxTextMessageSize) {
+			connection.close(CloseStatus.TOO_BIG_TO_PROCESS.getCode(), FRAME_TOO_LARGE);
+			return;
+		}
+		this.endpoint.received(connection, text);
+	}
+
+	/**
+	 * Collect the parts of a text frame, at most one character over the limit.
+	 * @return the whole frame's text, or {@code null} while more parts are to come
+	 */
+	private @Nullable String assemble(WebSocketSession session, TextMessage message) {
+		Map<String, Object> attributes = session.getAttributes();
+		StringBuilder partial = (StringBuilder) attributes.get(PARTIAL_TEXT_ATTRIBUTE);
+		if (partial == null && message.isLast()) {
+			return message.getPayload();
+		}
+		if (partial == null) {
+			partial = new StringBuilder();
+			attributes.put(PARTIAL_TEXT_ATTRIBUTE, partial);
+		}
+		String part = message.getPayload();
+		partial.append(part, 0, Math.min(part.length(), this.maxTextMessageSize + 1 - partial.length()));
+		if (!message.isLast() && partial.length() <= this.maxTextMessageSize) {
+			return null;
+		}
+		attributes.remove(PARTIAL_TEXT_ATTRIBUTE);
+		return partial.toString();
 	}
 
 	@Override
 	protected void handleBinaryMessage(WebSocketSession session, BinaryMessage message) {
+		// On the first part, whatever the frame's size.
 		connection(session).close(CloseStatus.NOT_ACCEPTABLE.getCode(), "binary frames are not accepted");
 	}
 

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.livesession.BroadcastTarget;
@@ -11,6 +12,7 @@ import io.livesession.Broadcaster;
 import io.livesession.SessionGroups;
 import io.livesession.identity.AnonymousCookies;
 import io.livesession.test.LiveTestClient;
+import io.livesession.test.RawWebSocket;
 import jakarta.websocket.CloseReason;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -193,7 +195,38 @@ class ProtocolIntegrationTests {
 		this.client.sendText("{\"type\":\"action\",\"action\":\"echo\",\"data\":\"" + "x".repeat(5000) + "\"}");
 		CloseReason reason = this.client.awaitClose(Duration.ofSeconds(5));
 		assertThat(reason.getCloseCode().getCode()).isEqualTo(1009);
+		assertThat(reason.getReasonPhrase()).as("livesession's words, not the container's")
+			.isEqualTo("frame too large");
 		assertThat(this.groups.get(this.groupId).getVersion()).isZero();
+	}
+
+	@Test
+	void aTextFrameSentInFragmentsAboveTheLimitClosesWith1009Too() {
+		try (RawWebSocket raw = RawWebSocket.open(this.port, "/live", List.of())) {
+			assertThat(raw.status()).isEqualTo(101);
+			assertThat(raw.nextJson().get("type").asString()).isEqualTo("hello");
+			byte[] part = "x".repeat(1500).getBytes(StandardCharsets.UTF_8);
+			raw.sendFrame(false, 0, RawWebSocket.TEXT, "{\"type\":\"sync\",\"pad\":\"".getBytes(StandardCharsets.UTF_8),
+					true);
+			for (int i = 0; i < 3; i++) {
+				raw.sendFrame(false, 0, RawWebSocket.CONTINUATION, part, true);
+			}
+			raw.sendFrame(true, 0, RawWebSocket.CONTINUATION, "\"}".getBytes(StandardCharsets.UTF_8), true);
+			assertThat(raw.awaitCloseCode(Duration.ofSeconds(5))).isEqualTo(1009);
+		}
+	}
+
+	@Test
+	void aTextFrameSentInFragmentsWithinTheLimitIsOneFrame() {
+		try (RawWebSocket raw = RawWebSocket.open(this.port, "/live", List.of())) {
+			assertThat(raw.nextJson().get("type").asString()).isEqualTo("hello");
+			raw.sendFrame(false, 0, RawWebSocket.TEXT, "{\"type\":\"action\",".getBytes(StandardCharsets.UTF_8), true);
+			raw.sendFrame(true, 0, RawWebSocket.CONTINUATION,
+					"\"action\":\"echo\",\"data\":\"joined\",\"ref\":\"f\"}".getBytes(StandardCharsets.UTF_8), true);
+			JsonNode reply = raw.nextJson();
+			assertThat(reply.get("type").asString()).isEqualTo("reply");
+			assertThat(reply.get("data").asString()).isEqualTo("joined");
+		}
 	}
 
 	@Test
