@@ -1,8 +1,11 @@
 package io.livesession.autoconfigure.web;
 
+import java.net.http.HttpResponse;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
+import io.livesession.SessionGroups;
 import io.livesession.identity.AnonymousCookies;
 import io.livesession.test.LiveTestClient;
 import org.junit.jupiter.api.AfterAll;
@@ -92,6 +95,25 @@ class ClosedConnectionIntegrationTests {
 			assertThat(accepted(again, BURST / 2) + accepted(sibling, BURST / 2)).as("accepted after reconnecting")
 				.isLessThan(BURST);
 		}
+	}
+
+	@Test
+	void afterLogoutAnHttpActionReplayingTheOldSessionNeverReachesTheUsersGroup() {
+		Browser browser = new Browser(LiveCluster.port(instance));
+		browser.login("alice");
+		String session = browser.cookie("JSESSIONID");
+		Map<String, String> csrf = Map.of("X-CSRF-TOKEN", browser.csrf("/logout"));
+		assertThat(browser.postJson("/live/actions/increment", "", csrf).statusCode()).as("before the logout")
+			.isEqualTo(200);
+		SessionGroups groups = instance.getBean(SessionGroups.class);
+		long version = groups.get("user:alice").getVersion();
+		browser.logout();
+		browser.setCookie("JSESSIONID", session);
+		for (int i = 0; i < 5; i++) {
+			HttpResponse<String> response = browser.postJson("/live/actions/increment", "", csrf);
+			assertThat(response.statusCode()).as("the old session's action").isIn(401, 403);
+		}
+		assertThat(groups.get("user:alice").getVersion()).isEqualTo(version);
 	}
 
 	/** Send {@code count} echo actions and count the replies among their answers. */
