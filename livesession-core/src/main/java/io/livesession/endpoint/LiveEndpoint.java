@@ -103,8 +103,8 @@ public final class LiveEndpoint {
 	 * @param actions the action handlers
 	 * @param mapper the JSON mapper
 	 * @param listeners told after a connection was registered or unregistered, in order
-	 * @param rateLimit the limit on each connection's inbound frames, or {@code null} for
-	 * none
+	 * @param rateLimit the limit on each user's (or anonymous browser's) inbound frames,
+	 * or {@code null} for none
 	 * @param events where to publish a {@link LiveActionDeniedEvent} for each action
 	 * refused as {@code unauthorized}, {@code forbidden} or {@code rate_limited}
 	 */
@@ -294,8 +294,9 @@ public final class LiveEndpoint {
 	/**
 	 * Perform an action for a caller that has no connection (an HTTP request), with the
 	 * same handlers, authorization, rate limit and error codes as an {@code action}
-	 * frame. The caller's rate limit is kept per user, or per group when anonymous. A
-	 * change is pushed to the group's connections as any other.
+	 * frame. The caller's rate limit is the one of its user, or of its group when
+	 * anonymous, shared with the user's connections. A change is pushed to the group's
+	 * connections as any other.
 	 * @param caller the caller, resolved as a handshake would be
 	 * @param action the action name
 	 * @param data the action's data, or {@code null}

@@ -6,11 +6,12 @@ import java.util.function.LongSupplier;
 import org.springframework.util.Assert;
 
 /**
- * The limit on the frames one connection may send: a token bucket of {@code burst}
- * tokens, refilled at {@code framesPerSecond}; every inbound text frame takes one. A
- * frame that finds the bucket empty is answered with {@code rate_limited} and not
- * processed. A connection that has {@code maxRejections} frames refused within
- * {@code rejectionWindow} is closed with 1008.
+ * The limit on the frames one user (or anonymous browser) may send, over all of its
+ * connections and across reconnects: a token bucket of {@code burst} tokens, refilled at
+ * {@code framesPerSecond}; every inbound text frame takes one. A frame that finds the
+ * bucket empty is answered with {@code rate_limited} and not processed. A connection that
+ * has {@code maxRejections} frames refused within {@code rejectionWindow} is closed with
+ * 1008.
  *
  * @author livesession
  */

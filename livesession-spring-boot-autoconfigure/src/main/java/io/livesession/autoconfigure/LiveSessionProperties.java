@@ -252,24 +252,26 @@ public class LiveSessionProperties {
 	}
 
 	/**
-	 * The limit on the frames each connection sends: a token bucket per connection.
+	 * The limit on the frames each user (or anonymous browser) sends: one token bucket
+	 * for all of its connections and HTTP actions, kept across reconnects.
 	 */
 	public static class RateLimit {
 
 		/**
-		 * Whether each connection's inbound frames are rate limited.
+		 * Whether inbound frames and HTTP actions are rate limited.
 		 */
 		private boolean enabled = true;
 
 		/**
-		 * Sustained rate of frames (actions, syncs, and bad frames alike) one connection
-		 * may send; a frame over the limit is answered with 'rate_limited' and not
-		 * processed.
+		 * Sustained rate of frames (actions, syncs, and bad frames alike) one user (or
+		 * anonymous browser) may send over all of its connections; a frame over the limit
+		 * is answered with 'rate_limited' and not processed.
 		 */
 		private double actionsPerSecond = 20;
 
 		/**
-		 * How many frames one connection may send at once, above the sustained rate.
+		 * How many frames one user (or anonymous browser) may send at once, above the
+		 * sustained rate.
 		 */
 		private int burst = 40;
 
