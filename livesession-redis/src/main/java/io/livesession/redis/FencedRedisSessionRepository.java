@@ -33,8 +33,15 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>
  * A group's key is {@code <prefix>groups:sessions:{<groupId>}}: the braces are a Redis
- * Cluster hash tag, so every key a group may ever need shares its slot and the commit
- * stays single-slot. Private to the group store, never a bean.
+ * Cluster hash tag, so the group's other key, {@code <prefix>groups:turn:{<groupId>}},
+ * shares its slot and the commit stays single-slot.
+ *
+ * <p>
+ * Fairness: without a lock an instance that keeps losing races could starve, because the
+ * winner is always one round trip ahead. An instance that loses takes the group's
+ * <em>turn</em> for {@link #TURN}: until it commits or the turn expires, other instances'
+ * commits are refused and wait for it. Correctness never depends on the turn, only on the
+ * version check. Private to the group store, never a bean.
  *
  * @author livesession
  */
@@ -55,6 +62,13 @@ final class FencedRedisSessionRepository implements FencedSessionRepository<Fenc
 
 	private static final long MUST_EXIST = -2;
 
+	/**
+	 * How long an instance that lost a race has the group's next commit to itself. Short:
+	 * it only has to outlast one round trip, and a holder that stalls (a long pause)
+	 * holds the others up for no longer than this.
+	 */
+	static final Duration TURN = Duration.ofMillis(50);
+
 	@SuppressWarnings("rawtypes")
 	private static final RedisScript<List> COMMIT = RedisScript
 		.of(new ClassPathResource("io/livesession/redis/group-commit.lua"), List.class);
@@ -69,6 +83,8 @@ final class FencedRedisSessionRepository implements FencedSessionRepository<Fenc
 
 	private final @Nullable BiFunction<String, Frame, String> messages;
 
+	private final String instanceId;
+
 	private final JsonMapper json = JsonMapper.builder().build();
 
 	/**
@@ -78,18 +94,24 @@ final class FencedRedisSessionRepository implements FencedSessionRepository<Fenc
 	 * @param defaultTimeout the sliding time to live of a new group
 	 * @param channel the channel announcements are published on, {@code null} for none
 	 * @param messages encodes the announcement of a group as a message of that channel
+	 * @param instanceId this instance's id, for the group's turn
 	 */
 	FencedRedisSessionRepository(StringRedisTemplate redis, String keyPrefix, Duration defaultTimeout,
-			@Nullable String channel, @Nullable BiFunction<String, Frame, String> messages) {
+			@Nullable String channel, @Nullable BiFunction<String, Frame, String> messages, String instanceId) {
 		this.redis = redis;
-		this.keyPrefix = keyPrefix + ":sessions:";
+		this.keyPrefix = keyPrefix + ":";
+		this.instanceId = instanceId;
 		this.defaultTimeout = defaultTimeout;
 		this.channel = channel;
 		this.messages = messages;
 	}
 
 	String key(String groupId) {
-		return this.keyPrefix + "{" + groupId + "}";
+		return this.keyPrefix + "sessions:{" + groupId + "}";
+	}
+
+	String turnKey(String groupId) {
+		return this.keyPrefix + "turn:{" + groupId + "}";
 	}
 
 	@Override
@@ -177,24 +199,46 @@ final class FencedRedisSessionRepository implements FencedSessionRepository<Fenc
 		// group still exists.
 		long expected = session.isNew() ? MUST_BE_ABSENT : session.delta.isEmpty() ? MUST_EXIST : session.readVersion;
 		boolean publish = announcement != null && publishesAnnouncements();
-		List<String> args = new ArrayList<>(6 + sets.size() + deletes.size());
+		List<String> args = new ArrayList<>(8 + sets.size() + deletes.size());
 		args.add(Long.toString(expected));
 		args.add(VERSION_FIELD);
 		args.add(Long.toString(Math.max(1, session.getMaxInactiveInterval().toMillis())));
 		args.add(publish ? this.channel : "");
 		args.add(publish ? this.messages.apply(session.getId(), announcement) : "");
+		args.add(this.instanceId);
+		args.add(Long.toString(TURN.toMillis()));
 		args.add(Integer.toString(sets.size() / 2));
 		args.addAll(sets);
 		args.addAll(deletes);
-		List<?> result = this.redis.execute(COMMIT, List.of(key(session.getId())), args.toArray());
-		if (result == null || result.isEmpty() || !"ok".equals(result.get(0))) {
-			Map<String, String> stored = new HashMap<>();
-			for (int i = 1; result != null && i + 1 < result.size(); i += 2) {
-				stored.put(String.valueOf(result.get(i)), String.valueOf(result.get(i + 1)));
-			}
-			throw new GroupVersionConflictException(session.getId(), toSession(session.getId(), stored));
+		String groupId = session.getId();
+		List<?> result = this.redis.execute(COMMIT, List.of(key(groupId), turnKey(groupId)), args.toArray());
+		String outcome = (result != null && !result.isEmpty()) ? String.valueOf(result.get(0)) : "";
+		if (outcome.equals("ok")) {
+			session.committed();
+			return;
 		}
-		session.committed();
+		if (outcome.equals("w")) {
+			// Another instance lost a race and goes next: let it, then start from what it
+			// committed.
+			long millis = Math.min(TURN.toMillis(), Math.max(1, Long.parseLong(String.valueOf(result.get(1)))));
+			sleep(millis);
+			throw new GroupVersionConflictException(groupId, findById(groupId));
+		}
+		Map<String, String> stored = new HashMap<>();
+		for (int i = 1; i + 1 < result.size(); i += 2) {
+			stored.put(String.valueOf(result.get(i)), String.valueOf(result.get(i + 1)));
+		}
+		throw new GroupVersionConflictException(groupId, toSession(groupId, stored));
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while waiting for the group's turn", ex);
+		}
 	}
 
 	private void put(List<String> args, String field, Object value) {

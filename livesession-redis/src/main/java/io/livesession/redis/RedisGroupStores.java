@@ -1,6 +1,7 @@
 package io.livesession.redis;
 
 import java.time.Duration;
+import java.util.UUID;
 
 import io.livesession.BroadcastTarget;
 import io.livesession.group.GroupStore;
@@ -57,8 +58,9 @@ public final class RedisGroupStores {
 		Assert.notNull(connectionFactory, "'connectionFactory' must not be null");
 		FencedRedisSessionRepository repository = new FencedRedisSessionRepository(
 				new StringRedisTemplate(connectionFactory), keyPrefix + "groups", timeout,
-				(delivery != null) ? delivery.getChannel() : null, (delivery != null)
-						? (groupId, frame) -> delivery.encode(BroadcastTarget.groups(groupId), frame) : null);
+				(delivery != null) ? delivery.getChannel() : null,
+				(delivery != null) ? (groupId, frame) -> delivery.encode(BroadcastTarget.groups(groupId), frame) : null,
+				(delivery != null) ? delivery.getInstanceId() : UUID.randomUUID().toString());
 		return GroupStores.springSession(repository, repository::create, GroupStores.localLocks(), timeout,
 				commitAttempts);
 	}
