@@ -32,13 +32,15 @@ import org.springframework.util.ClassUtils;
  * When the application's factory is a {@link LettuceConnectionFactory} (Boot's default),
  * this holds a second one for the same Redis (standalone, Sentinel or Cluster) with the
  * same client settings (SSL, credentials, client resources, read-from, options), except
- * that commands time out after the given timeout and fail at once while the connection is
- * down ({@code REJECT_COMMANDS}), so a command answered {@code unavailable} never runs
- * later. Copied from the application's factory rather than rebuilt from
- * {@code RedisProperties}, so every customizer and connection detail the application has
- * applies as is. Any other factory (e.g. Jedis, whose socket timeout already defaults to
- * 2 seconds) is used as it is. The copy is not a {@code RedisConnectionFactory} bean, so
- * the application's injection points stay unambiguous.
+ * that every command times out after the given timeout (Lettuce's {@code TimeoutOptions},
+ * which cancel the command; the connection handshake keeps the application's timeout) and
+ * fails at once while the connection is down ({@code REJECT_COMMANDS}), so a command
+ * answered {@code unavailable} never runs later. Copied from the application's factory
+ * rather than rebuilt from {@code RedisProperties}, so every customizer and connection
+ * detail the application has applies as is. Any other factory (e.g. Jedis, whose socket
+ * timeout already defaults to 2 seconds) is used as it is. The copy is not a
+ * {@code RedisConnectionFactory} bean, so the application's injection points stay
+ * unambiguous.
  *
  * @author livesession
  * @since 0.1.0
@@ -140,9 +142,14 @@ public final class LiveRedisConnections implements DisposableBean {
 				.build());
 		}
 
+		/**
+		 * The application's: Lettuce also bounds the connection handshake by it, and a
+		 * cold start on a busy machine can take longer than livesession's command
+		 * timeout. Commands are bounded by the timeout options instead.
+		 */
 		@Override
 		public Duration getCommandTimeout() {
-			return this.commandTimeout;
+			return this.delegate.getCommandTimeout();
 		}
 
 		@Override

@@ -46,8 +46,10 @@ class CounterRedisOutageTests {
 				}
 				assertThat(acknowledged).isEqualTo(3);
 
-				// Warm: the bound is about Redis, not about the first request's start-up.
+				// Warm: the bounds are about Redis, not about the first call's class loading.
 				assertThat(health(port(two)).statusCode()).isEqualTo(200);
+				one.getBean(Broadcaster.class).sendToAll("warm");
+				assertThat(nextRaw(onOne)).isEqualTo("warm");
 
 				redis.stop();
 				for (int i = 0; i < 3; i++) {
