@@ -26,4 +26,17 @@ public interface GroupState extends SessionGroup {
 	 */
 	void removeAttribute(String name);
 
+	/**
+	 * Run a task once the update this state belongs to has been committed, and never if
+	 * it fails or is run again on newer state: the place for side effects (a broadcast, a
+	 * message to another system) of an update that may run more than once. Tasks run in
+	 * registration order on the updating thread; one that throws is logged and does not
+	 * undo the commit.
+	 * @param task the task
+	 * @since 0.1.0
+	 */
+	default void afterCommit(Runnable task) {
+		throw new UnsupportedOperationException("This GroupState does not run after-commit tasks");
+	}
+
 }

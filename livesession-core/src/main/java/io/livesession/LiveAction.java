@@ -14,6 +14,14 @@ import java.lang.annotation.Target;
  * {@link java.security.Principal} (e.g. a Spring Security {@code Authentication}). The
  * return value becomes the {@code reply} data. Throw {@link LiveActionException} to
  * answer with an error code.
+ * <p>
+ * A handler that takes the group's state is part of an atomic update and, on a cluster,
+ * <strong>may run more than once</strong> for one action: when another instance changed
+ * the group between the read and the commit, the handler runs again on the new state and
+ * only that run counts (see
+ * {@link SessionGroups#update(String, java.util.function.Function)}). Keep side effects
+ * out of it, or register them with {@link GroupState#afterCommit(Runnable)} so they run
+ * once, after the commit.
  *
  * @author livesession
  */

@@ -8,8 +8,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Where session groups live: the seam between the group logic and a storage (Spring
- * Session in memory or on Redis). Implementations serialize the steps of one group, also
- * across instances when the storage is shared.
+ * Session in memory or on Redis). Implementations make the steps of one group atomic,
+ * also across instances when the storage is shared: in memory by a lock, on a shared
+ * storage by a version-fenced commit that runs the step again when another commit came
+ * first.
  *
  * @author livesession
  */
@@ -17,12 +19,15 @@ public interface GroupStore {
 
 	/**
 	 * Run one atomic read-modify-write step on a group, creating it when absent, and
-	 * slide its expiry.
+	 * slide its expiry. The step may run more than once: when the group changed between
+	 * the read and the commit, it is read again and the step runs on the new state; only
+	 * the last run commits and only its {@code afterCommit} runs.
 	 * @param <T> the result type
 	 * @param groupId the group id
 	 * @param step computes the update from the current group
 	 * @return the step's result
-	 * @throws SessionGroupUnavailableException when the storage cannot be reached
+	 * @throws SessionGroupUnavailableException when the storage cannot be reached, or the
+	 * group kept changing for more than the bounded number of attempts
 	 */
 	<T> T update(String groupId, Function<StoredGroup, GroupUpdate<T>> step);
 
@@ -44,6 +49,16 @@ public interface GroupStore {
 	 * @param groupId the group id
 	 */
 	void delete(String groupId);
+
+	/**
+	 * Whether this store publishes a step's {@link GroupUpdate#announcement()} to the
+	 * group's connections on every instance as part of the commit; when not, the caller
+	 * pushes it after the commit.
+	 * @return true when the commit publishes the announcement
+	 */
+	default boolean publishesAnnouncements() {
+		return false;
+	}
 
 	/**
 	 * Remove expired groups and free their memory, for storages that do not expire

@@ -14,6 +14,9 @@ import org.springframework.util.Assert;
  */
 public final class GroupStores {
 
+	/** Attempts of a step on a fenced repository unless told otherwise. */
+	public static final int DEFAULT_COMMIT_ATTEMPTS = 10;
+
 	private GroupStores() {
 	}
 
@@ -32,13 +35,33 @@ public final class GroupStores {
 	 * @param <S> the session type
 	 * @param repository the repository, private to the store
 	 * @param sessionFactory creates an unsaved session with the given id
-	 * @param locks serializes the steps of one group
+	 * @param locks serializes the steps of one group in this JVM
 	 * @param timeout the sliding time to live of a group without connections
 	 * @return a new store
 	 */
 	public static <S extends Session> GroupStore springSession(SessionRepository<S> repository,
 			Function<String, S> sessionFactory, GroupLocks locks, Duration timeout) {
-		return new SpringSessionGroupStore<>(repository, sessionFactory, locks, timeout);
+		return springSession(repository, sessionFactory, locks, timeout, DEFAULT_COMMIT_ATTEMPTS);
+	}
+
+	/**
+	 * A store on any Spring Session repository; on a {@link FencedSessionRepository} a
+	 * step that lost a race with another instance runs again, up to the given number of
+	 * attempts in all.
+	 * @param <S> the session type
+	 * @param repository the repository, private to the store
+	 * @param sessionFactory creates an unsaved session with the given id
+	 * @param locks serializes the steps of one group in this JVM
+	 * @param timeout the sliding time to live of a group without connections
+	 * @param commitAttempts how many times a step may run before the update answers
+	 * unavailable
+	 * @return a new store
+	 * @since 0.1.0
+	 */
+	public static <S extends Session> GroupStore springSession(SessionRepository<S> repository,
+			Function<String, S> sessionFactory, GroupLocks locks, Duration timeout, int commitAttempts) {
+		Assert.isTrue(commitAttempts > 0, "'commitAttempts' must be positive");
+		return new SpringSessionGroupStore<>(repository, sessionFactory, locks, timeout, commitAttempts);
 	}
 
 	/**

@@ -20,7 +20,7 @@ final class InMemoryGroupStore extends SpringSessionGroupStore<MapSession> {
 	private final Map<String, Session> sessions;
 
 	private InMemoryGroupStore(Map<String, Session> sessions, GroupLocks locks, Duration timeout) {
-		super(repository(sessions, timeout), MapSession::new, locks, timeout);
+		super(repository(sessions, timeout), MapSession::new, locks, timeout, 1);
 		this.sessions = sessions;
 	}
 

@@ -1,7 +1,9 @@
 package io.livesession.group;
 
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -22,6 +24,8 @@ final class JsonGroupState extends JsonSessionGroup implements GroupState {
 	private static final int MAX_NAME_LENGTH = 128;
 
 	private final Map<String, @Nullable JsonNode> changes = new LinkedHashMap<>();
+
+	private final List<Runnable> afterCommit = new ArrayList<>();
 
 	JsonGroupState(StoredGroup stored, JsonMapper mapper) {
 		super(stored, mapper);
@@ -76,6 +80,20 @@ final class JsonGroupState extends JsonSessionGroup implements GroupState {
 		else {
 			this.changes.remove(name);
 		}
+	}
+
+	@Override
+	public void afterCommit(Runnable task) {
+		Assert.notNull(task, "'task' must not be null");
+		this.afterCommit.add(task);
+	}
+
+	/**
+	 * The tasks registered to run after the commit.
+	 * @return the tasks
+	 */
+	List<Runnable> getAfterCommitTasks() {
+		return this.afterCommit;
 	}
 
 	private static void validateName(String name) {

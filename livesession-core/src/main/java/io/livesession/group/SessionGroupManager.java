@@ -13,6 +13,8 @@ import io.livesession.GroupInitializer;
 import io.livesession.GroupState;
 import io.livesession.SessionGroup;
 import io.livesession.SessionGroups;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 import tools.jackson.databind.JsonNode;
@@ -21,13 +23,17 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The {@link SessionGroups} service: typed access to a {@link GroupStore}, initial state
- * for new groups, and a {@code state} frame to the group's connections after each
- * committed change, sent while the group is still locked so that frames leave in version
- * order.
+ * for new groups, and a {@code state} frame to the group's connections for each committed
+ * change, in commit order: published by the store within the commit when it can (Redis),
+ * otherwise sent while the group is still locked in this JVM. The update function may run
+ * more than once when another instance committed first (see
+ * {@link SessionGroups#update(String, Function)}); each run starts from a fresh state.
  *
  * @author livesession
  */
 public final class SessionGroupManager implements SessionGroups {
+
+	private static final Log logger = LogFactory.getLog(SessionGroupManager.class);
 
 	private final GroupStore store;
 
@@ -69,10 +75,14 @@ public final class SessionGroupManager implements SessionGroups {
 			// The initial state of a new group is version 0: only a change the update
 			// itself made raises the version and is pushed.
 			boolean changed = !changes.equals(initial);
-			return new GroupUpdate<>(state.getChangesAsJson(), changed, result, (committed) -> {
-				if (changed) {
-					push(committed, changes);
+			// Built for the group about to be committed: a store that publishes it in the
+			// commit itself (Redis) orders state frames by commit on every instance.
+			Function<StoredGroup, Frame> announcement = changed ? (committed) -> stateFrame(committed, changes) : null;
+			return new GroupUpdate<>(state.getChangesAsJson(), changed, result, announcement, (committed) -> {
+				if (announcement != null && !this.store.publishesAnnouncements()) {
+					this.broadcaster.send(BroadcastTarget.groups(committed.id()), announcement.apply(committed));
 				}
+				runAfterCommit(state);
 			});
 		});
 	}
@@ -148,13 +158,26 @@ public final class SessionGroupManager implements SessionGroups {
 		return Frame.state(fullStateFrame(group), group.getVersion());
 	}
 
+	private static void runAfterCommit(JsonGroupState state) {
+		for (Runnable task : state.getAfterCommitTasks()) {
+			try {
+				task.run();
+			}
+			catch (RuntimeException ex) {
+				// Committed already: a failing side effect must not turn into an error
+				// reply.
+				logger.error("An after-commit task of group " + state.getId() + " failed", ex);
+			}
+		}
+	}
+
 	private void initialize(GroupState state) {
 		for (GroupInitializer initializer : this.initializers) {
 			initializer.initialize(state);
 		}
 	}
 
-	private void push(StoredGroup committed, Map<String, @Nullable JsonNode> changes) {
+	private Frame stateFrame(StoredGroup committed, Map<String, @Nullable JsonNode> changes) {
 		ObjectNode frame = this.mapper.createObjectNode();
 		frame.put("type", "state");
 		frame.put("version", committed.version());
@@ -167,8 +190,7 @@ public final class SessionGroupManager implements SessionGroups {
 				state.putNull(name);
 			}
 		});
-		this.broadcaster.send(BroadcastTarget.groups(committed.id()), Frame.state(this.mapper.writeValueAsString(frame),
-				committed.version(), () -> fullStateFrame(committed)));
+		return Frame.state(this.mapper.writeValueAsString(frame), committed.version(), () -> fullStateFrame(committed));
 	}
 
 }

@@ -1,7 +1,11 @@
 package io.livesession.redis;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
@@ -20,6 +24,7 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
@@ -29,17 +34,29 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * {@link DeliveryChannel} across instances on Redis pub/sub: a broadcast is delivered to
  * this instance's connections at once and published once, its target as data; every other
- * instance matches the target against its own registry. Group {@code state} frames come
- * back to this instance through the subscription as well, so all instances deliver them
- * in commit order. Spring Data Redis's listener container resubscribes by itself after
- * Redis comes back. While Redis is unreachable, local delivery goes on and cross-instance
- * frames are lost; clients notice the version gap of state frames and resync.
+ * instance matches the target against its own registry. Group {@code state} frames are
+ * published by the group store's commit script itself and come back to this instance
+ * through the subscription as well, so all instances deliver them in commit order. Spring
+ * Data Redis's listener container resubscribes by itself after Redis comes back.
+ *
+ * <p>
+ * Publishing never blocks the caller: messages go to a bounded buffer that one thread
+ * drains, pipelining what has queued up. When the buffer is full, or Redis cannot be
+ * reached, cross-instance frames are dropped (counted, and logged at most every ten
+ * seconds) while local delivery goes on: raw frames are delivered at most once. Clients
+ * notice the version gap of state frames and resync.
  *
  * @author livesession
  */
 public final class RedisDeliveryChannel implements DeliveryChannel, SmartLifecycle, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(RedisDeliveryChannel.class);
+
+	/** Messages that may wait to be published unless told otherwise. */
+	public static final int DEFAULT_BUFFER = 10_000;
+
+	/** Most messages pipelined in one go. */
+	private static final int BATCH = 256;
 
 	private final LocalDelivery local;
 
@@ -59,7 +76,15 @@ public final class RedisDeliveryChannel implements DeliveryChannel, SmartLifecyc
 
 	private final AtomicLong published = new AtomicLong();
 
+	private final AtomicLong dropped = new AtomicLong();
+
 	private final ExecutorService receiver;
+
+	private final BlockingQueue<Outgoing> outbox;
+
+	private final Thread publisher;
+
+	private volatile boolean closed;
 
 	private volatile long lastFailureLog;
 
@@ -76,6 +101,25 @@ public final class RedisDeliveryChannel implements DeliveryChannel, SmartLifecyc
 	 */
 	public RedisDeliveryChannel(RedisConnectionFactory connectionFactory, LocalDelivery local, String channel,
 			String instanceId, Supplier<Set<String>> onlineUsers, Function<String, Frame> fullState) {
+		this(connectionFactory, local, channel, instanceId, onlineUsers, fullState, DEFAULT_BUFFER);
+	}
+
+	/**
+	 * Create a channel.
+	 * @param connectionFactory the Redis connection factory, best livesession's bounded
+	 * one ({@link LiveRedisConnections})
+	 * @param local delivery to this instance's connections
+	 * @param channel the pub/sub channel name
+	 * @param instanceId this instance's id
+	 * @param onlineUsers the user ids online in the cluster, to turn a user filter into
+	 * data
+	 * @param fullState a group's current full-state frame, for coalescing remote state
+	 * frames
+	 * @param buffer how many messages may wait to be published; more are dropped
+	 * @since 0.1.0
+	 */
+	public RedisDeliveryChannel(RedisConnectionFactory connectionFactory, LocalDelivery local, String channel,
+			String instanceId, Supplier<Set<String>> onlineUsers, Function<String, Frame> fullState, int buffer) {
 		this.local = local;
 		this.redis = new StringRedisTemplate(connectionFactory);
 		this.channel = channel;
@@ -97,6 +141,10 @@ public final class RedisDeliveryChannel implements DeliveryChannel, SmartLifecyc
 		this.container.setTaskExecutor(this.receiver::execute);
 		this.container.addMessageListener(this::onMessage, new ChannelTopic(channel));
 		this.container.afterPropertiesSet();
+		this.outbox = new ArrayBlockingQueue<>(buffer);
+		this.publisher = new Thread(this::drainOutbox, "livesession-redis-publisher");
+		this.publisher.setDaemon(true);
+		this.publisher.start();
 	}
 
 	@Override
@@ -105,31 +153,81 @@ public final class RedisDeliveryChannel implements DeliveryChannel, SmartLifecyc
 			// A Java predicate cannot travel: it is evaluated on this instance only.
 			return this.local.deliver(target, frame);
 		}
-		if (target instanceof BroadcastTarget.UserFilter filter) {
-			// Evaluated here against the cluster's online users, then sent as plain data.
-			target = new BroadcastTarget.Users(
-					this.onlineUsers.get().stream().filter(filter.filter()).collect(Collectors.toSet()));
-		}
 		// State frames reach this instance through the subscription too, so that every
-		// instance sees them in Redis's order, which is the commit order; other frames
-		// are
-		// delivered here at once and survive a Redis outage.
+		// instance sees them in Redis's order; other frames are delivered here at once
+		// and survive a Redis outage.
 		int count = frame.isState() ? 0 : this.local.deliver(target, frame);
-		try {
-			this.redis.convertAndSend(this.channel, this.codec.encode(this.instanceId, target, frame));
-			this.published.incrementAndGet();
-		}
-		catch (RuntimeException ex) {
-			if (frame.isState()) {
-				count = this.local.deliver(target, frame);
-			}
-			long now = System.currentTimeMillis();
-			if (now - this.lastFailureLog > 10_000) {
-				this.lastFailureLog = now;
-				logger.warn("Cross-instance delivery failed, delivered on this instance only: " + ex.getMessage());
-			}
+		if (this.closed || !this.outbox.offer(new Outgoing(target, frame))) {
+			failed(List.of(new Outgoing(target, frame)), "the publish buffer is full");
 		}
 		return count;
+	}
+
+	/**
+	 * Encode a broadcast as a message of this channel, for a group store that publishes
+	 * state frames in its commit.
+	 * @param target a data target
+	 * @param frame the frame
+	 * @return the message
+	 */
+	String encode(BroadcastTarget target, Frame frame) {
+		return this.codec.encode(this.instanceId, target, frame);
+	}
+
+	private void drainOutbox() {
+		List<Outgoing> batch = new ArrayList<>();
+		while (!this.closed) {
+			try {
+				batch.add(this.outbox.take());
+			}
+			catch (InterruptedException ex) {
+				return;
+			}
+			this.outbox.drainTo(batch, BATCH - 1);
+			try {
+				List<byte[]> messages = new ArrayList<>(batch.size());
+				for (Outgoing outgoing : batch) {
+					BroadcastTarget target = outgoing.target();
+					if (target instanceof BroadcastTarget.UserFilter filter) {
+						// Evaluated here, off the caller's thread, against the cluster's
+						// online users, then sent as plain data.
+						target = new BroadcastTarget.Users(
+								this.onlineUsers.get().stream().filter(filter.filter()).collect(Collectors.toSet()));
+					}
+					messages.add(encode(target, outgoing.frame()).getBytes(StandardCharsets.UTF_8));
+				}
+				byte[] channel = this.channel.getBytes(StandardCharsets.UTF_8);
+				this.redis.executePipelined((RedisCallback<Object>) (connection) -> {
+					for (byte[] message : messages) {
+						connection.publish(channel, message);
+					}
+					return null;
+				});
+				this.published.addAndGet(batch.size());
+			}
+			catch (RuntimeException ex) {
+				failed(batch, ex.getMessage());
+			}
+			batch.clear();
+		}
+	}
+
+	private void failed(List<Outgoing> lost, @Nullable String reason) {
+		for (Outgoing outgoing : lost) {
+			this.dropped.incrementAndGet();
+			if (outgoing.frame().isState()) {
+				// Not published, so the subscription will not bring it back here.
+				this.local.deliver(outgoing.target(), outgoing.frame());
+			}
+		}
+		long now = System.currentTimeMillis();
+		if (now - this.lastFailureLog > 10_000) {
+			this.lastFailureLog = now;
+			logger.warn("Cross-instance delivery failed, delivered on this instance only: " + reason);
+		}
+	}
+
+	private record Outgoing(BroadcastTarget target, Frame frame) {
 	}
 
 	private void onMessage(Message message, byte @Nullable [] pattern) {
@@ -154,6 +252,22 @@ public final class RedisDeliveryChannel implements DeliveryChannel, SmartLifecyc
 	}
 
 	/**
+	 * Messages that could not be published (buffer full or Redis unreachable) so far.
+	 * @return the count
+	 */
+	public long getDroppedCount() {
+		return this.dropped.get();
+	}
+
+	/**
+	 * The pub/sub channel.
+	 * @return the channel name
+	 */
+	public String getChannel() {
+		return this.channel;
+	}
+
+	/**
 	 * This instance's id.
 	 * @return the id
 	 */
@@ -173,6 +287,8 @@ public final class RedisDeliveryChannel implements DeliveryChannel, SmartLifecyc
 
 	@Override
 	public void destroy() throws Exception {
+		this.closed = true;
+		this.publisher.interrupt();
 		this.container.destroy();
 		this.receiver.shutdown();
 	}

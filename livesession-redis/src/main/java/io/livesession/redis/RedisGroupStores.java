@@ -1,100 +1,68 @@
 package io.livesession.redis;
 
 import java.time.Duration;
+import java.util.UUID;
 
+import io.livesession.BroadcastTarget;
 import io.livesession.group.GroupStore;
 import io.livesession.group.GroupStores;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.core.RedisTemplate;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.serializer.JacksonJsonRedisSerializer;
-import org.springframework.data.redis.serializer.RedisSerializer;
-import org.springframework.session.SessionIdGenerator;
-import org.springframework.session.data.redis.RedisSessionRepository;
-import org.springframework.session.Session;
-import org.springframework.session.SessionRepository;
 import org.springframework.util.Assert;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Group stores on Spring Session Data Redis. Each group is one Redis hash under
- * {@code <prefix>groups:sessions:<groupId>}, apart from HTTP sessions; attributes are
- * JSON (no Java serialization) and Redis expires the key after the group's sliding
- * timeout. The {@link RedisSessionRepository} is private to the store, never a bean.
+ * Group stores on Redis. Each group is one Redis hash under
+ * {@code <prefix>groups:sessions:{<groupId>}} in Spring Session's layout, apart from HTTP
+ * sessions; attributes are JSON (no Java serialization) and Redis expires the key after
+ * the group's sliding timeout. Updates are optimistic: read the group, run the step, and
+ * commit with one script that is fenced by the version read (see
+ * {@link io.livesession.group.FencedSessionRepository}), so an uncontended update costs
+ * two round trips and no lock. The repository is private to the store, never a bean.
  *
  * @author livesession
  */
 public final class RedisGroupStores {
 
-	/** How long a crashed instance can hold a group lock. */
-	static final Duration LOCK_LEASE = Duration.ofSeconds(10);
-
 	private RedisGroupStores() {
 	}
 
 	/**
-	 * A group store on Redis.
-	 * @param connectionFactory the connection factory
+	 * A group store on Redis whose changes are announced by the caller after the commit.
+	 * @param connectionFactory the connection factory, best livesession's bounded one
+	 * ({@link LiveRedisConnections})
 	 * @param keyPrefix the prefix of every key, e.g. {@code livesession:}
 	 * @param timeout the sliding time to live of a group without connections
-	 * @param lockWaitTimeout how long an update waits for a group lock before answering
-	 * {@code unavailable}
 	 * @return the store
 	 */
-	public static GroupStore create(RedisConnectionFactory connectionFactory, String keyPrefix, Duration timeout,
-			Duration lockWaitTimeout) {
-		Assert.notNull(connectionFactory, "'connectionFactory' must not be null");
-		RedisTemplate<String, Object> template = new RedisTemplate<>();
-		template.setConnectionFactory(connectionFactory);
-		template.setKeySerializer(RedisSerializer.string());
-		template.setHashKeySerializer(RedisSerializer.string());
-		// Plain JSON without type information: attributes are JSON text already, and the
-		// session's own fields are numbers that read back as the Long and Integer values
-		// Spring Session expects.
-		RedisSerializer<Object> json = new JacksonJsonRedisSerializer<>(JsonMapper.builder().build(), Object.class);
-		template.setValueSerializer(json);
-		template.setHashValueSerializer(json);
-		template.afterPropertiesSet();
-		RedisSessionRepository repository = new RedisSessionRepository(template);
-		repository.setRedisKeyNamespace(keyPrefix + "groups");
-		repository.setDefaultMaxInactiveInterval(timeout);
-		FixedSessionIds ids = new FixedSessionIds();
-		repository.setSessionIdGenerator(ids);
-		RedisGroupLocks locks = new RedisGroupLocks(new StringRedisTemplate(connectionFactory),
-				GroupStores.localLocks(), keyPrefix + "lock:", LOCK_LEASE, lockWaitTimeout);
-		// RedisSession is not public: drive the repository through the Session interface.
-		@SuppressWarnings("unchecked")
-		SessionRepository<Session> sessions = (SessionRepository<Session>) (SessionRepository<?>) repository;
-		return GroupStores.springSession(sessions, (groupId) -> ids.create(repository, groupId), locks, timeout);
+	public static GroupStore create(RedisConnectionFactory connectionFactory, String keyPrefix, Duration timeout) {
+		return create(connectionFactory, keyPrefix, timeout, GroupStores.DEFAULT_COMMIT_ATTEMPTS, null);
 	}
 
 	/**
-	 * Lets the repository create a session whose id is the group id:
-	 * {@code RedisSessionRepository} only creates sessions with generated ids, and its
-	 * {@code RedisSession} has no public constructor.
+	 * A group store on Redis.
+	 * @param connectionFactory the connection factory, best livesession's bounded one
+	 * ({@link LiveRedisConnections})
+	 * @param keyPrefix the prefix of every key, e.g. {@code livesession:}
+	 * @param timeout the sliding time to live of a group without connections
+	 * @param commitAttempts how many times an update may run when other instances keep
+	 * committing first, before it answers {@code unavailable}
+	 * @param delivery the delivery channel whose subscribers receive each commit's
+	 * {@code state} frame, published by the commit itself; {@code null} to leave the
+	 * announcement to the caller
+	 * @return the store
+	 * @since 0.1.0
 	 */
-	private static final class FixedSessionIds implements SessionIdGenerator {
-
-		private final ThreadLocal<@Nullable String> next = new ThreadLocal<>();
-
-		Session create(RedisSessionRepository repository, String groupId) {
-			this.next.set(groupId);
-			try {
-				return ((SessionRepository<?>) repository).createSession();
-			}
-			finally {
-				this.next.remove();
-			}
-		}
-
-		@Override
-		public String generate() {
-			String id = this.next.get();
-			Assert.state(id != null, "Group sessions are only created with their group id");
-			return id;
-		}
-
+	public static GroupStore create(RedisConnectionFactory connectionFactory, String keyPrefix, Duration timeout,
+			int commitAttempts, @Nullable RedisDeliveryChannel delivery) {
+		Assert.notNull(connectionFactory, "'connectionFactory' must not be null");
+		FencedRedisSessionRepository repository = new FencedRedisSessionRepository(
+				new StringRedisTemplate(connectionFactory), keyPrefix + "groups", timeout,
+				(delivery != null) ? delivery.getChannel() : null,
+				(delivery != null) ? (groupId, frame) -> delivery.encode(BroadcastTarget.groups(groupId), frame) : null,
+				(delivery != null) ? delivery.getInstanceId() : UUID.randomUUID().toString());
+		return GroupStores.springSession(repository, repository::create, GroupStores.localLocks(), timeout,
+				commitAttempts);
 	}
 
 }

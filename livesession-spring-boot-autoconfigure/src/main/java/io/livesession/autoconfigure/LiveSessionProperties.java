@@ -188,10 +188,25 @@ public class LiveSessionProperties {
 		private String channel = "livesession:deliveries";
 
 		/**
-		 * How long an action waits for a group's cluster-wide lock before answering
-		 * 'unavailable'.
+		 * Longest time one of livesession's own Redis commands (group reads and commits,
+		 * publishes, presence, revocations, health) waits for an answer, whatever
+		 * spring.data.redis.timeout says; while the connection is down commands fail at
+		 * once. An action then answers 'unavailable' and a new connection is closed with
+		 * 1011.
 		 */
-		private Duration lockTimeout = Duration.ofSeconds(5);
+		private Duration commandTimeout = Duration.ofSeconds(2);
+
+		/**
+		 * How many times an action's handler may run when other instances keep committing
+		 * to its group first, before the action answers 'unavailable'.
+		 */
+		private int commitAttempts = 10;
+
+		/**
+		 * Most messages waiting to be published to other instances; a broadcast beyond
+		 * that still reaches this instance's connections, but not the others'.
+		 */
+		private int publishBuffer = 10_000;
 
 		/**
 		 * How often an instance renews its presence lease, which lasts three heartbeats,
@@ -217,12 +232,28 @@ public class LiveSessionProperties {
 			this.channel = channel;
 		}
 
-		public Duration getLockTimeout() {
-			return this.lockTimeout;
+		public Duration getCommandTimeout() {
+			return this.commandTimeout;
 		}
 
-		public void setLockTimeout(Duration lockTimeout) {
-			this.lockTimeout = lockTimeout;
+		public void setCommandTimeout(Duration commandTimeout) {
+			this.commandTimeout = commandTimeout;
+		}
+
+		public int getCommitAttempts() {
+			return this.commitAttempts;
+		}
+
+		public void setCommitAttempts(int commitAttempts) {
+			this.commitAttempts = commitAttempts;
+		}
+
+		public int getPublishBuffer() {
+			return this.publishBuffer;
+		}
+
+		public void setPublishBuffer(int publishBuffer) {
+			this.publishBuffer = publishBuffer;
 		}
 
 		public Duration getPresenceHeartbeat() {

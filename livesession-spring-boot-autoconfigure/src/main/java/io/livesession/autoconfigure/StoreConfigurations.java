@@ -9,6 +9,7 @@ import io.livesession.delivery.LocalDelivery;
 import io.livesession.group.GroupStore;
 import io.livesession.group.GroupStores;
 import io.livesession.group.SessionGroupManager;
+import io.livesession.redis.LiveRedisConnections;
 import io.livesession.redis.RedisDeliveryChannel;
 import io.livesession.redis.RedisGroupStores;
 import io.livesession.redis.RedisPresence;
@@ -45,43 +46,58 @@ final class StoreConfigurations {
 	@ConditionalOnProperty(name = "livesession.store", havingValue = "redis", matchIfMissing = true)
 	static class RedisStoreConfiguration {
 
+		/**
+		 * livesession's own connections, bounded by livesession.redis.command-timeout;
+		 * not a RedisConnectionFactory bean, so the application's stays the only one.
+		 */
 		@Bean
 		@ConditionalOnMissingBean
-		GroupStore liveGroupStore(RedisConnectionFactory connectionFactory, LiveSessionProperties properties) {
-			return RedisGroupStores.create(connectionFactory, properties.getRedis().getKeyPrefix(),
-					properties.getGroup().getTimeout(), properties.getRedis().getLockTimeout());
+		LiveRedisConnections liveRedisConnections(RedisConnectionFactory connectionFactory,
+				LiveSessionProperties properties) {
+			return LiveRedisConnections.create(connectionFactory, properties.getRedis().getCommandTimeout());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		GroupStore liveGroupStore(LiveRedisConnections connections, ObjectProvider<RedisDeliveryChannel> channel,
+				LiveSessionProperties properties) {
+			LiveSessionProperties.Redis redis = properties.getRedis();
+			// With livesession's own delivery channel, each commit publishes its state
+			// frame itself, so state frames are in commit order on every instance.
+			return RedisGroupStores.create(connections.getConnectionFactory(), redis.getKeyPrefix(),
+					properties.getGroup().getTimeout(), redis.getCommitAttempts(), channel.getIfAvailable());
 		}
 
 		@Bean
 		@ConditionalOnMissingBean(DeliveryChannel.class)
-		RedisDeliveryChannel liveDeliveryChannel(RedisConnectionFactory connectionFactory, ConnectionRegistry registry,
+		RedisDeliveryChannel liveDeliveryChannel(LiveRedisConnections connections, ConnectionRegistry registry,
 				ObjectProvider<Presence> presence, ObjectProvider<SessionGroupManager> groups,
 				LiveSessionProperties properties) {
-			return new RedisDeliveryChannel(connectionFactory, new LocalDelivery(registry),
+			return new RedisDeliveryChannel(connections.getConnectionFactory(), new LocalDelivery(registry),
 					properties.getRedis().getChannel(), UUID.randomUUID().toString(),
 					() -> presence.getObject().getOnlineUserIds(),
-					(groupId) -> groups.getObject().currentFullState(groupId));
+					(groupId) -> groups.getObject().currentFullState(groupId),
+					properties.getRedis().getPublishBuffer());
 		}
 
 		@Bean
 		@ConditionalOnMissingBean(Presence.class)
-		RedisPresence livePresence(RedisConnectionFactory connectionFactory,
-				ObjectProvider<RedisDeliveryChannel> channel, LiveSessionProperties properties,
-				ApplicationEventPublisher publisher) {
+		RedisPresence livePresence(LiveRedisConnections connections, ObjectProvider<RedisDeliveryChannel> channel,
+				LiveSessionProperties properties, ApplicationEventPublisher publisher) {
 			LiveSessionProperties.Redis redis = properties.getRedis();
 			// The delivery channel's id when there is one, so logs and keys name an
 			// instance the same way.
 			RedisDeliveryChannel deliveries = channel.getIfAvailable();
 			String instanceId = (deliveries != null) ? deliveries.getInstanceId() : UUID.randomUUID().toString();
-			return new RedisPresence(connectionFactory, redis.getKeyPrefix(), redis.getChannel() + ":presence",
-					instanceId, redis.getPresenceHeartbeat(), publisher);
+			return new RedisPresence(connections.getConnectionFactory(), redis.getKeyPrefix(),
+					redis.getChannel() + ":presence", instanceId, redis.getPresenceHeartbeat(), publisher);
 		}
 
 		@Bean
 		@ConditionalOnMissingBean(RevocationChannel.class)
-		RedisRevocationChannel liveRevocationChannel(RedisConnectionFactory connectionFactory, LocalRevocations local,
+		RedisRevocationChannel liveRevocationChannel(LiveRedisConnections connections, LocalRevocations local,
 				LiveSessionProperties properties) {
-			return new RedisRevocationChannel(connectionFactory, local,
+			return new RedisRevocationChannel(connections.getConnectionFactory(), local,
 					properties.getRedis().getChannel() + ":revocations", UUID.randomUUID().toString());
 		}
 

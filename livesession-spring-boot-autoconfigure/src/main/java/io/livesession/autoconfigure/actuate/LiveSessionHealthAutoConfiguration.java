@@ -1,8 +1,10 @@
 package io.livesession.autoconfigure.actuate;
 
 import io.livesession.autoconfigure.LiveSessionAutoConfiguration;
+import io.livesession.redis.LiveRedisConnections;
 import io.livesession.redis.RedisDeliveryChannel;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -29,8 +31,12 @@ public final class LiveSessionHealthAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean(name = "livesessionHealthIndicator")
 	LiveSessionRedisHealthIndicator livesessionHealthIndicator(RedisConnectionFactory connectionFactory,
-			RedisDeliveryChannel channel) {
-		return new LiveSessionRedisHealthIndicator(connectionFactory, channel);
+			ObjectProvider<LiveRedisConnections> connections, RedisDeliveryChannel channel) {
+		// livesession's own, bounded connections when there are: the health check must
+		// answer DOWN within the command timeout, not the application's Redis timeout.
+		LiveRedisConnections own = connections.getIfAvailable();
+		return new LiveSessionRedisHealthIndicator((own != null) ? own.getConnectionFactory() : connectionFactory,
+				channel);
 	}
 
 }

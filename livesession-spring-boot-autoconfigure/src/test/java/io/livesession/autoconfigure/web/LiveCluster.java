@@ -59,7 +59,7 @@ final class LiveCluster implements AutoCloseable {
 				List.of("server.port=" + port, "spring.main.banner-mode=off", "livesession.store=redis",
 						"spring.data.redis.host=" + this.redis.host(), "spring.data.redis.port=" + this.redis.port(),
 						"spring.data.redis.timeout=1s", "livesession.redis.key-prefix=" + this.keyPrefix,
-						"livesession.redis.channel=" + this.keyPrefix + "ch", "livesession.redis.lock-timeout=2s"));
+						"livesession.redis.channel=" + this.keyPrefix + "ch"));
 		all.addAll(List.of(properties));
 		// As arguments: they must win over the tests' application.properties.
 		return all.stream().map((property) -> "--" + property).toList();

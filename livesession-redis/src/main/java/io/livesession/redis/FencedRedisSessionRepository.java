@@ -1,0 +1,345 @@
+package io.livesession.redis;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.BiFunction;
+
+import io.livesession.Frame;
+import io.livesession.group.FencedSessionRepository;
+import io.livesession.group.GroupVersionConflictException;
+import org.jspecify.annotations.Nullable;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.session.MapSession;
+import org.springframework.session.Session;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A {@link FencedSessionRepository} on Redis that keeps groups in the hash layout of
+ * Spring Session's {@code RedisSessionRepository} ({@code creationTime},
+ * {@code lastAccessedTime}, {@code maxInactiveInterval}, {@code sessionAttr:<name>},
+ * values as plain JSON), so the data reads the same with Spring Session's own tools, but
+ * whose save is one Lua script ({@code group-commit.lua}) that writes the changed fields
+ * only if the group's version is still the one it was read at, slides the expiry and
+ * publishes the change, all in one round trip. Spring Session's repository cannot be used
+ * here: its save writes the delta unconditionally.
+ *
+ * <p>
+ * A group's key is {@code <prefix>groups:sessions:{<groupId>}}: the braces are a Redis
+ * Cluster hash tag, so the group's other key, {@code <prefix>groups:turn:{<groupId>}},
+ * shares its slot and the commit stays single-slot.
+ *
+ * <p>
+ * Fairness: without a lock an instance that keeps losing races could starve, because the
+ * winner is always one round trip ahead. An instance that loses takes the group's
+ * <em>turn</em> for {@link #TURN}: until it commits or the turn expires, other instances'
+ * commits are refused and wait for it. Correctness never depends on the turn, only on the
+ * version check. Private to the group store, never a bean.
+ *
+ * @author livesession
+ */
+final class FencedRedisSessionRepository implements FencedSessionRepository<FencedRedisSessionRepository.GroupSession> {
+
+	static final String CREATION_TIME = "creationTime";
+
+	static final String LAST_ACCESSED_TIME = "lastAccessedTime";
+
+	static final String MAX_INACTIVE_INTERVAL = "maxInactiveInterval";
+
+	static final String ATTRIBUTE_PREFIX = "sessionAttr:";
+
+	/** The store's version attribute, as a hash field. */
+	static final String VERSION_FIELD = ATTRIBUTE_PREFIX + "livesession:version";
+
+	private static final long MUST_BE_ABSENT = -1;
+
+	private static final long MUST_EXIST = -2;
+
+	/**
+	 * How long an instance that lost a race has the group's next commit to itself. Short:
+	 * it only has to outlast one round trip, and a holder that stalls (a long pause)
+	 * holds the others up for no longer than this.
+	 */
+	static final Duration TURN = Duration.ofMillis(50);
+
+	@SuppressWarnings("rawtypes")
+	private static final RedisScript<List> COMMIT = RedisScript
+		.of(new ClassPathResource("io/livesession/redis/group-commit.lua"), List.class);
+
+	private final StringRedisTemplate redis;
+
+	private final String keyPrefix;
+
+	private final Duration defaultTimeout;
+
+	private final @Nullable String channel;
+
+	private final @Nullable BiFunction<String, Frame, String> messages;
+
+	private final String instanceId;
+
+	private final JsonMapper json = JsonMapper.builder().build();
+
+	/**
+	 * Create a repository.
+	 * @param redis the template, on livesession's bounded connection factory
+	 * @param keyPrefix the prefix of every group key, e.g. {@code livesession:groups}
+	 * @param defaultTimeout the sliding time to live of a new group
+	 * @param channel the channel announcements are published on, {@code null} for none
+	 * @param messages encodes the announcement of a group as a message of that channel
+	 * @param instanceId this instance's id, for the group's turn
+	 */
+	FencedRedisSessionRepository(StringRedisTemplate redis, String keyPrefix, Duration defaultTimeout,
+			@Nullable String channel, @Nullable BiFunction<String, Frame, String> messages, String instanceId) {
+		this.redis = redis;
+		this.keyPrefix = keyPrefix + ":";
+		this.instanceId = instanceId;
+		this.defaultTimeout = defaultTimeout;
+		this.channel = channel;
+		this.messages = messages;
+	}
+
+	String key(String groupId) {
+		return this.keyPrefix + "sessions:{" + groupId + "}";
+	}
+
+	String turnKey(String groupId) {
+		return this.keyPrefix + "turn:{" + groupId + "}";
+	}
+
+	@Override
+	public GroupSession createSession() {
+		return create(new MapSession().getId());
+	}
+
+	/**
+	 * A new, unsaved session with the group's id.
+	 * @param groupId the group id
+	 * @return the session
+	 */
+	GroupSession create(String groupId) {
+		MapSession session = new MapSession(groupId);
+		session.setMaxInactiveInterval(this.defaultTimeout);
+		return new GroupSession(session, MUST_BE_ABSENT);
+	}
+
+	@Override
+	public @Nullable GroupSession findById(String id) {
+		Map<String, String> entries = this.redis.<String, String>opsForHash().entries(key(id));
+		return toSession(id, entries);
+	}
+
+	private @Nullable GroupSession toSession(String id, Map<String, String> entries) {
+		if (entries.isEmpty()) {
+			return null;
+		}
+		MapSession session = new MapSession(id);
+		long version = 0;
+		for (Map.Entry<String, String> entry : entries.entrySet()) {
+			String field = entry.getKey();
+			Object value = this.json.readValue(entry.getValue(), Object.class);
+			if (field.equals(CREATION_TIME)) {
+				session.setCreationTime(Instant.ofEpochMilli(((Number) value).longValue()));
+			}
+			else if (field.equals(LAST_ACCESSED_TIME)) {
+				session.setLastAccessedTime(Instant.ofEpochMilli(((Number) value).longValue()));
+			}
+			else if (field.equals(MAX_INACTIVE_INTERVAL)) {
+				session.setMaxInactiveInterval(Duration.ofSeconds(((Number) value).longValue()));
+			}
+			else if (field.startsWith(ATTRIBUTE_PREFIX)) {
+				session.setAttribute(field.substring(ATTRIBUTE_PREFIX.length()), value);
+				if (field.equals(VERSION_FIELD)) {
+					version = ((Number) value).longValue();
+				}
+			}
+		}
+		return new GroupSession(session, version);
+	}
+
+	@Override
+	public void save(GroupSession session) {
+		commit(session, null);
+	}
+
+	@Override
+	public void save(GroupSession session, Frame announcement) {
+		commit(session, announcement);
+	}
+
+	@Override
+	public boolean publishesAnnouncements() {
+		return this.channel != null && this.messages != null;
+	}
+
+	private void commit(GroupSession session, @Nullable Frame announcement) {
+		List<String> sets = new ArrayList<>();
+		List<String> deletes = new ArrayList<>();
+		if (session.isNew()) {
+			put(sets, CREATION_TIME, session.getCreationTime().toEpochMilli());
+			put(sets, MAX_INACTIVE_INTERVAL, session.getMaxInactiveInterval().toSeconds());
+		}
+		put(sets, LAST_ACCESSED_TIME, session.getLastAccessedTime().toEpochMilli());
+		session.delta.forEach((name, value) -> {
+			if (value != null) {
+				put(sets, ATTRIBUTE_PREFIX + name, value);
+			}
+			else {
+				deletes.add(ATTRIBUTE_PREFIX + name);
+			}
+		});
+		// Unchanged attributes need no fence: only the expiry slides, and only if the
+		// group still exists.
+		long expected = session.isNew() ? MUST_BE_ABSENT : session.delta.isEmpty() ? MUST_EXIST : session.readVersion;
+		boolean publish = announcement != null && publishesAnnouncements();
+		List<String> args = new ArrayList<>(8 + sets.size() + deletes.size());
+		args.add(Long.toString(expected));
+		args.add(VERSION_FIELD);
+		args.add(Long.toString(Math.max(1, session.getMaxInactiveInterval().toMillis())));
+		args.add(publish ? this.channel : "");
+		args.add(publish ? this.messages.apply(session.getId(), announcement) : "");
+		args.add(this.instanceId);
+		args.add(Long.toString(TURN.toMillis()));
+		args.add(Integer.toString(sets.size() / 2));
+		args.addAll(sets);
+		args.addAll(deletes);
+		String groupId = session.getId();
+		List<?> result = this.redis.execute(COMMIT, List.of(key(groupId), turnKey(groupId)), args.toArray());
+		String outcome = (result != null && !result.isEmpty()) ? String.valueOf(result.get(0)) : "";
+		if (outcome.equals("ok")) {
+			session.committed();
+			return;
+		}
+		if (outcome.equals("w")) {
+			// Another instance lost a race and goes next: let it, then start from what it
+			// committed.
+			long millis = Math.min(TURN.toMillis(), Math.max(1, Long.parseLong(String.valueOf(result.get(1)))));
+			sleep(millis);
+			throw new GroupVersionConflictException(groupId, findById(groupId));
+		}
+		Map<String, String> stored = new HashMap<>();
+		for (int i = 1; i + 1 < result.size(); i += 2) {
+			stored.put(String.valueOf(result.get(i)), String.valueOf(result.get(i + 1)));
+		}
+		throw new GroupVersionConflictException(groupId, toSession(groupId, stored));
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new IllegalStateException("Interrupted while waiting for the group's turn", ex);
+		}
+	}
+
+	private void put(List<String> args, String field, Object value) {
+		args.add(field);
+		args.add(this.json.writeValueAsString(value));
+	}
+
+	@Override
+	public void deleteById(String id) {
+		this.redis.delete(key(id));
+	}
+
+	/**
+	 * A group as this repository reads and writes it: a {@link MapSession} with the
+	 * version it was read at and the attributes changed since.
+	 */
+	static final class GroupSession implements Session {
+
+		private final MapSession delegate;
+
+		private final Map<String, @Nullable Object> delta = new LinkedHashMap<>();
+
+		/** The stored version when read, or {@code -1} for a session never saved. */
+		private long readVersion;
+
+		GroupSession(MapSession delegate, long readVersion) {
+			this.delegate = delegate;
+			this.readVersion = readVersion;
+		}
+
+		boolean isNew() {
+			return this.readVersion == MUST_BE_ABSENT;
+		}
+
+		private void committed() {
+			Object version = this.delegate.getAttribute(VERSION_FIELD.substring(ATTRIBUTE_PREFIX.length()));
+			this.readVersion = (version instanceof Number number) ? number.longValue() : 0;
+			this.delta.clear();
+		}
+
+		@Override
+		public String getId() {
+			return this.delegate.getId();
+		}
+
+		@Override
+		public String changeSessionId() {
+			throw new UnsupportedOperationException("A group keeps its id");
+		}
+
+		@Override
+		public <T> @Nullable T getAttribute(String attributeName) {
+			return this.delegate.getAttribute(attributeName);
+		}
+
+		@Override
+		public Set<String> getAttributeNames() {
+			return this.delegate.getAttributeNames();
+		}
+
+		@Override
+		public void setAttribute(String attributeName, @Nullable Object attributeValue) {
+			this.delegate.setAttribute(attributeName, attributeValue);
+			this.delta.put(attributeName, attributeValue);
+		}
+
+		@Override
+		public void removeAttribute(String attributeName) {
+			setAttribute(attributeName, null);
+		}
+
+		@Override
+		public Instant getCreationTime() {
+			return this.delegate.getCreationTime();
+		}
+
+		@Override
+		public void setLastAccessedTime(Instant lastAccessedTime) {
+			this.delegate.setLastAccessedTime(lastAccessedTime);
+		}
+
+		@Override
+		public Instant getLastAccessedTime() {
+			return this.delegate.getLastAccessedTime();
+		}
+
+		@Override
+		public void setMaxInactiveInterval(Duration interval) {
+			this.delegate.setMaxInactiveInterval(interval);
+		}
+
+		@Override
+		public Duration getMaxInactiveInterval() {
+			return this.delegate.getMaxInactiveInterval();
+		}
+
+		@Override
+		public boolean isExpired() {
+			return this.delegate.isExpired();
+		}
+
+	}
+
+}
