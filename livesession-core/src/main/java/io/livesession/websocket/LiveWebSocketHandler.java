@@ -1,5 +1,6 @@
 package io.livesession.websocket;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -21,6 +22,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.util.Assert;
 import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.PongMessage;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.AbstractWebSocketHandler;
@@ -57,6 +59,8 @@ public final class LiveWebSocketHandler extends AbstractWebSocketHandler {
 
 	private final ApplicationEventPublisher events;
 
+	private final @Nullable Duration idleTimeout;
+
 	/**
 	 * A handler whose connections have a send buffer limit but no send time limit.
 	 * @param endpoint the protocol endpoint
@@ -71,7 +75,8 @@ public final class LiveWebSocketHandler extends AbstractWebSocketHandler {
 
 	public LiveWebSocketHandler(LiveEndpoint endpoint, Executor sendExecutor, long sendBufferSizeLimit,
 			int maxTextMessageSize, ConnectionBindings bindings, ApplicationEventPublisher events) {
-		this(endpoint, sendExecutor, null, sendBufferSizeLimit, maxTextMessageSize, LiveMetrics.NONE, bindings, events);
+		this(endpoint, sendExecutor, null, sendBufferSizeLimit, maxTextMessageSize, LiveMetrics.NONE, bindings, events,
+				null);
 	}
 
 	public LiveWebSocketHandler(LiveEndpoint endpoint, SendPool sendPool, long sendBufferSizeLimit,
@@ -93,13 +98,34 @@ public final class LiveWebSocketHandler extends AbstractWebSocketHandler {
 	public LiveWebSocketHandler(LiveEndpoint endpoint, SendPool sendPool, long sendBufferSizeLimit,
 			int maxTextMessageSize, LiveMetrics metrics, ConnectionBindings bindings,
 			ApplicationEventPublisher events) {
+		this(endpoint, sendPool, sendBufferSizeLimit, maxTextMessageSize, metrics, bindings, events, null);
+	}
+
+	/**
+	 * A handler whose connections have a send buffer limit and the pool's send time
+	 * limit, and the given idle timeout in the container; an evicted connection is
+	 * unregistered at once.
+	 * @param endpoint the protocol endpoint
+	 * @param sendPool continues long drains and enforces the send time limit
+	 * @param sendBufferSizeLimit bytes that may be queued for a connection
+	 * @param maxTextMessageSize the largest inbound text frame
+	 * @param metrics what delivery reports to
+	 * @param bindings ties connections to their browser and HTTP session for revocation
+	 * @param events where connection opening and closing are published
+	 * @param idleTimeout how long the container keeps a silent connection open (set above
+	 * the heartbeat interval), or {@code null} for the container's default
+	 * @since 0.1.0
+	 */
+	public LiveWebSocketHandler(LiveEndpoint endpoint, SendPool sendPool, long sendBufferSizeLimit,
+			int maxTextMessageSize, LiveMetrics metrics, ConnectionBindings bindings, ApplicationEventPublisher events,
+			@Nullable Duration idleTimeout) {
 		this(endpoint, sendPool.getExecutor(), sendPool, sendBufferSizeLimit, maxTextMessageSize, metrics, bindings,
-				events);
+				events, idleTimeout);
 	}
 
 	private LiveWebSocketHandler(LiveEndpoint endpoint, Executor sendExecutor, @Nullable SendPool sendPool,
 			long sendBufferSizeLimit, int maxTextMessageSize, LiveMetrics metrics, ConnectionBindings bindings,
-			ApplicationEventPublisher events) {
+			ApplicationEventPublisher events, @Nullable Duration idleTimeout) {
 		this.endpoint = endpoint;
 		this.sendExecutor = sendExecutor;
 		this.sendPool = sendPool;
@@ -108,6 +134,7 @@ public final class LiveWebSocketHandler extends AbstractWebSocketHandler {
 		this.metrics = metrics;
 		this.bindings = bindings;
 		this.events = events;
+		this.idleTimeout = idleTimeout;
 	}
 
 	@Override
@@ -121,7 +148,8 @@ public final class LiveWebSocketHandler extends AbstractWebSocketHandler {
 				request.getGroupId(), request.getPrincipal(), request.getAuthorities(),
 				(String) attributes.get(LiveHandshakeInterceptor.HTTP_SESSION_ATTRIBUTE), Instant.now());
 		ManagedConnection connection = (this.sendPool != null)
-				? Delivery.connection(info, new WebSocketTransport(session, this.sendPool.getSendTimeLimit()),
+				? Delivery.connection(info,
+						new WebSocketTransport(session, this.sendPool.getSendTimeLimit(), this.idleTimeout),
 						this.sendPool, this.sendBufferSizeLimit, this.metrics, this.endpoint::closed)
 				: Delivery.connection(info, new WebSocketTransport(session), this.sendExecutor,
 						this.sendBufferSizeLimit);
@@ -143,7 +171,15 @@ public final class LiveWebSocketHandler extends AbstractWebSocketHandler {
 
 	@Override
 	protected void handleTextMessage(WebSocketSession session, TextMessage message) {
-		this.endpoint.received(connection(session), message.getPayload());
+		ManagedConnection connection = connection(session);
+		connection.heard();
+		this.endpoint.received(connection, message.getPayload());
+	}
+
+	@Override
+	protected void handlePongMessage(WebSocketSession session, PongMessage message) {
+		// The answer to a heartbeat ping.
+		connection(session).heard();
 	}
 
 	@Override

@@ -1,0 +1,105 @@
+package io.livesession.delivery;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.ScheduledFuture;
+
+import io.livesession.ConnectionRegistry;
+import io.livesession.LiveConnection;
+import org.jspecify.annotations.Nullable;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.util.Assert;
+
+/**
+ * Pings every connection of this instance at a fixed interval and closes (and unregisters
+ * at once) those that have answered nothing, neither a pong nor any other frame, within
+ * the timeout after a ping: dead peers leave the registry and presence, and idle sockets
+ * stay open behind proxies and load balancers that drop silent connections. Runs on
+ * Spring's {@link TaskScheduler}; the pings themselves go out on the send pool, since the
+ * Jakarta WebSocket API has only a blocking ping.
+ *
+ * @author livesession
+ * @since 0.1.0
+ */
+public final class Heartbeats implements AutoCloseable {
+
+	/** Checks run a little after the timeout, so that they never come early. */
+	private static final Duration SLACK = Duration.ofMillis(50);
+
+	private final ConnectionRegistry registry;
+
+	private final TaskScheduler scheduler;
+
+	private final Duration interval;
+
+	private final Duration timeout;
+
+	private volatile @Nullable ScheduledFuture<?> rounds;
+
+	/**
+	 * Heartbeats for the connections of the registry.
+	 * @param registry this instance's connections
+	 * @param scheduler runs the rounds
+	 * @param interval the time between pings
+	 * @param timeout how long a ping may stay unanswered
+	 */
+	public Heartbeats(ConnectionRegistry registry, TaskScheduler scheduler, Duration interval, Duration timeout) {
+		Assert.isTrue(!interval.isNegative() && !interval.isZero(), "'interval' must be positive");
+		Assert.isTrue(!timeout.isNegative() && !timeout.isZero(), "'timeout' must be positive");
+		this.registry = registry;
+		this.scheduler = scheduler;
+		this.interval = interval;
+		this.timeout = timeout;
+	}
+
+	/**
+	 * Start the rounds; the first one after an interval.
+	 */
+	public synchronized void start() {
+		if (this.rounds == null) {
+			this.rounds = this.scheduler.scheduleAtFixedRate(this::round, Instant.now().plus(this.interval),
+					this.interval);
+		}
+	}
+
+	/**
+	 * One round: ping every connection, and check the answers after the timeout.
+	 */
+	void round() {
+		visit(true);
+		this.scheduler.schedule(() -> visit(false), Instant.now().plus(this.timeout).plus(SLACK));
+	}
+
+	private void visit(boolean ping) {
+		long now = System.nanoTime();
+		long timeoutNanos = this.timeout.toNanos();
+		for (LiveConnection connection : this.registry.findAll()) {
+			if (connection instanceof ManagedConnection managed) {
+				try {
+					managed.heartbeat(now, timeoutNanos, ping);
+				}
+				catch (RuntimeException ex) {
+					// One connection's failure must not stop the round for the others.
+				}
+			}
+		}
+	}
+
+	public Duration getInterval() {
+		return this.interval;
+	}
+
+	public Duration getTimeout() {
+		return this.timeout;
+	}
+
+	@Override
+	public synchronized void close() {
+		ScheduledFuture<?> current = this.rounds;
+		if (current != null) {
+			current.cancel(false);
+			this.rounds = null;
+		}
+	}
+
+}
