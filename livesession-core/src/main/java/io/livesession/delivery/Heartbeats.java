@@ -8,6 +8,7 @@ import io.livesession.ConnectionRegistry;
 import io.livesession.LiveConnection;
 import org.jspecify.annotations.Nullable;
 import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.util.Assert;
 
 /**
@@ -34,29 +35,65 @@ public final class Heartbeats implements AutoCloseable {
 
 	private final Duration timeout;
 
+	private final @Nullable ThreadPoolTaskScheduler owned;
+
 	private volatile @Nullable ScheduledFuture<?> rounds;
+
+	/**
+	 * Heartbeats on a scheduler of their own (one daemon thread): a {@link TaskScheduler}
+	 * bean would make Spring Boot back off from the application's own scheduler.
+	 * @param registry this instance's connections
+	 * @param interval the time between pings, zero for no heartbeats
+	 * @param timeout how long a ping may stay unanswered
+	 */
+	public Heartbeats(ConnectionRegistry registry, Duration interval, Duration timeout) {
+		this(registry, scheduler(), interval, timeout, true);
+	}
 
 	/**
 	 * Heartbeats for the connections of the registry.
 	 * @param registry this instance's connections
 	 * @param scheduler runs the rounds
-	 * @param interval the time between pings
+	 * @param interval the time between pings, zero for no heartbeats
 	 * @param timeout how long a ping may stay unanswered
 	 */
 	public Heartbeats(ConnectionRegistry registry, TaskScheduler scheduler, Duration interval, Duration timeout) {
-		Assert.isTrue(!interval.isNegative() && !interval.isZero(), "'interval' must be positive");
+		this(registry, scheduler, interval, timeout, false);
+	}
+
+	private Heartbeats(ConnectionRegistry registry, TaskScheduler scheduler, Duration interval, Duration timeout,
+			boolean owned) {
+		Assert.isTrue(!interval.isNegative(), "'interval' must not be negative");
 		Assert.isTrue(!timeout.isNegative() && !timeout.isZero(), "'timeout' must be positive");
 		this.registry = registry;
 		this.scheduler = scheduler;
 		this.interval = interval;
 		this.timeout = timeout;
+		this.owned = owned ? (ThreadPoolTaskScheduler) scheduler : null;
+	}
+
+	private static ThreadPoolTaskScheduler scheduler() {
+		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+		scheduler.setThreadNamePrefix("livesession-heartbeat-");
+		scheduler.setDaemon(true);
+		scheduler.setRemoveOnCancelPolicy(true);
+		scheduler.initialize();
+		return scheduler;
 	}
 
 	/**
-	 * Start the rounds; the first one after an interval.
+	 * Whether heartbeats are sent (a positive interval).
+	 * @return {@code true} when enabled
+	 */
+	public boolean isEnabled() {
+		return !this.interval.isZero();
+	}
+
+	/**
+	 * Start the rounds, the first one after an interval; nothing when disabled.
 	 */
 	public synchronized void start() {
-		if (this.rounds == null) {
+		if (this.rounds == null && isEnabled()) {
 			this.rounds = this.scheduler.scheduleAtFixedRate(this::round, Instant.now().plus(this.interval),
 					this.interval);
 		}
@@ -99,6 +136,9 @@ public final class Heartbeats implements AutoCloseable {
 		if (current != null) {
 			current.cancel(false);
 			this.rounds = null;
+		}
+		if (this.owned != null) {
+			this.owned.shutdown();
 		}
 	}
 

@@ -73,9 +73,9 @@ class SlowClientIntegrationTests {
 					broadcaster.sendToAll("b-" + i + " " + PADDING);
 				}
 				Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-				assertThat(registry.find(connection.getId()))
-					.as("the stalled connection is still there: the broadcasts did not wait for it")
-					.isNotNull();
+				// Writes are asynchronous: the stalled connection may have been evicted
+				// meanwhile (its write stalled as soon as its socket buffers were full),
+				// but no broadcast waited for it.
 				assertThat(elapsed).as("800 broadcasts while a recipient's write is blocked")
 					.isLessThan(SEND_TIME_LIMIT);
 
