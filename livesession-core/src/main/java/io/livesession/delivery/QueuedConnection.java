@@ -449,8 +449,9 @@ final class QueuedConnection extends ConnectionBase implements ManagedConnection
 				if (logger.isDebugEnabled()) {
 					logger.debug("Connection " + getId() + " answered no heartbeat; closing it");
 				}
-				this.evicted.accept(this);
+				// Closed first: unregistering releases the connection.
 				abort(1001, "heartbeat timeout");
+				this.evicted.accept(this);
 			}
 			return;
 		}
