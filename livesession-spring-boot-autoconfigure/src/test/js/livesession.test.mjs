@@ -442,3 +442,47 @@ test('client: status goes connecting, open, closed', async () => {
 	deepEqual(statuses, ['connecting', 'open', 'closed']);
 	await assert.rejects(live.send('x'), { code: 'disconnected' });
 });
+
+test('client: a silent server is probed with a sync, and the client reconnects when the probe stays unanswered', async () => {
+	const { live, socket, events } = client({ silenceTimeout: 40 });
+	try {
+		socket.serverSends(hello(1, { a: 1 }));
+		await sleep(60);
+		assert.deepEqual(socket.sent, [{ type: 'sync' }], 'one probe after the silence timeout');
+		assert.equal(FakeSocket.instances.length, 1);
+		for (let i = 0; i < 400 && FakeSocket.instances.length === 1; i++) {
+			await sleep(5);
+		}
+		assert.equal(FakeSocket.instances.length, 2, 'a new socket within 2 s');
+		assert.deepEqual(socket.closedWith, { code: 4000, reason: 'server silent' });
+		assert.ok(events.statuses.some((s) => s.status === 'reconnecting' && s.detail.reason === 'server silent'));
+		const second = FakeSocket.instances[1];
+		second.serverOpen();
+		second.serverSends(hello(1, { a: 1 }));
+		assert.equal(live.status, 'open');
+	}
+	finally {
+		live.close();
+	}
+});
+
+test('client: a server that answers the probe, or keeps sending, is not left', async () => {
+	const { live, socket } = client({ silenceTimeout: 40 });
+	socket.serverSends(hello(1, { a: 1 }));
+	for (let i = 0; i < 6; i++) {
+		await sleep(15);
+		socket.serverSends({ type: 'state', version: 2 + i, state: { a: 2 + i } });
+	}
+	assert.deepEqual(socket.sent, [], 'no probe while frames arrive');
+	await sleep(55);
+	assert.deepEqual(socket.sent, [{ type: 'sync' }]);
+	socket.serverSends({ type: 'state', version: 7, state: { a: 7 }, full: true });
+	await sleep(25);
+	try {
+		assert.equal(FakeSocket.instances.length, 1);
+		assert.equal(live.status, 'open');
+	}
+	finally {
+		live.close();
+	}
+});

@@ -66,6 +66,12 @@ export interface ConnectOptions {
 	minDelay?: number;
 	/** Backoff cap in ms. Default 15000. */
 	maxDelay?: number;
+	/**
+	 * Milliseconds without any frame from the server after which the client probes it with
+	 * a sync, and reconnects if the probe stays unanswered for up to 10 s more (browsers
+	 * do not show the server's heartbeat pings to scripts). 0 disables; default 45000.
+	 */
+	silenceTimeout?: number;
 	/** A WebSocket implementation, for environments without a global one. */
 	WebSocket?: new (url: string) => WebSocket;
 	/**
@@ -116,7 +122,7 @@ export declare class LiveSessionError extends Error {
 export declare function connect(options?: ConnectOptions): LiveSessionClient;
 
 export declare const PROTOCOL_FRAME_TYPES: readonly ['hello', 'state', 'reply', 'error'];
-export declare const DEFAULTS: Readonly<{ endpoint: string; minDelay: number; maxDelay: number }>;
+export declare const DEFAULTS: Readonly<{ endpoint: string; minDelay: number; maxDelay: number; silenceTimeout: number }>;
 export declare const CloseCodes: Readonly<{
 	NORMAL: 1000;
 	GOING_AWAY: 1001;

@@ -18,7 +18,10 @@
 export const PROTOCOL_FRAME_TYPES = Object.freeze(['hello', 'state', 'reply', 'error']);
 
 /** Defaults of the connect options. */
-export const DEFAULTS = Object.freeze({ endpoint: '/live', minDelay: 500, maxDelay: 15000 });
+export const DEFAULTS = Object.freeze({ endpoint: '/live', minDelay: 500, maxDelay: 15000, silenceTimeout: 45000 });
+
+/** The longest wait for an answer to a silence probe. */
+const PROBE_TIMEOUT = 10000;
 
 /** Close codes of the protocol. */
 export const CloseCodes = Object.freeze({
@@ -241,6 +244,8 @@ class LiveSessionClient {
 		}
 		this._socket = null;
 		this._timer = null;
+		this._silence = null;
+		this._probing = false;
 		this._attempt = 0;
 		this._closedByClient = false;
 		this._syncing = false;
@@ -319,6 +324,7 @@ class LiveSessionClient {
 		this._closedByClient = true;
 		clearTimeout(this._timer);
 		this._timer = null;
+		clearTimeout(this._silence);
 		if (typeof globalThis.removeEventListener === 'function') {
 			globalThis.removeEventListener('online', this._online);
 		}
@@ -357,8 +363,10 @@ class LiveSessionClient {
 		}
 		socket.binaryType = 'arraybuffer';
 		this._socket = socket;
+		this._heard();
 		socket.onmessage = (event) => {
 			if (socket === this._socket) {
+				this._heard();
 				this._received(event.data);
 			}
 		};
@@ -463,8 +471,57 @@ class LiveSessionClient {
 		return true;
 	}
 
+	/**
+	 * Something came from the server: restart the silence timer. Browsers answer the
+	 * server's heartbeat pings themselves but never show them to scripts, so after
+	 * silenceTimeout without a frame the client probes with a sync (whose answer, a full
+	 * state frame, it can see), and treats the server as gone when the probe stays
+	 * unanswered too: a dead proxy or network path never delivers a close.
+	 */
+	_heard() {
+		clearTimeout(this._silence);
+		this._silence = null;
+		this._probing = false;
+		const timeout = this.options.silenceTimeout;
+		if (timeout > 0 && !this._closedByClient) {
+			this._silence = setTimeout(() => this._silent(), timeout);
+			this._silence.unref?.();
+		}
+	}
+
+	_silent() {
+		this._silence = null;
+		const socket = this._socket;
+		if (socket === null || this._closedByClient) {
+			return;
+		}
+		if (this._isOpen() && !this._probing) {
+			this._probing = true;
+			try {
+				this._syncing = true;
+				socket.send('{"type":"sync"}');
+			}
+			catch (ex) {
+				// Closing anyway: the close event decides.
+			}
+			this._silence = setTimeout(() => this._silent(), Math.min(PROBE_TIMEOUT, this.options.silenceTimeout));
+			this._silence.unref?.();
+			return;
+		}
+		this._socket = null;
+		try {
+			socket.close(4000, 'server silent');
+		}
+		catch (ex) {
+			// Not open anyway.
+		}
+		this._closed(1006, 'server silent');
+	}
+
 	_closed(code, reason) {
 		this._socket = null;
+		clearTimeout(this._silence);
+		this._silence = null;
 		this._rejectPending();
 		const detail = { code, reason };
 		switch (closeDecision(code, this._closedByClient)) {

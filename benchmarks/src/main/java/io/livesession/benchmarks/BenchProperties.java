@@ -26,7 +26,33 @@ public final class BenchProperties {
 	public static final String LIVESESSION_EXCLUDES = "io.livesession.autoconfigure.LiveSessionAutoConfiguration,"
 			+ "io.livesession.autoconfigure.actuate.LiveSessionEndpointAutoConfiguration";
 
+	/**
+	 * The system property that chooses the servlet container of a server: tomcat (the
+	 * default) or jetty. Both are on the classpath; the other one's auto-configuration is
+	 * left out.
+	 */
+	public static final String CONTAINER_PROPERTY = "livesession.bench.container";
+
 	private BenchProperties() {
+	}
+
+	/**
+	 * The auto-configuration of the servlet container not chosen.
+	 * @return the class name to exclude
+	 */
+	public static String containerExcludes() {
+		return containerExcludes(System.getProperty(CONTAINER_PROPERTY, "tomcat"));
+	}
+
+	/**
+	 * The auto-configuration of the servlet container not chosen.
+	 * @param container tomcat or jetty
+	 * @return the class name to exclude
+	 */
+	public static String containerExcludes(String container) {
+		return "jetty".equals(container)
+				? "org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration"
+				: "org.springframework.boot.jetty.autoconfigure.servlet.JettyServletWebServerAutoConfiguration";
 	}
 
 	/**
@@ -39,7 +65,7 @@ public final class BenchProperties {
 			.of("server.tomcat.max-connections=60000", "server.tomcat.accept-count=2000", "spring.main.banner-mode=off",
 					"logging.level.root=WARN", "spring.jmx.enabled=false",
 					"management.endpoints.web.exposure.include=health,livesession",
-					"spring.autoconfigure.exclude=" + excludes)
+					"spring.autoconfigure.exclude=" + excludes + "," + containerExcludes())
 			.toArray(String[]::new);
 	}
 

@@ -43,4 +43,35 @@ public interface ManagedConnection extends LiveConnection {
 	 */
 	long getQueuedBytes();
 
+	/**
+	 * Whether the connection is closing or closed: true from the moment a close or an
+	 * eviction starts, even while already queued frames are still being sent. A closing
+	 * connection accepts no new frames, and its inbound frames are not processed.
+	 * @return {@code true} once closing started
+	 * @since 0.1.0
+	 */
+	default boolean isClosing() {
+		return !isOpen();
+	}
+
+	/**
+	 * The peer was heard from (any inbound frame or a pong): it answers heartbeats.
+	 * @since 0.1.0
+	 */
+	default void heard() {
+	}
+
+	/**
+	 * One heartbeat round: close the connection at once when the peer has answered
+	 * nothing since a ping sent at least {@code timeoutNanos} ago, otherwise ping it
+	 * unless a ping is still unanswered or a write is in progress (which the send time
+	 * limit watches instead).
+	 * @param now the round's {@link System#nanoTime()}
+	 * @param timeoutNanos how long a ping may stay unanswered
+	 * @param ping whether to send a ping in this round, or only check
+	 * @since 0.1.0
+	 */
+	default void heartbeat(long now, long timeoutNanos, boolean ping) {
+	}
+
 }

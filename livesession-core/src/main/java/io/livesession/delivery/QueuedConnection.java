@@ -1,13 +1,8 @@
 package io.livesession.delivery;
 
-import java.security.Principal;
-import java.time.Instant;
-import java.util.ArrayDeque;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import io.livesession.Frame;
@@ -18,30 +13,45 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 
 /**
- * A connection with its own bounded outbound queue, drained on a shared executor, so a
- * sender (a broadcast, a state push) only ever enqueues and never waits on the network. A
- * connection that cannot keep up is evicted: closed with 4008 and unregistered, when its
- * queue exceeds the send buffer limit (checked by the sender) or when one write has been
- * blocked longer than the send time limit (checked by the {@link SendPool}'s watchdog,
- * which also interrupts the stuck write to free its thread). Closing never waits for the
- * network: the transport is closed on the pool's closing threads.
+ * A connection with its own bounded outbound queue and non-blocking writes, so that a
+ * sender (a broadcast, a state push) never waits on the network and no thread ever waits
+ * on a peer: a stalled peer costs its bounded buffer, never a thread.
  *
  * <p>
- * Spring's {@code ConcurrentWebSocketSessionDecorator} is not used: it writes on the
- * caller's thread, so a broadcast would wait for the first recipient's socket, and it
- * checks its time and buffer limits only when a second sender contends for the session,
- * so a single stuck write is never timed out; nor does it coalesce state.
+ * A sender that finds the connection idle writes on its own thread; the container's
+ * asynchronous write usually completes at once (the socket buffer takes the frame), and
+ * the sender returns. Otherwise the frame is queued, and the thread that completes the
+ * write in progress (the container's) writes the next frames, up to {@value #BATCH} per
+ * completion before it hands the rest to the pool's executor. This replaced a queue
+ * drained by a small pool of threads with blocking writes: with 2,000 connections on one
+ * CPU, that design's delivery p99 was about 7 times that of a plain loop of blocking
+ * {@code sendMessage} calls (the handoff to the pool, not the CPU, set the latency; see
+ * docs/benchmarks.md), and every stalled peer parked a send thread until the send time
+ * limit.
+ *
+ * <p>
+ * A connection that cannot keep up is evicted: closed with 4008 at once and unregistered,
+ * when its queue exceeds the send buffer limit (checked by the sender) or when one write
+ * has been in progress longer than the send time limit (checked by the {@link SendPool}'s
+ * watchdog). Any other close is orderly: the frames already queued go out first, within
+ * {@link SendPool#getCloseGracePeriod() a grace period}, then the close frame. Closing
+ * never waits for the network: the transport is closed on the pool's closing threads.
+ *
+ * <p>
+ * Spring's {@code ConcurrentWebSocketSessionDecorator} is not used: its writes block, it
+ * checks its limits only when a second sender contends for the session, and it does not
+ * coalesce state.
  *
  * @author livesession
  */
-final class QueuedConnection implements ManagedConnection {
+final class QueuedConnection extends ConnectionBase implements ManagedConnection {
 
 	private static final Log logger = LogFactory.getLog(QueuedConnection.class);
 
-	/** Frames written per executor task, so one busy connection cannot hog a thread. */
-	private static final int BATCH = 64;
+	/** Frames written per completion, so that one busy connection cannot hog a thread. */
+	static final int BATCH = 64;
 
-	private final ConnectionInfo info;
+	private static final long NO_GRACE_LIMIT = Long.MAX_VALUE;
 
 	private final TransportSession transport;
 
@@ -51,43 +61,52 @@ final class QueuedConnection implements ManagedConnection {
 
 	private final long sendBufferSizeLimit;
 
+	private final long closeGraceNanos;
+
 	private final LiveMetrics metrics;
 
 	private final Consumer<? super ManagedConnection> evicted;
 
 	private final @Nullable SendPool pool;
 
-	private volatile @Nullable Map<String, Object> attributes;
-
-	/** Frames and {@link StateSlot}s, guarded by {@code this}. */
-	private final ArrayDeque<Object> queue = new ArrayDeque<>();
-
-	/** The queued, unsent state slot that later state frames coalesce into. */
-	private @Nullable StateSlot pendingState;
-
-	/** The newest group version queued for the client, guarded by {@code this}. */
-	private long stateVersion = -1;
-
-	private long queuedBytes;
+	/** Guarded by {@code this}. */
+	private final OutboundQueue queue;
 
 	private boolean ready;
 
-	private boolean draining;
+	/** Whether a write (or ping) is in progress or a thread is about to start one. */
+	private boolean writing;
 
+	/** Closing started: no new frames are accepted. */
 	private volatile boolean closed;
 
-	/** The thread writing to the transport right now, guarded by {@code this}. */
-	private @Nullable Thread writer;
+	/**
+	 * The transport close was issued (or the transport is gone): nothing more is sent.
+	 */
+	private boolean finished;
+
+	private int closeCode;
+
+	private String closeReason = "";
+
+	/** When an orderly close gives up on the queue ({@link System#nanoTime()}), or 0. */
+	private volatile long closeDeadline;
 
 	/** When the current write started ({@link System#nanoTime()}), 0 when idle. */
 	private volatile long writeStartedAt;
+
+	private volatile long lastHeard = System.nanoTime();
+
+	/** When the last ping was sent (the heartbeat round's time), 0 before the first. */
+	private volatile long pingSentAt;
 
 	/**
 	 * A connection without a send time limit whose closes run on the caller's thread.
 	 */
 	QueuedConnection(ConnectionInfo info, TransportSession transport, Executor executor, long sendBufferSizeLimit) {
-		this(info, transport, executor, Runnable::run, sendBufferSizeLimit, LiveMetrics.NONE, (connection) -> {
-		}, null);
+		this(info, transport, executor, Runnable::run, sendBufferSizeLimit, NO_GRACE_LIMIT, LiveMetrics.NONE,
+				(connection) -> {
+				}, null);
 	}
 
 	/**
@@ -95,58 +114,26 @@ final class QueuedConnection implements ManagedConnection {
 	 */
 	QueuedConnection(ConnectionInfo info, TransportSession transport, SendPool pool, long sendBufferSizeLimit,
 			LiveMetrics metrics, Consumer<? super ManagedConnection> evicted) {
-		this(info, transport, pool.getExecutor(), pool.getCloser(), sendBufferSizeLimit, metrics, evicted, pool);
+		this(info, transport, pool.getExecutor(), pool.getCloser(), sendBufferSizeLimit,
+				pool.getCloseGracePeriod().toNanos(), metrics, evicted, pool);
 	}
 
 	private QueuedConnection(ConnectionInfo info, TransportSession transport, Executor executor, Executor closer,
-			long sendBufferSizeLimit, LiveMetrics metrics, Consumer<? super ManagedConnection> evicted,
-			@Nullable SendPool pool) {
-		this.info = info;
+			long sendBufferSizeLimit, long closeGraceNanos, LiveMetrics metrics,
+			Consumer<? super ManagedConnection> evicted, @Nullable SendPool pool) {
+		super(info);
 		this.transport = transport;
 		this.executor = executor;
 		this.closer = closer;
 		this.sendBufferSizeLimit = sendBufferSizeLimit;
+		this.closeGraceNanos = closeGraceNanos;
 		this.metrics = metrics;
+		this.queue = new OutboundQueue(metrics);
 		this.evicted = evicted;
 		this.pool = pool;
 		if (pool != null) {
 			pool.watch(this);
 		}
-	}
-
-	@Override
-	public String getId() {
-		return this.info.id();
-	}
-
-	@Override
-	public @Nullable String getUserId() {
-		return this.info.userId();
-	}
-
-	@Override
-	public String getGroupId() {
-		return this.info.groupId();
-	}
-
-	@Override
-	public @Nullable Principal getPrincipal() {
-		return this.info.principal();
-	}
-
-	@Override
-	public Set<String> getAuthorities() {
-		return this.info.authorities();
-	}
-
-	@Override
-	public @Nullable String getHttpSessionId() {
-		return this.info.httpSessionId();
-	}
-
-	@Override
-	public Instant getOpenedAt() {
-		return this.info.openedAt();
 	}
 
 	@Override
@@ -161,47 +148,6 @@ final class QueuedConnection implements ManagedConnection {
 	}
 
 	@Override
-	public @Nullable Object getAttribute(String name) {
-		Map<String, Object> values = this.attributes;
-		return (values != null) ? values.get(name) : null;
-	}
-
-	@Override
-	public void setAttribute(String name, @Nullable Object value) {
-		if (value == null) {
-			removeAttribute(name);
-			return;
-		}
-		attributes().put(name, value);
-	}
-
-	@Override
-	public @Nullable Object removeAttribute(String name) {
-		Map<String, Object> values = this.attributes;
-		return (values != null) ? values.remove(name) : null;
-	}
-
-	@Override
-	public Set<String> getAttributeNames() {
-		Map<String, Object> values = this.attributes;
-		return (values != null) ? Set.copyOf(values.keySet()) : Set.of();
-	}
-
-	private Map<String, Object> attributes() {
-		Map<String, Object> values = this.attributes;
-		if (values == null) {
-			synchronized (this) {
-				values = this.attributes;
-				if (values == null) {
-					values = new ConcurrentHashMap<>(4);
-					this.attributes = values;
-				}
-			}
-		}
-		return values;
-	}
-
-	@Override
 	public boolean send(Frame frame) {
 		Assert.notNull(frame, "'frame' must not be null");
 		boolean overflow;
@@ -210,49 +156,29 @@ final class QueuedConnection implements ManagedConnection {
 			if (this.closed) {
 				return false;
 			}
-			if (frame.isState()) {
-				if (!this.ready) {
-					// The greeting will carry this state.
-					this.metrics.framesDropped(LiveMetrics.STALE, 1);
-					return true;
+			int offered = this.queue.offer(frame, this.ready);
+			if (offered != OutboundQueue.QUEUED) {
+				if (offered == OutboundQueue.COALESCED) {
+					this.metrics.frameQueued(this.queue.getBytes());
 				}
-				if (!frame.isFullState() && frame.getStateVersion() <= this.stateVersion) {
-					// Already covered by the greeting or an earlier frame: frames from
-					// other instances can arrive after a greeting that includes them.
-					this.metrics.framesDropped(LiveMetrics.STALE, 1);
-					return true;
-				}
-				this.stateVersion = frame.getStateVersion();
-				if (this.pendingState != null) {
-					// Lagging: the unsent state becomes the latest full state, so the
-					// client gets the newest version rather than every intermediate
-					// change.
-					this.pendingState.coalesce(frame);
-					this.metrics.framesDropped(LiveMetrics.COALESCED, 1);
-					this.metrics.frameQueued(this.queuedBytes);
-					return true;
-				}
-				this.pendingState = new StateSlot(frame);
-				this.queue.add(this.pendingState);
-			}
-			else {
-				this.queue.add(frame);
-			}
-			this.queuedBytes += frame.getSize();
-			queued = this.queuedBytes;
-			overflow = this.queuedBytes > this.sendBufferSizeLimit;
-			if (!overflow && (!this.ready || this.draining)) {
-				this.metrics.frameQueued(queued);
 				return true;
 			}
-			this.draining = !overflow || this.draining;
+			queued = this.queue.getBytes();
+			overflow = queued > this.sendBufferSizeLimit;
+			if (!overflow) {
+				if (!this.ready || this.writing) {
+					this.metrics.frameQueued(queued);
+					return true;
+				}
+				this.writing = true;
+			}
 		}
 		this.metrics.frameQueued(queued);
 		if (overflow) {
-			evict(LiveMetrics.SEND_BUFFER_SIZE_LIMIT, "send buffer limit exceeded", false);
+			evict(LiveMetrics.SEND_BUFFER_SIZE_LIMIT, "send buffer limit exceeded");
 			return false;
 		}
-		schedule();
+		drain(BATCH);
 		return true;
 	}
 
@@ -262,137 +188,205 @@ final class QueuedConnection implements ManagedConnection {
 			if (this.closed) {
 				return;
 			}
-			this.stateVersion = stateVersion;
-			this.queue.addFirst(greeting);
-			this.queuedBytes += greeting.getSize();
+			this.queue.greet(greeting, stateVersion);
 			this.ready = true;
-			if (this.draining) {
+			if (this.writing) {
 				return;
 			}
-			this.draining = true;
+			this.writing = true;
 		}
-		schedule();
+		drain(BATCH);
 	}
 
-	private void schedule() {
-		try {
-			this.executor.execute(this::drain);
-		}
-		catch (RejectedExecutionException ex) {
-			close(1001, "shutting down");
-		}
-	}
-
-	private void drain() {
-		for (int i = 0; i < BATCH; i++) {
-			Frame frame;
+	/**
+	 * Write queued frames on this thread while their writes complete at once, up to the
+	 * budget; return when a write is left in progress (its completion continues), when
+	 * the queue is empty (finishing an orderly close), or after handing the rest to the
+	 * executor. Called only by the thread that set {@link #writing}.
+	 */
+	private void drain(int budget) {
+		int left = budget;
+		while (true) {
+			Frame frame = null;
+			boolean finishClose = false;
 			synchronized (this) {
-				Object entry = this.queue.poll();
-				if (entry == null || this.closed) {
-					this.draining = false;
+				if (this.finished) {
+					this.writing = false;
 					return;
 				}
-				if (entry instanceof StateSlot slot) {
-					frame = slot.frame;
-					if (this.pendingState == slot) {
-						this.pendingState = null;
+				if (this.queue.isEmpty()) {
+					this.writing = false;
+					if (!this.closed) {
+						return;
 					}
+					// An orderly close: everything queued has gone out.
+					finish();
+					finishClose = true;
 				}
-				else {
-					frame = (Frame) entry;
+				else if (left > 0) {
+					frame = this.queue.poll();
+					this.writeStartedAt = System.nanoTime() | 1;
 				}
-				this.queuedBytes -= frame.getSize();
-				// Taken with the frame, under the same lock as closing: a close either
-				// sees this write or happens before it and stops it.
-				this.writer = Thread.currentThread();
-				this.writeStartedAt = System.nanoTime() | 1;
 			}
-			try {
-				this.transport.send(frame);
-				this.metrics.frameSent();
-			}
-			catch (Exception ex) {
-				if (!this.closed) {
-					if (logger.isDebugEnabled()) {
-						logger.debug("Send to connection " + getId() + " failed; closing it", ex);
-					}
-					this.metrics.sendFailed();
-					close(1011, "send failed");
-				}
+			if (finishClose) {
+				closeTransport(this.closeCode, this.closeReason);
 				return;
 			}
-			finally {
-				synchronized (this) {
-					this.writer = null;
-					this.writeStartedAt = 0;
-					if (this.closed && this.pool != null) {
-						// Watched until its last write ended, see markClosed().
-						this.pool.unwatch(this);
-					}
-				}
-				// An eviction may have interrupted this write just as it completed:
-				// the pool thread moves on clean.
-				Thread.interrupted();
+			if (frame == null) {
+				// More queued: yield this thread and continue on the executor.
+				handOff();
+				return;
 			}
+			Write write = new Write();
+			try {
+				this.transport.send(frame, write);
+			}
+			catch (RuntimeException ex) {
+				// Against the contract, but one connection must not fail its sender.
+				write.completed(ex);
+			}
+			if (!write.completedBeforeReturn()) {
+				// Still in progress: its completion continues the drain.
+				return;
+			}
+			if (!written(write.failure)) {
+				return;
+			}
+			left--;
 		}
-		// More queued: yield the thread to other connections and continue later.
-		schedule();
+	}
+
+	private void handOff() {
+		try {
+			this.executor.execute(() -> drain(BATCH));
+		}
+		catch (RejectedExecutionException ex) {
+			synchronized (this) {
+				this.writing = false;
+			}
+			abort(1001, "shutting down");
+		}
+	}
+
+	/**
+	 * Account a completed write.
+	 * @return whether the drain may go on
+	 */
+	private boolean written(@Nullable Throwable failure) {
+		this.writeStartedAt = 0;
+		if (failure == null) {
+			this.metrics.frameSent();
+			return true;
+		}
+		boolean report;
+		synchronized (this) {
+			this.writing = false;
+			report = !this.finished;
+		}
+		if (report) {
+			if (logger.isDebugEnabled()) {
+				logger.debug("Send to connection " + getId() + " failed; closing it", failure);
+			}
+			this.metrics.sendFailed();
+			abort(1011, "send failed");
+		}
+		return false;
 	}
 
 	@Override
 	public void close(int code, String reason) {
+		boolean now;
+		boolean start = false;
 		synchronized (this) {
-			if (!markClosed()) {
+			if (this.closed) {
 				return;
+			}
+			this.closed = true;
+			this.closeCode = code;
+			this.closeReason = reason;
+			now = !this.ready || (!this.writing && this.queue.isEmpty());
+			if (now) {
+				finish();
+			}
+			else {
+				long deadline = System.nanoTime() + Math.min(this.closeGraceNanos, Long.MAX_VALUE / 4);
+				this.closeDeadline = deadline | 1;
+				start = !this.writing;
+				this.writing = true;
 			}
 		}
 		this.metrics.closed(code);
-		closeTransport(code, reason);
+		if (now) {
+			closeTransport(code, reason);
+		}
+		else if (start) {
+			drain(BATCH);
+		}
 	}
 
 	/**
-	 * Evict the connection if its current write has been blocked longer than the limit,
-	 * and interrupt that write. A write still stuck after the connection was closed for
-	 * another reason is interrupted too.
+	 * Close at once, dropping what is queued: for a failed write, a peer that answers no
+	 * heartbeat, or an orderly close that ran out of time. An orderly close keeps its own
+	 * code and reason.
+	 */
+	private void abort(int code, String reason) {
+		boolean wasClosed;
+		int closeWith;
+		String closeFor;
+		synchronized (this) {
+			if (this.finished) {
+				return;
+			}
+			wasClosed = this.closed;
+			this.closed = true;
+			if (!wasClosed) {
+				this.closeCode = code;
+				this.closeReason = reason;
+			}
+			closeWith = this.closeCode;
+			closeFor = this.closeReason;
+			finish();
+		}
+		if (!wasClosed) {
+			this.metrics.closed(code);
+		}
+		closeTransport(closeWith, closeFor);
+	}
+
+	/**
+	 * Evict the connection if its current write has been in progress longer than the
+	 * limit, and end an orderly close whose grace period is over.
 	 * @param limitNanos the send time limit
 	 * @param now the current {@link System#nanoTime()}
 	 */
-	void evictIfBlockedLongerThan(long limitNanos, long now) {
+	void check(long limitNanos, long now) {
 		long started = this.writeStartedAt;
-		if (started == 0 || now - started <= limitNanos) {
+		if (started != 0 && now - started > limitNanos) {
+			if (this.closed) {
+				abort(1011, "send time limit exceeded");
+			}
+			else {
+				evict(LiveMetrics.SEND_TIME_LIMIT, "send time limit exceeded");
+			}
 			return;
 		}
-		boolean alreadyClosed;
-		Thread blocked;
-		synchronized (this) {
-			if (this.writeStartedAt != started) {
-				return;
-			}
-			alreadyClosed = this.closed;
-			blocked = this.writer;
-		}
-		if (!alreadyClosed) {
-			evict(LiveMetrics.SEND_TIME_LIMIT, "send time limit exceeded", true);
-		}
-		else if (blocked != null) {
-			interrupt(blocked);
+		long deadline = this.closeDeadline;
+		if (deadline != 0 && now - deadline > 0) {
+			abort(1011, "close grace period exceeded");
 		}
 	}
 
 	/**
-	 * Close with 4008 and unregister at once, without waiting for a write in progress.
-	 * The close frame follows that write.
-	 * @param interruptWrite whether the write in progress is stuck and is interrupted,
-	 * which makes the container fail it and frees the send thread; the client then gets
-	 * no intact close frame, but it was not reading anyway
+	 * Close with 4008 and unregister at once, dropping the queue; the close frame follows
+	 * a write in progress, if the peer ever takes it.
 	 */
-	private void evict(String cause, String reason, boolean interruptWrite) {
-		Thread blocked;
+	private void evict(String cause, String reason) {
 		synchronized (this) {
-			if (!markClosed()) {
+			if (this.closed) {
 				return;
 			}
-			blocked = this.writer;
+			this.closed = true;
+			finish();
 		}
 		if (logger.isDebugEnabled()) {
 			logger.debug("Evicting connection " + getId() + ": " + reason);
@@ -401,15 +395,13 @@ final class QueuedConnection implements ManagedConnection {
 		this.metrics.closed(4008);
 		this.evicted.accept(this);
 		closeTransport(4008, reason);
-		if (interruptWrite && blocked != null) {
-			interrupt(blocked);
-		}
 	}
 
 	/**
-	 * Close the transport on a closing thread, never on the caller's: even with no write
-	 * in progress, the close frame blocks when the peer stopped reading and its socket
-	 * buffers are full. The close frame gives up quickly on such a peer.
+	 * Close the transport on a closing thread, never on the caller's: the close frame is
+	 * a blocking write in the Jakarta WebSocket API, which waits when the peer stopped
+	 * reading and its socket buffers are full. The close frame gives up quickly on such a
+	 * peer.
 	 */
 	private void closeTransport(int code, String reason) {
 		this.transport.expediteClose();
@@ -421,72 +413,106 @@ final class QueuedConnection implements ManagedConnection {
 		}
 	}
 
-	private void interrupt(Thread blocked) {
-		synchronized (this) {
-			// Only while it still writes to this connection: the pool thread moves on.
-			if (this.writer == blocked) {
-				blocked.interrupt();
-			}
-		}
-	}
-
 	@Override
 	public void released() {
 		synchronized (this) {
-			markClosed();
+			this.closed = true;
+			if (!this.finished) {
+				finish();
+			}
 		}
 	}
 
 	/** Guarded by {@code this}. */
-	private boolean markClosed() {
-		if (this.closed) {
-			return false;
-		}
-		this.closed = true;
-		this.metrics.framesDropped(LiveMetrics.CLOSED, this.queue.size());
-		this.queue.clear();
-		this.pendingState = null;
-		this.queuedBytes = 0;
-		if (this.pool != null && this.writer == null) {
-			// A write in progress stays watched: if it is stuck, the watchdog frees its
-			// thread.
+	private void finish() {
+		this.finished = true;
+		this.closeDeadline = 0;
+		this.metrics.framesDropped(LiveMetrics.CLOSED, this.queue.clear());
+		if (this.pool != null) {
 			this.pool.unwatch(this);
 		}
-		return true;
+	}
+
+	@Override
+	public void heard() {
+		this.lastHeard = System.nanoTime();
+	}
+
+	@Override
+	public void heartbeat(long now, long timeoutNanos, boolean ping) {
+		if (this.closed) {
+			return;
+		}
+		long pinged = this.pingSentAt;
+		if (pinged != 0 && this.lastHeard - pinged < 0) {
+			// A ping is unanswered.
+			if (now - pinged >= timeoutNanos) {
+				if (logger.isDebugEnabled()) {
+					logger.debug("Connection " + getId() + " answered no heartbeat; closing it");
+				}
+				// Closed first: unregistering releases the connection.
+				abort(1001, "heartbeat timeout");
+				this.evicted.accept(this);
+			}
+			return;
+		}
+		if (!ping) {
+			return;
+		}
+		synchronized (this) {
+			if (this.writing || !this.ready || this.closed) {
+				// A write in progress is watched by the send time limit instead.
+				return;
+			}
+			this.writing = true;
+		}
+		this.pingSentAt = now;
+		try {
+			// The ping may block briefly: never on the scheduler's thread.
+			this.executor.execute(() -> {
+				this.transport.ping();
+				drain(BATCH);
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			synchronized (this) {
+				this.writing = false;
+			}
+		}
 	}
 
 	@Override
 	public synchronized long getQueuedBytes() {
-		return this.queuedBytes;
+		return this.queue.getBytes();
 	}
 
 	/**
-	 * A queue position for group state; later state frames replace its content.
+	 * Told when one write completed, possibly before {@code send} returned: then the
+	 * sending thread goes on with the next frame itself, rather than the callback
+	 * recursing into the next write.
 	 */
-	private final class StateSlot {
+	private final class Write implements TransportSession.SendCallback {
 
-		private Frame frame;
+		private final AtomicInteger state = new AtomicInteger();
 
-		StateSlot(Frame frame) {
-			this.frame = frame;
-		}
+		private @Nullable Throwable failure;
 
-		/** Guarded by the connection's lock. */
-		void coalesce(Frame next) {
-			if (next.getStateVersion() >= this.frame.getStateVersion()) {
-				Frame full = next.toFullState();
-				QueuedConnection.this.queuedBytes += full.getSize() - this.frame.getSize();
-				QueuedConnection.this.stateVersion = Math.max(QueuedConnection.this.stateVersion,
-						full.getStateVersion());
-				this.frame = full;
+		@Override
+		public void completed(@Nullable Throwable failure) {
+			this.failure = failure;
+			if (this.state.compareAndSet(0, 1)) {
+				return;
+			}
+			// Completed later, on the container's thread, which continues the drain.
+			if (written(failure)) {
+				drain(BATCH);
 			}
 		}
 
-	}
+		boolean completedBeforeReturn() {
+			return !this.state.compareAndSet(0, 2);
+		}
 
-	@Override
-	public String toString() {
-		return "LiveConnection[" + getId() + ", group " + getGroupId() + ", user " + getUserId() + "]";
 	}
 
 }

@@ -16,20 +16,18 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.util.Assert;
 
 /**
- * The threads that write queued frames to the network, and the watchdog that enforces the
- * send time limit. Deliberately not an {@link Executor} bean: Spring Boot's own task
- * executor backs off when one exists.
+ * The threads that continue long drains and close transports, and the watchdog that
+ * enforces the send time limit. Deliberately not an {@link Executor} bean: Spring Boot's
+ * own task executor backs off when one exists.
  *
  * <p>
- * A write to a client that stopped reading blocks its send thread inside the container
- * (Tomcat's {@code sendMessage}) once the socket's buffers are full. Such a connection
- * could hold a send thread for as long as the container's own blocking timeout, and a few
- * of them every send thread. So the watchdog looks at every connection's current write a
- * few times per limit; a write that has been blocked longer than the limit gets its
- * connection evicted (closed with 4008 and unregistered) and its send thread interrupted,
- * which makes the container fail the write and frees the thread. The close itself runs on
- * a separate closing thread, because closing a transport whose write is stuck waits for
- * that write.
+ * Writes are asynchronous: no thread waits while a peer does not read. A write still in
+ * progress after the send time limit gets its connection evicted (closed with 4008 and
+ * unregistered); the watchdog looks at every connection's current write a few times per
+ * limit, and also ends orderly closes whose {@link #getCloseGracePeriod() grace period}
+ * is over. Closes run on separate closing threads, because the Jakarta WebSocket close
+ * frame is a blocking write, which waits (briefly, see {@code expediteClose}) for a peer
+ * that does not read.
  *
  * @author livesession
  */
@@ -38,6 +36,12 @@ public final class SendPool implements AutoCloseable {
 	/** The default send time limit. */
 	public static final Duration DEFAULT_SEND_TIME_LIMIT = Duration.ofSeconds(10);
 
+	/**
+	 * How long an orderly close may take to send the frames queued before it: long enough
+	 * for a reading client, short enough not to hold a shutdown.
+	 */
+	public static final Duration DEFAULT_CLOSE_GRACE_PERIOD = Duration.ofSeconds(2);
+
 	private final ExecutorService executor;
 
 	private final ExecutorService closer;
@@ -45,6 +49,8 @@ public final class SendPool implements AutoCloseable {
 	private final ScheduledExecutorService watchdog;
 
 	private final Duration sendTimeLimit;
+
+	private final Duration closeGracePeriod;
 
 	private final Set<QueuedConnection> watched = ConcurrentHashMap.newKeySet();
 
@@ -59,24 +65,40 @@ public final class SendPool implements AutoCloseable {
 	/**
 	 * A pool of daemon threads.
 	 * @param threads the number of threads
-	 * @param sendTimeLimit how long one write may block before its connection is closed
+	 * @param sendTimeLimit how long one write may take before its connection is closed
 	 * with 4008
 	 */
 	public SendPool(int threads, Duration sendTimeLimit) {
+		this(threads, sendTimeLimit, DEFAULT_CLOSE_GRACE_PERIOD);
+	}
+
+	/**
+	 * A pool of daemon threads.
+	 * @param threads the number of threads
+	 * @param sendTimeLimit how long one write may take before its connection is closed
+	 * with 4008
+	 * @param closeGracePeriod how long an orderly close may take to send the frames
+	 * queued before it
+	 * @since 0.1.0
+	 */
+	public SendPool(int threads, Duration sendTimeLimit, Duration closeGracePeriod) {
+		Assert.isTrue(!closeGracePeriod.isNegative(), "'closeGracePeriod' must not be negative");
+		this.closeGracePeriod = closeGracePeriod;
 		Assert.isTrue(threads > 0, "'threads' must be positive");
 		Assert.isTrue(!sendTimeLimit.isNegative() && !sendTimeLimit.isZero(), "'sendTimeLimit' must be positive");
 		this.sendTimeLimit = sendTimeLimit;
 		this.executor = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS, new LinkedBlockingQueue<>(),
 				daemon("livesession-send-"));
-		// A close may wait (briefly) for a write in progress or for a peer that does not
-		// read: closes get threads of their own, so that their callers never wait.
+		// A close frame may wait (briefly) for a peer that does not read: closes get
+		// threads of their own, so that their callers never wait.
 		int closers = Math.max(2, threads);
 		ThreadPoolExecutor closer = new ThreadPoolExecutor(closers, closers, 30, TimeUnit.SECONDS,
 				new LinkedBlockingQueue<>(), daemon("livesession-close-"));
 		closer.allowCoreThreadTimeOut(true);
 		this.closer = closer;
 		this.watchdog = Executors.newSingleThreadScheduledExecutor(daemon("livesession-send-watchdog-"));
-		long period = Math.max(10, Math.min(1000, sendTimeLimit.toMillis() / 10));
+		long period = Math.max(10,
+				Math.min(1000, Math.min(sendTimeLimit.toMillis(), Math.max(100, closeGracePeriod.toMillis())) / 10));
 		this.watchdog.scheduleWithFixedDelay(this::check, period, period, TimeUnit.MILLISECONDS);
 	}
 
@@ -90,7 +112,7 @@ public final class SendPool implements AutoCloseable {
 	}
 
 	/**
-	 * The executor connections drain their queues on.
+	 * The executor that continues long drains and sends heartbeat pings.
 	 * @return the executor
 	 */
 	public Executor getExecutor() {
@@ -98,11 +120,21 @@ public final class SendPool implements AutoCloseable {
 	}
 
 	/**
-	 * How long one write may block before its connection is evicted.
+	 * How long one write may take before its connection is evicted.
 	 * @return the send time limit
 	 */
 	public Duration getSendTimeLimit() {
 		return this.sendTimeLimit;
+	}
+
+	/**
+	 * How long an orderly close may take to send the frames queued before it; then the
+	 * close frame goes out at once.
+	 * @return the grace period
+	 * @since 0.1.0
+	 */
+	public Duration getCloseGracePeriod() {
+		return this.closeGracePeriod;
 	}
 
 	Executor getCloser() {
@@ -126,7 +158,7 @@ public final class SendPool implements AutoCloseable {
 		long now = System.nanoTime();
 		for (QueuedConnection connection : this.watched) {
 			try {
-				connection.evictIfBlockedLongerThan(limit, now);
+				connection.check(limit, now);
 			}
 			catch (RuntimeException ex) {
 				// One connection's failure must not stop the watchdog for all others.

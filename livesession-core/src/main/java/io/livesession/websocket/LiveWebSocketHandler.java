@@ -1,5 +1,6 @@
 package io.livesession.websocket;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
@@ -21,6 +22,7 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.util.Assert;
 import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.PongMessage;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.handler.AbstractWebSocketHandler;
@@ -62,6 +64,8 @@ public final class LiveWebSocketHandler extends AbstractWebSocketHandler {
 
 	private final ApplicationEventPublisher events;
 
+	private final @Nullable Duration idleTimeout;
+
 	/**
 	 * A handler whose connections have a send buffer limit but no send time limit.
 	 * @param endpoint the protocol endpoint
@@ -76,7 +80,8 @@ public final class LiveWebSocketHandler extends AbstractWebSocketHandler {
 
 	public LiveWebSocketHandler(LiveEndpoint endpoint, Executor sendExecutor, long sendBufferSizeLimit,
 			int maxTextMessageSize, ConnectionBindings bindings, ApplicationEventPublisher events) {
-		this(endpoint, sendExecutor, null, sendBufferSizeLimit, maxTextMessageSize, LiveMetrics.NONE, bindings, events);
+		this(endpoint, sendExecutor, null, sendBufferSizeLimit, maxTextMessageSize, LiveMetrics.NONE, bindings, events,
+				null);
 	}
 
 	public LiveWebSocketHandler(LiveEndpoint endpoint, SendPool sendPool, long sendBufferSizeLimit,
@@ -98,13 +103,34 @@ public final class LiveWebSocketHandler extends AbstractWebSocketHandler {
 	public LiveWebSocketHandler(LiveEndpoint endpoint, SendPool sendPool, long sendBufferSizeLimit,
 			int maxTextMessageSize, LiveMetrics metrics, ConnectionBindings bindings,
 			ApplicationEventPublisher events) {
+		this(endpoint, sendPool, sendBufferSizeLimit, maxTextMessageSize, metrics, bindings, events, null);
+	}
+
+	/**
+	 * A handler whose connections have a send buffer limit and the pool's send time
+	 * limit, and the given idle timeout in the container; an evicted connection is
+	 * unregistered at once.
+	 * @param endpoint the protocol endpoint
+	 * @param sendPool continues long drains and enforces the send time limit
+	 * @param sendBufferSizeLimit bytes that may be queued for a connection
+	 * @param maxTextMessageSize the largest inbound text frame
+	 * @param metrics what delivery reports to
+	 * @param bindings ties connections to their browser and HTTP session for revocation
+	 * @param events where connection opening and closing are published
+	 * @param idleTimeout how long the container keeps a silent connection open (set above
+	 * the heartbeat interval), or {@code null} for the container's default
+	 * @since 0.1.0
+	 */
+	public LiveWebSocketHandler(LiveEndpoint endpoint, SendPool sendPool, long sendBufferSizeLimit,
+			int maxTextMessageSize, LiveMetrics metrics, ConnectionBindings bindings, ApplicationEventPublisher events,
+			@Nullable Duration idleTimeout) {
 		this(endpoint, sendPool.getExecutor(), sendPool, sendBufferSizeLimit, maxTextMessageSize, metrics, bindings,
-				events);
+				events, idleTimeout);
 	}
 
 	private LiveWebSocketHandler(LiveEndpoint endpoint, Executor sendExecutor, @Nullable SendPool sendPool,
 			long sendBufferSizeLimit, int maxTextMessageSize, LiveMetrics metrics, ConnectionBindings bindings,
-			ApplicationEventPublisher events) {
+			ApplicationEventPublisher events, @Nullable Duration idleTimeout) {
 		this.endpoint = endpoint;
 		this.sendExecutor = sendExecutor;
 		this.sendPool = sendPool;
@@ -113,6 +139,7 @@ public final class LiveWebSocketHandler extends AbstractWebSocketHandler {
 		this.metrics = metrics;
 		this.bindings = bindings;
 		this.events = events;
+		this.idleTimeout = idleTimeout;
 	}
 
 	@Override
@@ -127,7 +154,8 @@ public final class LiveWebSocketHandler extends AbstractWebSocketHandler {
 				request.getGroupId(), request.getPrincipal(), request.getAuthorities(),
 				(String) attributes.get(LiveHandshakeInterceptor.HTTP_SESSION_ATTRIBUTE), Instant.now());
 		ManagedConnection connection = (this.sendPool != null)
-				? Delivery.connection(info, new WebSocketTransport(session, this.sendPool.getSendTimeLimit()),
+				? Delivery.connection(info,
+						new WebSocketTransport(session, this.sendPool.getSendTimeLimit(), this.idleTimeout),
 						this.sendPool, this.sendBufferSizeLimit, this.metrics, this.endpoint::closed)
 				: Delivery.connection(info, new WebSocketTransport(session), this.sendExecutor,
 						this.sendBufferSizeLimit);
@@ -166,6 +194,7 @@ public final class LiveWebSocketHandler extends AbstractWebSocketHandler {
 			session.getAttributes().remove(PARTIAL_TEXT_ATTRIBUTE);
 			return;
 		}
+		connection.heard();
 		String text = assemble(session, message);
 		if (text == null) {
 			return;
@@ -198,6 +227,12 @@ public final class LiveWebSocketHandler extends AbstractWebSocketHandler {
 		}
 		attributes.remove(PARTIAL_TEXT_ATTRIBUTE);
 		return partial.toString();
+	}
+
+	@Override
+	protected void handlePongMessage(WebSocketSession session, PongMessage message) {
+		// The answer to a heartbeat ping.
+		connection(session).heard();
 	}
 
 	@Override

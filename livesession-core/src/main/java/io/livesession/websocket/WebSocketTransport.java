@@ -1,6 +1,7 @@
 package io.livesession.websocket;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
 
@@ -10,21 +11,26 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.ClassUtils;
 import org.springframework.web.socket.BinaryMessage;
 import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.PingMessage;
 import org.springframework.web.socket.TextMessage;
 import org.springframework.web.socket.WebSocketSession;
 import org.springframework.web.socket.adapter.NativeWebSocketSession;
 
 /**
- * A spring-websocket session as a {@link TransportSession}.
+ * A spring-websocket session as a {@link TransportSession}, writing through the Jakarta
+ * WebSocket {@code RemoteEndpoint.Async} (Tomcat and Jetty both offer it;
+ * spring-websocket upgrades through it on both), so that no thread waits while a peer
+ * does not read. Sessions of other kinds are written with spring-websocket's blocking
+ * {@code sendMessage}.
  *
  * <p>
- * On Tomcat, a blocking send gives up after the session's
- * {@code org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT} (20 s by default), and a
- * close frame waits that long for a stuck write to finish and for socket space. The
- * timeout is set to twice the send time limit, so that it is only a backstop behind
- * livesession's own limit, and lowered to {@link #CLOSE_TIMEOUT} just before closing, so
- * that the close gives up quickly on a peer that does not read. Other containers ignore
- * the property.
+ * The blocking writes left are pings and close frames, which the Jakarta API has no
+ * asynchronous form for. On Tomcat they give up after the session's
+ * {@code org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT}, set to
+ * {@link #CLOSE_TIMEOUT}; on Jetty a close on a peer that does not read ends when the
+ * session's idle timeout, lowered to the same bound before closing, expires. Asynchronous
+ * writes get twice the send time limit as the container's own timeout: a backstop behind
+ * livesession's limit.
  *
  * @author livesession
  */
@@ -33,21 +39,48 @@ final class WebSocketTransport implements TransportSession {
 	/** Tomcat's per-session blocking send timeout, in milliseconds. */
 	static final String BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
 
-	/** How long a close frame may wait for its socket. */
+	/** How long a close frame or a ping may wait for its socket. */
 	static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(1);
+
+	private static final ByteBuffer PING = ByteBuffer.allocate(0);
 
 	private static final boolean jakartaWebSocketPresent = ClassUtils.isPresent("jakarta.websocket.Session",
 			WebSocketTransport.class.getClassLoader());
 
 	private final WebSocketSession session;
 
+	private final @Nullable Object standard;
+
 	WebSocketTransport(WebSocketSession session) {
-		this.session = session;
+		this(session, null, null);
 	}
 
 	WebSocketTransport(WebSocketSession session, Duration sendTimeLimit) {
+		this(session, sendTimeLimit, null);
+	}
+
+	/**
+	 * A transport for the session.
+	 * @param session the session
+	 * @param sendTimeLimit livesession's send time limit, or {@code null} for none
+	 * @param idleTimeout the container's idle timeout for the session, or {@code null} to
+	 * keep the container's default
+	 */
+	WebSocketTransport(WebSocketSession session, @Nullable Duration sendTimeLimit, @Nullable Duration idleTimeout) {
 		this.session = session;
-		setBlockingSendTimeout(sendTimeLimit.multipliedBy(2));
+		this.standard = jakartaWebSocketPresent ? Jakarta.session(session) : null;
+		if (this.standard != null) {
+			Jakarta.configure(this.standard, sendTimeLimit, idleTimeout);
+		}
+	}
+
+	@Override
+	public void send(Frame frame, SendCallback callback) {
+		if (this.standard != null) {
+			Jakarta.send(this.standard, frame, callback);
+			return;
+		}
+		TransportSession.super.send(frame, callback);
 	}
 
 	@Override
@@ -57,25 +90,22 @@ final class WebSocketTransport implements TransportSession {
 	}
 
 	@Override
+	public boolean ping() {
+		try {
+			this.session.sendMessage(new PingMessage(PING.duplicate()));
+			return true;
+		}
+		catch (IOException | RuntimeException ex) {
+			// The heartbeat's timeout closes a peer that never answers.
+			return false;
+		}
+	}
+
+	@Override
 	public void expediteClose() {
-		setBlockingSendTimeout(CLOSE_TIMEOUT);
-	}
-
-	private void setBlockingSendTimeout(Duration timeout) {
-		Map<String, Object> properties = userProperties();
-		if (properties != null) {
-			properties.put(BLOCKING_SEND_TIMEOUT, timeout.toMillis());
+		if (this.standard != null) {
+			Jakarta.expediteClose(this.standard);
 		}
-	}
-
-	private @Nullable Map<String, Object> userProperties() {
-		if (jakartaWebSocketPresent && this.session instanceof NativeWebSocketSession nativeSession) {
-			Object target = nativeSession.getNativeSession();
-			if (target instanceof jakarta.websocket.Session standard) {
-				return standard.getUserProperties();
-			}
-		}
-		return null;
 	}
 
 	@Override
@@ -91,6 +121,67 @@ final class WebSocketTransport implements TransportSession {
 	@Override
 	public boolean isOpen() {
 		return this.session.isOpen();
+	}
+
+	/**
+	 * The Jakarta WebSocket parts, apart so that the transport loads without them.
+	 */
+	private static final class Jakarta {
+
+		static jakarta.websocket.@Nullable Session session(WebSocketSession session) {
+			if (session instanceof NativeWebSocketSession nativeSession) {
+				Object target = nativeSession.getNativeSession();
+				if (target instanceof jakarta.websocket.Session standard) {
+					return standard;
+				}
+			}
+			return null;
+		}
+
+		static void configure(Object target, @Nullable Duration sendTimeLimit, @Nullable Duration idleTimeout) {
+			jakarta.websocket.Session session = (jakarta.websocket.Session) target;
+			Map<String, Object> properties = session.getUserProperties();
+			properties.put(BLOCKING_SEND_TIMEOUT, CLOSE_TIMEOUT.toMillis());
+			if (sendTimeLimit != null) {
+				session.getAsyncRemote().setSendTimeout(sendTimeLimit.multipliedBy(2).toMillis());
+			}
+			if (idleTimeout != null) {
+				session.setMaxIdleTimeout(idleTimeout.toMillis());
+			}
+		}
+
+		static void send(Object target, Frame frame, SendCallback callback) {
+			jakarta.websocket.Session session = (jakarta.websocket.Session) target;
+			try {
+				jakarta.websocket.RemoteEndpoint.Async remote = session.getAsyncRemote();
+				jakarta.websocket.SendHandler handler = (result) -> callback
+					.completed(result.isOK() ? null : result.getException());
+				if (frame.isText()) {
+					remote.sendText(frame.getText(), handler);
+				}
+				else {
+					// A read-only view of the frame's bytes: shared, not copied, by every
+					// recipient of a broadcast.
+					remote.sendBinary(frame.getPayload(), handler);
+				}
+			}
+			catch (RuntimeException ex) {
+				// Closed meanwhile, or the container refused the write.
+				callback.completed(ex);
+			}
+		}
+
+		static void expediteClose(Object target) {
+			jakarta.websocket.Session session = (jakarta.websocket.Session) target;
+			try {
+				session.getUserProperties().put(BLOCKING_SEND_TIMEOUT, CLOSE_TIMEOUT.toMillis());
+				session.setMaxIdleTimeout(CLOSE_TIMEOUT.toMillis());
+			}
+			catch (RuntimeException ex) {
+				// Already closed.
+			}
+		}
+
 	}
 
 }

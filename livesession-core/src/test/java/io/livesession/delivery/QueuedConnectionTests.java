@@ -249,15 +249,42 @@ class QueuedConnectionTests {
 	}
 
 	@Test
-	void anExecutorThatRejectsClosesWith1001() {
+	void anExecutorThatRejectsALongDrainClosesWith1001() throws Exception {
 		Executor rejecting = (task) -> {
 			throw new RejectedExecutionException("shut down");
 		};
-		RecordingTransport transport = new RecordingTransport();
-		ManagedConnection connection = connection(transport, rejecting, 1024);
-		assertThatCode(() -> connection.open(GREETING, 0)).doesNotThrowAnyException();
+		RecordingTransport transport = new RecordingTransport().blocking();
+		ManagedConnection connection = connection(transport, rejecting, 1024 * 1024);
+		connection.open(GREETING, 0);
+		transport.awaitSending();
+		for (int i = 0; i < QueuedConnection.BATCH + 1; i++) {
+			connection.send(Frame.text("frame " + i));
+		}
+		assertThatCode(transport::release).doesNotThrowAnyException();
 		assertThat(transport.closeCodes).containsExactly(1001);
+		assertThat(transport.frames).hasSize(1 + QueuedConnection.BATCH);
 		assertThat(connection.send(Frame.text("a"))).isFalse();
+	}
+
+	@Test
+	void aSenderThatFindsTheConnectionIdleWritesOnItsOwnThread() {
+		RecordingTransport transport = new RecordingTransport();
+		ManagedConnection connection = connection(transport, this.executor, 1024);
+		connection.open(GREETING, 0);
+		assertThat(connection.send(Frame.text("a"))).isTrue();
+		assertThat(transport.texts()).containsExactly(GREETING.getText(), "a");
+		assertThat(transport.sendingThreads).containsOnly(Thread.currentThread());
+	}
+
+	@Test
+	void closingBeforeTheGreetingClosesAtOnceWithoutSendingWhatWasQueued() {
+		RecordingTransport transport = new RecordingTransport();
+		ManagedConnection connection = connection(transport, DIRECT, 1024);
+		connection.send(Frame.text("queued"));
+		connection.close(1008, "revoked");
+		assertThat(transport.closeCodes).containsExactly(1008);
+		connection.open(GREETING, 0);
+		assertThat(transport.frames).isEmpty();
 	}
 
 	@Test

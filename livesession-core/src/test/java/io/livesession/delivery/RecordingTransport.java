@@ -2,15 +2,19 @@ package io.livesession.delivery;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.livesession.Frame;
 
 /**
- * A {@link TransportSession} that records what it is sent and how it is closed. It can be
- * made to block in {@link #send(Frame)} until {@link #release() released}, or to fail.
+ * A {@link TransportSession} that records what it is sent and how it is closed. Its
+ * writes complete at once, or, when {@link #blocking()}, stay in progress until
+ * {@link #release() released} (the callbacks then run on the releasing thread), or fail.
  */
 class RecordingTransport implements TransportSession {
 
@@ -22,11 +26,17 @@ class RecordingTransport implements TransportSession {
 
 	final List<Thread> closingThreads = new CopyOnWriteArrayList<>();
 
+	final List<Thread> sendingThreads = new CopyOnWriteArrayList<>();
+
+	final AtomicInteger pings = new AtomicInteger();
+
 	volatile boolean expedited;
 
 	private final CountDownLatch entered = new CountDownLatch(1);
 
-	private volatile CountDownLatch gate = new CountDownLatch(0);
+	private final Queue<Runnable> pending = new ConcurrentLinkedQueue<>();
+
+	private volatile boolean blocking;
 
 	private volatile int failFrom = Integer.MAX_VALUE;
 
@@ -35,11 +45,11 @@ class RecordingTransport implements TransportSession {
 	private volatile int attempts;
 
 	/**
-	 * Make every send block until {@link #release()}.
+	 * Keep every write in progress until {@link #release()}.
 	 * @return this transport
 	 */
 	RecordingTransport blocking() {
-		this.gate = new CountDownLatch(1);
+		this.blocking = true;
 		return this;
 	}
 
@@ -63,12 +73,27 @@ class RecordingTransport implements TransportSession {
 		return this;
 	}
 
+	/**
+	 * Complete the writes in progress, and from now on every write at once.
+	 */
 	void release() {
-		this.gate.countDown();
+		this.blocking = false;
+		Runnable completion;
+		while ((completion = this.pending.poll()) != null) {
+			completion.run();
+		}
 	}
 
 	/**
-	 * Wait until a send is in progress (blocked, when blocking).
+	 * Fail the writes in progress.
+	 */
+	void failPending() {
+		this.failFrom = 0;
+		release();
+	}
+
+	/**
+	 * Wait until a send was started.
 	 */
 	void awaitSending() throws InterruptedException {
 		if (!this.entered.await(10, TimeUnit.SECONDS)) {
@@ -77,29 +102,42 @@ class RecordingTransport implements TransportSession {
 	}
 
 	@Override
-	public void send(Frame frame) throws IOException {
+	public void send(Frame frame, SendCallback callback) {
 		int attempt;
 		synchronized (this) {
 			attempt = this.attempts++;
 		}
+		this.sendingThreads.add(Thread.currentThread());
 		this.entered.countDown();
 		if (attempt >= this.failFrom) {
 			RuntimeException failure = this.runtimeFailure;
 			if (failure != null) {
 				throw failure;
 			}
-			throw new IOException("Broken pipe");
+			callback.completed(new IOException("Broken pipe"));
+			return;
 		}
-		try {
-			if (!this.gate.await(10, TimeUnit.SECONDS)) {
-				throw new IllegalStateException("Never released");
+		Runnable completion = () -> {
+			if (this.failFrom == 0) {
+				callback.completed(new IOException("Broken pipe"));
+				return;
+			}
+			this.frames.add(frame);
+			callback.completed(null);
+		};
+		if (this.blocking) {
+			this.pending.add(completion);
+			if (this.blocking || !this.pending.remove(completion)) {
+				return;
 			}
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IOException(ex);
-		}
-		this.frames.add(frame);
+		completion.run();
+	}
+
+	@Override
+	public boolean ping() {
+		this.pings.incrementAndGet();
+		return true;
 	}
 
 	@Override

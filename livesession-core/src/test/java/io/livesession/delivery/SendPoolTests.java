@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
 
 import io.livesession.Frame;
 import io.livesession.metrics.LiveMetrics;
@@ -44,28 +43,30 @@ class SendPoolTests {
 	}
 
 	@Test
-	void aWriteBlockedLongerThanTheSendTimeLimitEvictsTheConnectionWith4008AndFreesItsThread() throws Exception {
+	void aWriteInProgressLongerThanTheSendTimeLimitEvictsTheConnectionWith4008WithoutHoldingAThread() throws Exception {
 		RecordingTransport transport = new RecordingTransport().blocking();
 		ManagedConnection connection = connection(transport, 1024 * 1024);
 		connection.open(GREETING, 0);
 		transport.awaitSending();
+		// The write was started on the caller's thread, which returned at once.
+		assertThat(transport.sendingThreads).containsExactly(Thread.currentThread());
 		await().atMost(Duration.ofSeconds(5)).until(() -> transport.closeCodes.contains(4008));
 		assertThat(transport.closeCodes).containsExactly(4008);
 		assertThat(transport.closeReasons).containsExactly("send time limit exceeded");
 		assertThat(this.evicted).containsExactly(connection);
 		assertThat(this.evictions).containsExactly(LiveMetrics.SEND_TIME_LIMIT);
 		assertThat(transport.expedited).isTrue();
-		// The close ran on a closing thread, not on the watchdog or a send thread.
+		// The close ran on a closing thread, not on the watchdog or the caller's.
 		assertThat(transport.closingThreads).singleElement()
 			.satisfies((thread) -> assertThat(thread.getName()).startsWith("livesession-close-"));
-		// The stuck write was interrupted, so the only send thread is free again.
-		assertThat(this.pool.getExecutor() instanceof java.util.concurrent.ExecutorService service
-				? service.submit(() -> "free").get(5, TimeUnit.SECONDS) : null)
-			.isEqualTo("free");
 		assertThat(transport.frames).isEmpty();
 		assertThat(connection.isOpen()).isFalse();
+		assertThat(connection.isClosing()).isTrue();
 		assertThat(connection.send(Frame.text("late"))).isFalse();
 		assertThat(this.pool.getWatchedCount()).isZero();
+		// A late completion of the stuck write changes nothing.
+		transport.release();
+		assertThat(transport.closeCodes).containsExactly(4008);
 	}
 
 	@Test
@@ -110,39 +111,87 @@ class SendPoolTests {
 	}
 
 	@Test
-	void aWriteStillStuckAfterAnEvictionIsInterruptedAtTheSendTimeLimit() throws Exception {
-		RecordingTransport transport = new RecordingTransport().blocking();
-		ManagedConnection connection = connection(transport, 100);
-		connection.open(GREETING, 0);
-		transport.awaitSending();
-		assertThat(connection.send(Frame.text("x".repeat(200)))).isFalse();
-		assertThat(this.pool.getWatchedCount()).isOne();
-		// The only send thread is freed by the watchdog, without a second eviction.
-		assertThat(((java.util.concurrent.ExecutorService) this.pool.getExecutor()).submit(() -> "free")
-			.get(5, TimeUnit.SECONDS)).isEqualTo("free");
-		assertThat(transport.frames).isEmpty();
-		assertThat(this.evictions).containsExactly(LiveMetrics.SEND_BUFFER_SIZE_LIMIT);
-		assertThat(this.evicted).containsExactly(connection);
-		await().atMost(Duration.ofSeconds(5)).until(() -> this.pool.getWatchedCount() == 0);
-		assertThat(transport.closeCodes).containsExactly(4008);
-	}
-
-	@Test
-	void closingWhileAWriteIsBlockedClosesOnAClosingThreadWithoutInterruptingTheWrite() throws Exception {
+	void anOrderlyCloseSendsTheFramesQueuedBeforeItThenTheCloseFrame() throws Exception {
 		this.pool.close();
 		this.pool = new SendPool(1, Duration.ofSeconds(30));
 		RecordingTransport transport = new RecordingTransport().blocking();
 		ManagedConnection connection = connection(transport, 1024 * 1024);
 		connection.open(GREETING, 0);
 		transport.awaitSending();
+		connection.send(Frame.text("reply"));
+		connection.send(Frame.text("error"));
 		connection.close(1008, "revoked");
+		assertThat(connection.isClosing()).isTrue();
+		assertThat(connection.isOpen()).isFalse();
+		assertThat(connection.send(Frame.text("after the close"))).isFalse();
+		assertThat(transport.closeCodes).isEmpty();
+		transport.release();
 		await().atMost(Duration.ofSeconds(5)).until(() -> transport.closeCodes.contains(1008));
+		assertThat(transport.texts()).containsExactly(GREETING.getText(), "reply", "error");
+		assertThat(transport.closeCodes).containsExactly(1008);
+		assertThat(transport.closeReasons).containsExactly("revoked");
 		assertThat(transport.closingThreads).singleElement()
 			.satisfies((thread) -> assertThat(thread.getName()).startsWith("livesession-close-"));
-		assertThat(transport.expedited).isTrue();
+		assertThat(this.evicted).isEmpty();
+		assertThat(this.pool.getWatchedCount()).isZero();
+	}
+
+	@Test
+	void anOrderlyCloseWhoseFramesDoNotGoOutWithinTheGracePeriodClosesWithItsCodeAtOnce() throws Exception {
+		this.pool.close();
+		this.pool = new SendPool(1, Duration.ofSeconds(30), Duration.ofMillis(200));
+		RecordingTransport transport = new RecordingTransport().blocking();
+		ManagedConnection connection = connection(transport, 1024 * 1024);
+		connection.open(GREETING, 0);
+		transport.awaitSending();
+		connection.send(Frame.text("queued"));
+		connection.close(1001, "server shutting down");
+		await().atMost(Duration.ofSeconds(5)).until(() -> transport.closeCodes.contains(1001));
+		assertThat(transport.closeCodes).containsExactly(1001);
+		assertThat(transport.closeReasons).containsExactly("server shutting down");
+		assertThat(connection.getQueuedBytes()).isZero();
 		assertThat(this.evicted).isEmpty();
 		transport.release();
-		await().atMost(Duration.ofSeconds(5)).until(() -> transport.frames.size() == 1);
+		assertThat(transport.frames).containsExactly(GREETING);
+		assertThat(this.pool.getWatchedCount()).isZero();
+	}
+
+	@Test
+	void aWriteThatFailsDuringAnOrderlyCloseClosesAtOnce() throws Exception {
+		this.pool.close();
+		this.pool = new SendPool(1, Duration.ofSeconds(30));
+		RecordingTransport transport = new RecordingTransport().blocking();
+		ManagedConnection connection = connection(transport, 1024 * 1024);
+		connection.open(GREETING, 0);
+		transport.awaitSending();
+		connection.send(Frame.text("queued"));
+		connection.close(1000, "bye");
+		transport.failPending();
+		await().atMost(Duration.ofSeconds(5)).until(() -> !transport.closeCodes.isEmpty());
+		assertThat(transport.closeCodes).containsExactly(1000);
+		assertThat(transport.frames).isEmpty();
+	}
+
+	@Test
+	void aLongQueueIsWrittenInBatchesOnTheCompletingThreadAndThePool() throws Exception {
+		this.pool.close();
+		this.pool = new SendPool(1, Duration.ofSeconds(30));
+		RecordingTransport transport = new RecordingTransport().blocking();
+		ManagedConnection connection = connection(transport, 1024 * 1024);
+		connection.open(GREETING, 0);
+		transport.awaitSending();
+		int count = 3 * QueuedConnection.BATCH;
+		for (int i = 0; i < count; i++) {
+			connection.send(Frame.text("frame " + i));
+		}
+		transport.release();
+		await().atMost(Duration.ofSeconds(5)).until(() -> transport.frames.size() == 1 + count);
+		assertThat(transport.texts()).element(count).isEqualTo("frame " + (count - 1));
+		// The releasing (completing) thread wrote one batch, then handed over.
+		assertThat(transport.sendingThreads.stream().filter((thread) -> thread == Thread.currentThread()))
+			.hasSize(1 + QueuedConnection.BATCH);
+		assertThat(transport.sendingThreads.stream().map(Thread::getName).distinct())
+			.anySatisfy((name) -> assertThat(name).startsWith("livesession-send-"));
 	}
 
 	@Test

@@ -14,6 +14,7 @@ import io.livesession.action.StrictBinding;
 import io.livesession.action.SecurityContextActionInterceptor;
 import io.livesession.delivery.Delivery;
 import io.livesession.delivery.DeliveryChannel;
+import io.livesession.delivery.Heartbeats;
 import io.livesession.delivery.SendPool;
 import io.livesession.endpoint.ConnectionDrain;
 import io.livesession.endpoint.LiveEndpoint;
@@ -31,6 +32,7 @@ import io.livesession.metrics.LiveMetrics;
 import io.livesession.registry.ConnectionRegistries;
 import io.livesession.registry.RegistryListener;
 import io.livesession.security.ConnectionBindings;
+import io.livesession.websocket.LiveHandshakeHandler;
 import io.livesession.websocket.LiveHandshakeInterceptor;
 import io.livesession.websocket.LiveWebSocketHandler;
 import io.micrometer.observation.ObservationRegistry;
@@ -246,9 +248,29 @@ public final class LiveSessionAutoConfiguration {
 		LiveWebSocketHandler liveWebSocketHandler(LiveEndpoint endpoint, SendPool sendPool,
 				LiveSessionProperties properties, ConnectionBindings bindings, ApplicationEventPublisher events,
 				ObjectProvider<LiveMetrics> metrics) {
+			LiveSessionProperties.Heartbeat heartbeat = properties.getHeartbeat();
+			// Above the heartbeat interval, so that pings keep idle sockets open (Jetty
+			// closes them after 30 s by default).
+			Duration idleTimeout = heartbeat.getInterval().isZero() ? null
+					: heartbeat.getInterval().multipliedBy(2).plus(heartbeat.getTimeout());
 			return new LiveWebSocketHandler(endpoint, sendPool, properties.getSendBufferSizeLimit().toBytes(),
 					(int) Math.min(Integer.MAX_VALUE, properties.getMaxTextMessageSize().toBytes()),
-					metrics.getIfUnique(() -> LiveMetrics.NONE), bindings, events);
+					metrics.getIfUnique(() -> LiveMetrics.NONE), bindings, events, idleTimeout);
+		}
+
+		@Bean(destroyMethod = "close")
+		@ConditionalOnMissingBean
+		Heartbeats liveHeartbeats(ConnectionRegistry registry, LiveSessionProperties properties) {
+			LiveSessionProperties.Heartbeat heartbeat = properties.getHeartbeat();
+			Heartbeats heartbeats = new Heartbeats(registry, heartbeat.getInterval(), heartbeat.getTimeout());
+			heartbeats.start();
+			return heartbeats;
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		LiveHandshakeHandler liveHandshakeHandler() {
+			return new LiveHandshakeHandler();
 		}
 
 		@Bean
@@ -260,10 +282,11 @@ public final class LiveSessionAutoConfiguration {
 		@Bean
 		LiveWebSocketConfigurer liveWebSocketConfigurer(LiveWebSocketHandler handler,
 				LiveHandshakeInterceptor interceptor, GroupStore store, LiveSessionProperties properties,
-				ApplicationEventPublisher events, ObjectProvider<ConnectionDrain> drain) {
+				ApplicationEventPublisher events, ObjectProvider<ConnectionDrain> drain,
+				LiveHandshakeHandler handshakeHandler) {
 			ConnectionDrain connectionDrain = drain.getIfUnique();
 			return new LiveWebSocketConfigurer(handler, interceptor, store, properties, events,
-					(connectionDrain != null) ? connectionDrain::isAccepting : () -> true);
+					(connectionDrain != null) ? connectionDrain::isAccepting : () -> true, handshakeHandler);
 		}
 
 	}

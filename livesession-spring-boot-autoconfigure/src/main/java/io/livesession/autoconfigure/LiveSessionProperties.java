@@ -79,6 +79,7 @@ public class LiveSessionProperties {
 	private final Shutdown shutdown = new Shutdown();
 
 	private final Actions actions = new Actions();
+	private final Heartbeat heartbeat = new Heartbeat();
 
 	public String getEndpoint() {
 		return this.endpoint;
@@ -572,6 +573,48 @@ public class LiveSessionProperties {
 
 		public void setStrictBinding(boolean strictBinding) {
 			this.strictBinding = strictBinding;
+		}
+
+	}
+
+	public Heartbeat getHeartbeat() {
+		return this.heartbeat;
+	}
+
+	/**
+	 * WebSocket heartbeats (ping and pong control frames).
+	 */
+	public static class Heartbeat {
+
+		/**
+		 * Time between pings to every connection; 0 sends none. The container's idle
+		 * timeout of each live socket is set to twice this plus the timeout, so that
+		 * pings keep idle sockets open, also behind proxies and load balancers that drop
+		 * connections silent for longer (nginx's proxy_read_timeout and most cloud load
+		 * balancers: 60 seconds).
+		 */
+		private Duration interval = Duration.ofSeconds(25);
+
+		/**
+		 * How long a connection may answer nothing (no pong, no frame) after a ping
+		 * before it is closed with 1001 and unregistered.
+		 */
+		private Duration timeout = Duration.ofSeconds(20);
+
+		public Duration getInterval() {
+			return this.interval;
+		}
+
+		public void setInterval(Duration interval) {
+			this.interval = interval;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
 		}
 
 	}

@@ -8,7 +8,7 @@ import io.livesession.LiveConnectionRejectedEvent;
 import io.livesession.group.GroupStore;
 import io.livesession.websocket.AdmissionInterceptor;
 import io.livesession.websocket.LiveHandshakeInterceptor;
-import io.livesession.websocket.LiveRequestUpgradeStrategy;
+import io.livesession.websocket.LiveHandshakeHandler;
 import io.livesession.websocket.LiveWebSocketHandler;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -20,9 +20,7 @@ import org.springframework.http.server.ServerHttpResponse;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
-import org.springframework.web.socket.server.RequestUpgradeStrategy;
-import org.springframework.web.socket.server.standard.StandardWebSocketUpgradeStrategy;
-import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
+import org.springframework.web.socket.server.HandshakeHandler;
 import org.springframework.web.socket.server.support.OriginHandshakeInterceptor;
 
 /**
@@ -49,8 +47,17 @@ final class LiveWebSocketConfigurer implements WebSocketConfigurer {
 
 	private final BooleanSupplier accepting;
 
+	private final HandshakeHandler handshakeHandler;
+
 	LiveWebSocketConfigurer(LiveWebSocketHandler handler, LiveHandshakeInterceptor interceptor, GroupStore store,
 			LiveSessionProperties properties, ApplicationEventPublisher events, BooleanSupplier accepting) {
+		this(handler, interceptor, store, properties, events, accepting, new LiveHandshakeHandler());
+	}
+
+	LiveWebSocketConfigurer(LiveWebSocketHandler handler, LiveHandshakeInterceptor interceptor, GroupStore store,
+			LiveSessionProperties properties, ApplicationEventPublisher events, BooleanSupplier accepting,
+			HandshakeHandler handshakeHandler) {
+		this.handshakeHandler = handshakeHandler;
 		this.events = events;
 		this.accepting = accepting;
 		this.handler = handler;
@@ -65,26 +72,13 @@ final class LiveWebSocketConfigurer implements WebSocketConfigurer {
 		OriginHandshakeInterceptor originCheck = new OriginCheck(this.events);
 		originCheck.setAllowedOriginPatterns(this.properties.getAllowedOrigins());
 		registry.addHandler(this.handler, this.properties.getEndpoint())
-			.setHandshakeHandler(handshakeHandler())
+			.setHandshakeHandler(this.handshakeHandler)
 			.addInterceptors(originCheck, new AdmissionInterceptor(this.accepting), this.interceptor)
 			.setAllowedOriginPatterns(origins);
 		logger.info("livesession endpoint " + this.properties.getEndpoint() + ", group store " + this.store
 				+ " (timeout " + this.properties.getGroup().getTimeout() + "), origins "
 				+ ((origins.length != 0) ? "same-origin and " + String.join(", ", origins) : "same-origin only")
 				+ (this.properties.isRequireAuthentication() ? ", authentication required" : ""));
-	}
-
-	/**
-	 * The container's own upgrade strategy; on a Jakarta WebSocket container it may not
-	 * close connections when an HTTP session ends, livesession revokes them with the
-	 * protocol's reason.
-	 */
-	private static DefaultHandshakeHandler handshakeHandler() {
-		RequestUpgradeStrategy strategy = new DefaultHandshakeHandler().getRequestUpgradeStrategy();
-		if (strategy instanceof StandardWebSocketUpgradeStrategy) {
-			strategy = new LiveRequestUpgradeStrategy(strategy);
-		}
-		return new DefaultHandshakeHandler(strategy);
 	}
 
 	/**

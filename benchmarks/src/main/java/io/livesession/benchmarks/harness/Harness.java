@@ -29,6 +29,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntFunction;
 
+import io.livesession.benchmarks.BenchProperties;
 import io.livesession.test.RedisTestServer;
 import org.HdrHistogram.Histogram;
 
@@ -60,6 +61,12 @@ public final class Harness {
 	/** Overrides the P1/P3 connection counts (development only). */
 	private int @org.jspecify.annotations.Nullable [] p1Sizes;
 
+	/** The servlet container of every server: tomcat or jetty. */
+	private String container = "tomcat";
+
+	/** Alternating P1 rounds whose medians are reported. */
+	private int rounds;
+
 	private final List<String> failures = new ArrayList<>();
 
 	private final HttpClient[] http;
@@ -87,6 +94,8 @@ public final class Harness {
 		String mode = "quick";
 		java.util.Set<String> only = java.util.Set.of();
 		int[] p1Sizes = null;
+		String container = "tomcat";
+		int rounds = -1;
 		Path out = Path.of("docs");
 		int portBase = 28180;
 		for (String arg : args) {
@@ -108,12 +117,19 @@ public final class Harness {
 				Report.rewrite(Path.of(arg.substring(14)), out);
 				return;
 			}
+			else if (arg.startsWith("--container=")) {
+				container = arg.substring(12);
+			}
+			else if (arg.startsWith("--rounds=")) {
+				rounds = Integer.parseInt(arg.substring(9));
+			}
 			else if (arg.startsWith("--p1-connections=")) {
 				p1Sizes = java.util.Arrays.stream(arg.substring(17).split(",")).mapToInt(Integer::parseInt).toArray();
 			}
 			else {
 				System.err.println("Usage: java -jar benchmarks/target/benchmarks.jar [--mode=quick|full] [--out=docs]"
 						+ " [--port-base=28180] [--only=P1+P3,P2,P4,P5,P6,Soak,JMH] [--p1-connections=1000,5000]"
+						+ " [--container=tomcat|jetty] [--rounds=5]"
 						+ " | --report-from=docs/benchmarks.json [--out=docs]");
 				System.exit(2);
 			}
@@ -125,6 +141,14 @@ public final class Harness {
 		Harness harness = new Harness(mode.equals("full"), out, portBase);
 		harness.only = only;
 		harness.p1Sizes = p1Sizes;
+		if (!container.equals("tomcat") && !container.equals("jetty")) {
+			System.err.println("--container must be tomcat or jetty");
+			System.exit(2);
+		}
+		harness.container = container;
+		// Five in full mode: the median of alternating rounds evens out a busy machine.
+		harness.rounds = (rounds > 0) ? rounds : (mode.equals("full") ? 5 : 1);
+		Server.container = container;
 		int status = harness.run();
 		System.exit(status);
 	}
@@ -133,6 +157,8 @@ public final class Harness {
 		long started = System.currentTimeMillis();
 		// Read before pinning: the pinned process sees one CPU.
 		this.results.put("machine", Machine.facts(this.full, this.pin));
+		this.results.put("container", this.container);
+		this.results.put("rounds", this.rounds);
 		if (this.pin) {
 			// The generator on CPU 1, the servers on CPU 0.
 			exec("taskset", "-a", "-p", "-c", "1", Long.toString(ProcessHandle.current().pid()));
@@ -145,7 +171,8 @@ public final class Harness {
 				for (Server.Kind kind : Server.Kind.values()) {
 					servers.put(kind, Server.start(kind, this.portBase + kind.ordinal(), null, this.logDir));
 				}
-				String[] onRedis = { "--livesession.store=redis", "--spring.autoconfigure.exclude=",
+				String[] onRedis = { "--livesession.store=redis",
+						"--spring.autoconfigure.exclude=" + BenchProperties.containerExcludes(this.container),
 						"--spring.data.redis.host=" + redis.host(), "--spring.data.redis.port=" + redis.port() };
 				cluster.add(Server.start(Server.Kind.LIVE, this.portBase + 10, null, this.logDir, onRedis));
 				cluster.add(Server.start(Server.Kind.LIVE, this.portBase + 11, null, this.logDir, onRedis));
@@ -225,40 +252,81 @@ public final class Harness {
 		this.results.put("P1", p1);
 		this.results.put("P3", p3);
 		for (int n : sizes) {
+			Map<Server, List<Map<String, Object>>> measured = new LinkedHashMap<>();
+			for (int round = 0; round < this.rounds; round++) {
+				// Alternating: every server goes first as often, so a busy moment of the
+				// machine does not always fall on the same one.
+				List<Server> order = new ArrayList<>(servers.values());
+				java.util.Collections.rotate(order, -round);
+				for (Server server : order) {
+					Map<String, Object> row = p1Round(server, n, count, p3, round == 0);
+					measured.computeIfAbsent(server, (key) -> new ArrayList<>()).add(row);
+				}
+			}
 			for (Server server : servers.values()) {
-				Map<String, Object> before = server.stats(true);
-				List<Client> clients = connect(server, n, (i) -> "user-" + (i / 3), (i) -> "f" + (i / 10));
-				Thread.sleep(1000);
-				Map<String, Object> idle = server.stats(true);
-				Map<String, Object> row3 = row(server, n);
-				row3.put("heapPerConnection", (num(idle, "heapUsed") - num(before, "heapUsed")) / n);
-				row3.put("rssPerConnection", (num(idle, "rss") - num(before, "rss")) / n);
-				row3.put("heapUsed", num(idle, "heapUsed"));
-				row3.put("rss", num(idle, "rss"));
-				p3.add(row3);
-				warmUp(server, clients);
-				// An unmeasured pass of the same pattern, so the JIT has seen it.
-				Recording warm = newRecording();
-				server.broadcast(count, 100, "all", 50_000, Duration.ofSeconds(120));
-				awaitDeliveries(warm, (long) count * clients.size(), Duration.ofSeconds(30));
-				Recording recording = newRecording();
-				long cpuBefore = num(server.stats(false), "cpuNanos");
-				Map<String, Object> sent = server.broadcast(count, 100, "all", 50_000, Duration.ofSeconds(120));
-				awaitDeliveries(recording, (long) count * clients.size(), Duration.ofSeconds(30));
-				long cpu = num(server.stats(false), "cpuNanos") - cpuBefore;
-				Map<String, Object> row = row(server, n);
-				row.put("broadcasts", count);
-				row.put("deliveries", recording.deliveries.sum());
-				row.put("expected", (long) count * clients.size());
-				latency(row, "", recording.latency);
-				row.put("cpuSeconds", cpu / 1e9);
-				row.put("deliveriesPerCpuSecond", recording.deliveries.sum() / Math.max(1e-9, cpu / 1e9));
-				row.put("sendP99Us", sent.get("sendP99Us"));
+				Map<String, Object> row = median(measured.get(server));
 				p1.add(row);
 				System.out.println("   P1 " + row);
-				disconnect(server, clients);
 			}
 		}
+	}
+
+	private Map<String, Object> p1Round(Server server, int n, int count, List<Map<String, Object>> p3,
+			boolean measureIdle) throws Exception {
+		Map<String, Object> before = server.stats(true);
+		List<Client> clients = connect(server, n, (i) -> "user-" + (i / 3), (i) -> "f" + (i / 10));
+		Thread.sleep(1000);
+		if (measureIdle) {
+			Map<String, Object> idle = server.stats(true);
+			Map<String, Object> row3 = row(server, n);
+			row3.put("heapPerConnection", (num(idle, "heapUsed") - num(before, "heapUsed")) / n);
+			row3.put("rssPerConnection", (num(idle, "rss") - num(before, "rss")) / n);
+			row3.put("heapUsed", num(idle, "heapUsed"));
+			row3.put("rss", num(idle, "rss"));
+			p3.add(row3);
+		}
+		warmUp(server, clients);
+		// An unmeasured pass of the same pattern, so the JIT has seen it.
+		Recording warm = newRecording();
+		server.broadcast(count, 100, "all", 50_000, Duration.ofSeconds(120));
+		awaitDeliveries(warm, (long) count * clients.size(), Duration.ofSeconds(30));
+		Recording recording = newRecording();
+		long cpuBefore = num(server.stats(false), "cpuNanos");
+		Map<String, Object> sent = server.broadcast(count, 100, "all", 50_000, Duration.ofSeconds(120));
+		awaitDeliveries(recording, (long) count * clients.size(), Duration.ofSeconds(30));
+		long cpu = num(server.stats(false), "cpuNanos") - cpuBefore;
+		Map<String, Object> row = row(server, n);
+		row.put("broadcasts", count);
+		row.put("deliveries", recording.deliveries.sum());
+		row.put("expected", (long) count * clients.size());
+		latency(row, "", recording.latency);
+		row.put("cpuSeconds", cpu / 1e9);
+		row.put("deliveriesPerCpuSecond", recording.deliveries.sum() / Math.max(1e-9, cpu / 1e9));
+		row.put("sendP99Us", sent.get("sendP99Us"));
+		System.out.println("   P1 round " + row);
+		disconnect(server, clients);
+		return row;
+	}
+
+	/**
+	 * The median of each number over the rounds (the lower middle for an even count), and
+	 * the p99 of every round.
+	 */
+	static Map<String, Object> median(List<Map<String, Object>> rows) {
+		Map<String, Object> result = new LinkedHashMap<>(rows.get(0));
+		for (String key : rows.get(0).keySet()) {
+			if (rows.get(0).get(key) instanceof Number) {
+				List<Double> values = rows.stream()
+					.map((row) -> ((Number) row.get(key)).doubleValue())
+					.sorted()
+					.toList();
+				double middle = values.get((values.size() - 1) / 2);
+				result.put(key, (rows.get(0).get(key) instanceof Double) ? (Object) middle : (Object) (long) middle);
+			}
+		}
+		result.put("rounds", rows.size());
+		result.put("p99UsRounds", rows.stream().map((row) -> row.get("p99Us")).toList());
+		return result;
 	}
 
 	// P2 targeted: one user (3 connections) and one group among a small and a large
@@ -752,6 +820,7 @@ public final class Harness {
 	private static Map<String, Object> row(Server server, int n) {
 		Map<String, Object> row = new LinkedHashMap<>();
 		row.put("server", server.kind.label);
+		row.put("container", Server.container);
 		row.put("connections", n);
 		return row;
 	}

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.livesession.benchmarks.BenchProperties;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -25,6 +26,9 @@ final class Server implements AutoCloseable {
 
 	/** JVM settings shared by every server. */
 	static final List<String> JVM = List.of("-Xms512m", "-Xmx2g", "-XX:+UseG1GC");
+
+	/** The servlet container of the servers started from now on: tomcat or jetty. */
+	static volatile String container = "tomcat";
 
 	private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -71,6 +75,7 @@ final class Server implements AutoCloseable {
 		}
 		command.add(ProcessHandle.current().info().command().orElse("java"));
 		command.addAll(JVM);
+		command.add("-D" + BenchProperties.CONTAINER_PROPERTY + "=" + container);
 		command.addAll(List.of("-cp", System.getProperty("java.class.path"), kind.mainClass, "--server.port=" + port));
 		command.addAll(List.of(args));
 		Files.createDirectories(logDir);

@@ -59,8 +59,17 @@ class ShutdownIntegrationTests {
 		assertThat(stopping).as("the context stopped within the phase timeout").isLessThan(Duration.ofSeconds(4));
 	}
 
-	private static ConfigurableApplicationContext start(String... properties) {
+	/**
+	 * The container to run on.
+	 * @return the property that chooses it
+	 */
+	String container() {
+		return Containers.TOMCAT;
+	}
+
+	private ConfigurableApplicationContext start(String... properties) {
 		List<String> all = new ArrayList<>(List.of("server.port=0", "spring.main.banner-mode=off"));
+		all.add(container());
 		all.addAll(List.of(properties));
 		return new SpringApplicationBuilder(LiveTestApplication.class).properties(all.toArray(String[]::new)).run();
 	}

@@ -11,11 +11,14 @@ import io.livesession.delivery.ManagedConnection;
 import io.livesession.identity.AnonymousCookies;
 import io.livesession.test.LiveTestClient;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.ServerConnector;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.jetty.JettyServerCustomizer;
 import org.springframework.boot.tomcat.TomcatConnectorCustomizer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -73,9 +76,9 @@ class SlowClientIntegrationTests {
 					broadcaster.sendToAll("b-" + i + " " + PADDING);
 				}
 				Duration elapsed = Duration.ofNanos(System.nanoTime() - start);
-				assertThat(registry.find(connection.getId()))
-					.as("the stalled connection is still there: the broadcasts did not wait for it")
-					.isNotNull();
+				// Writes are asynchronous: the stalled connection may have been evicted
+				// meanwhile (its write stalled as soon as its socket buffers were full),
+				// but no broadcast waited for it.
 				assertThat(elapsed).as("800 broadcasts while a recipient's write is blocked")
 					.isLessThan(SEND_TIME_LIMIT);
 
@@ -181,10 +184,19 @@ class SlowClientIntegrationTests {
 		}
 	}
 
-	private static ConfigurableApplicationContext start(String... properties) {
+	/**
+	 * The container to run on.
+	 * @return the property that chooses it
+	 */
+	String container() {
+		return Containers.TOMCAT;
+	}
+
+	private ConfigurableApplicationContext start(String... properties) {
 		// These tests flood on purpose; the rate limit has tests of its own.
 		List<String> all = new ArrayList<>(
 				List.of("server.port=0", "spring.main.banner-mode=off", "livesession.rate-limit.enabled=false"));
+		all.add(container());
 		all.addAll(List.of(properties));
 		return new SpringApplicationBuilder(LiveTestApplication.class, SmallSocketSendBuffer.class)
 			.properties(all.toArray(String[]::new))
@@ -214,6 +226,17 @@ class SlowClientIntegrationTests {
 		@Bean
 		TomcatConnectorCustomizer smallSocketSendBuffer() {
 			return (connector) -> connector.setProperty("socket.txBufSize", "8192");
+		}
+
+		@Bean
+		JettyServerCustomizer smallJettySocketSendBuffer() {
+			return (server) -> {
+				for (Connector connector : server.getConnectors()) {
+					if (connector instanceof ServerConnector serverConnector) {
+						serverConnector.setAcceptedSendBufferSize(8192);
+					}
+				}
+			};
 		}
 
 	}
