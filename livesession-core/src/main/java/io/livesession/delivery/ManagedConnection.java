@@ -44,17 +44,6 @@ public interface ManagedConnection extends LiveConnection {
 	long getQueuedBytes();
 
 	/**
-	 * Whether the connection is closing or closed: true from the moment a close or an
-	 * eviction starts, even while already queued frames are still being sent. A closing
-	 * connection accepts no new frames, and its inbound frames are not processed.
-	 * @return {@code true} once closing started
-	 * @since 0.1.0
-	 */
-	default boolean isClosing() {
-		return !isOpen();
-	}
-
-	/**
 	 * The peer was heard from (any inbound frame or a pong): it answers heartbeats.
 	 * @since 0.1.0
 	 */

@@ -79,6 +79,7 @@ public class LiveSessionProperties {
 	private final Shutdown shutdown = new Shutdown();
 
 	private final Actions actions = new Actions();
+
 	private final Heartbeat heartbeat = new Heartbeat();
 
 	public String getEndpoint() {
