@@ -66,7 +66,11 @@ public final class RedisGroupStores {
 		// RedisSession is not public: drive the repository through the Session interface.
 		@SuppressWarnings("unchecked")
 		SessionRepository<Session> sessions = (SessionRepository<Session>) (SessionRepository<?>) repository;
-		return GroupStores.springSession(sessions, (groupId) -> ids.create(repository, groupId), locks, timeout);
+		GroupStore store = GroupStores.springSession(sessions, (groupId) -> ids.create(repository, groupId), locks,
+				timeout);
+		// RedisSessionRepository's key of a session: <namespace>:sessions:<id>.
+		return new ScanningGroupStore(store, new StringRedisTemplate(connectionFactory),
+				keyPrefix + "groups:sessions:");
 	}
 
 	/**
