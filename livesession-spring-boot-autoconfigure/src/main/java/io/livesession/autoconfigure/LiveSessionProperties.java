@@ -78,6 +78,8 @@ public class LiveSessionProperties {
 
 	private final Shutdown shutdown = new Shutdown();
 
+	private final Leader leader = new Leader();
+
 	public String getEndpoint() {
 		return this.endpoint;
 	}
@@ -326,6 +328,32 @@ public class LiveSessionProperties {
 
 	public Shutdown getShutdown() {
 		return this.shutdown;
+	}
+
+	public Leader getLeader() {
+		return this.leader;
+	}
+
+	/**
+	 * The cluster leader (ClusterLeader) that runs once-per-cluster jobs.
+	 */
+	public static class Leader {
+
+		/**
+		 * How long a leadership on Redis lasts without renewal; the leader renews it
+		 * every third of it. After a crash, another instance leads within 4/3 of the
+		 * lease.
+		 */
+		private Duration lease = Duration.ofSeconds(10);
+
+		public Duration getLease() {
+			return this.lease;
+		}
+
+		public void setLease(Duration lease) {
+			this.lease = lease;
+		}
+
 	}
 
 	/**
