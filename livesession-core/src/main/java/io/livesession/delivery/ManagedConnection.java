@@ -5,8 +5,8 @@ import io.livesession.LiveConnection;
 
 /**
  * A {@link LiveConnection} as the endpoint drives it. Frames queued before
- * {@link #open(Frame)} wait behind the greeting, except group {@code state} frames, which
- * the greeting already contains.
+ * {@link #open(Frame, long)} wait behind the greeting, except group {@code state} frames,
+ * which the greeting already contains.
  *
  * @author livesession
  */

@@ -3,6 +3,7 @@ package io.livesession.group;
 import java.util.Collection;
 import java.util.function.Function;
 
+import io.livesession.GroupIdPage;
 import io.livesession.SessionGroupUnavailableException;
 import org.jspecify.annotations.Nullable;
 
@@ -58,6 +59,18 @@ public interface GroupStore {
 	 */
 	default boolean publishesAnnouncements() {
 		return false;
+	}
+
+	/**
+	 * One page of the ids of every stored group, for stores that can list them.
+	 * @param cursor {@link GroupIdPage#FIRST} or a cursor this store issued
+	 * @param count about how many ids to return
+	 * @return the page
+	 * @throws UnsupportedOperationException when the storage cannot list its groups
+	 * @since 0.1.0
+	 */
+	default GroupIdPage ids(String cursor, int count) {
+		throw new UnsupportedOperationException(this + " cannot list its groups");
 	}
 
 	/**

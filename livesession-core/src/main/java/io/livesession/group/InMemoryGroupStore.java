@@ -1,8 +1,11 @@
 package io.livesession.group;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+
+import io.livesession.GroupIdPage;
 
 import org.springframework.session.MapSession;
 import org.springframework.session.MapSessionRepository;
@@ -16,6 +19,9 @@ import org.springframework.session.Session;
  * @author livesession
  */
 final class InMemoryGroupStore extends SpringSessionGroupStore<MapSession> {
+
+	/** Tells this store's cursors from {@link GroupIdPage#FIRST} and foreign ones. */
+	private static final String CURSOR_PREFIX = "after:";
 
 	private final Map<String, Session> sessions;
 
@@ -46,6 +52,39 @@ final class InMemoryGroupStore extends SpringSessionGroupStore<MapSession> {
 			}
 		}
 		return removed;
+	}
+
+	/**
+	 * Pages in id order; the cursor is the last id returned, so a group that exists
+	 * during the whole walk is returned exactly once, whatever else changes.
+	 */
+	@Override
+	public GroupIdPage ids(String cursor, int count) {
+		String after;
+		if (GroupIdPage.FIRST.equals(cursor)) {
+			after = null;
+		}
+		else if (cursor.startsWith(CURSOR_PREFIX)) {
+			after = cursor.substring(CURSOR_PREFIX.length());
+		}
+		else {
+			throw new IllegalArgumentException("Not a cursor of this store: '" + cursor + "'");
+		}
+		// A sorted snapshot per page: O(n log n), acceptable for an administrative walk
+		// and free of any lock that sessions would contend for.
+		List<String> ids = this.sessions.entrySet()
+			.stream()
+			.filter((entry) -> !entry.getValue().isExpired())
+			.map(Map.Entry::getKey)
+			.filter((id) -> after == null || id.compareTo(after) > 0)
+			.sorted()
+			.limit(count + 1L)
+			.toList();
+		if (ids.size() <= count) {
+			return new GroupIdPage(ids, null);
+		}
+		List<String> page = ids.subList(0, count);
+		return new GroupIdPage(page, CURSOR_PREFIX + page.get(count - 1));
 	}
 
 	/**

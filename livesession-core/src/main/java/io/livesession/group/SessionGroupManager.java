@@ -9,6 +9,7 @@ import java.util.function.Function;
 import io.livesession.BroadcastTarget;
 import io.livesession.Broadcaster;
 import io.livesession.Frame;
+import io.livesession.GroupIdPage;
 import io.livesession.GroupInitializer;
 import io.livesession.GroupState;
 import io.livesession.SessionGroup;
@@ -85,6 +86,13 @@ public final class SessionGroupManager implements SessionGroups {
 				runAfterCommit(state);
 			});
 		});
+	}
+
+	@Override
+	public GroupIdPage findIds(String cursor, int count) {
+		Assert.notNull(cursor, "'cursor' must not be null");
+		Assert.isTrue(count > 0, "'count' must be positive");
+		return this.store.ids(cursor, count);
 	}
 
 	/**

@@ -2,6 +2,7 @@ package io.livesession.group;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -9,6 +10,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import io.livesession.ConnectionRegistry;
 import io.livesession.Frame;
+import io.livesession.GroupIdPage;
 import io.livesession.delivery.ConnectionInfo;
 import io.livesession.delivery.Delivery;
 import io.livesession.delivery.ManagedConnection;
@@ -20,6 +22,7 @@ import org.springframework.session.Session;
 import org.springframework.test.util.ReflectionTestUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -149,6 +152,38 @@ class InMemoryGroupStoreTests {
 		elapse(store, Duration.ofSeconds(40));
 		assertThat(maintenance.runOnce()).isOne();
 		assertThat(store.size()).isZero();
+	}
+
+	@Test
+	void idsPagesThroughEveryGroupOnceInIdOrder() {
+		InMemoryGroupStore store = new InMemoryGroupStore(Duration.ofMinutes(1));
+		for (int i = 0; i < 25; i++) {
+			create(store, String.format("g%02d", i));
+		}
+		List<String> seen = new ArrayList<>();
+		String cursor = GroupIdPage.FIRST;
+		int pages = 0;
+		while (cursor != null) {
+			GroupIdPage page = store.ids(cursor, 10);
+			assertThat(page.ids()).hasSizeLessThanOrEqualTo(10);
+			seen.addAll(page.ids());
+			cursor = page.nextCursor();
+			pages++;
+		}
+		assertThat(pages).isEqualTo(3);
+		assertThat(seen).hasSize(25).isSorted().doesNotHaveDuplicates();
+	}
+
+	@Test
+	void idsSkipExpiredGroupsAndRejectAForeignCursor() {
+		InMemoryGroupStore store = new InMemoryGroupStore(Duration.ofMinutes(1));
+		create(store, "old");
+		elapse(store, Duration.ofMinutes(2));
+		create(store, "new");
+		GroupIdPage page = store.ids(GroupIdPage.FIRST, 10);
+		assertThat(page.ids()).containsExactly("new");
+		assertThat(page.isLast()).isTrue();
+		assertThatIllegalArgumentException().isThrownBy(() -> store.ids("12345", 10));
 	}
 
 	private static void create(InMemoryGroupStore store, String groupId) {

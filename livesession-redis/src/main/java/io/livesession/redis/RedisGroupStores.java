@@ -61,8 +61,11 @@ public final class RedisGroupStores {
 				(delivery != null) ? delivery.getChannel() : null,
 				(delivery != null) ? (groupId, frame) -> delivery.encode(BroadcastTarget.groups(groupId), frame) : null,
 				(delivery != null) ? delivery.getInstanceId() : UUID.randomUUID().toString());
-		return GroupStores.springSession(repository, repository::create, GroupStores.localLocks(), timeout,
+		GroupStore store = GroupStores.springSession(repository, repository::create, GroupStores.localLocks(), timeout,
 				commitAttempts);
+		// The repository's key of a group: <prefix>groups:sessions:{<groupId>}.
+		return new ScanningGroupStore(store, new StringRedisTemplate(connectionFactory),
+				keyPrefix + "groups:sessions:{", "}");
 	}
 
 }

@@ -75,8 +75,9 @@ import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 @ConditionalOnClass({ WebSocketConfigurer.class, JsonMapper.class })
 @EnableConfigurationProperties(LiveSessionProperties.class)
 @Import({ StoreConfigurations.RedisStoreConfiguration.class, StoreConfigurations.RedisRequiredConfiguration.class,
-		StoreConfigurations.InMemoryStoreConfiguration.class, SecurityConfigurations.RevocationConfiguration.class,
-		SecurityConfigurations.SpringSecurityConfiguration.class,
+		StoreConfigurations.InMemoryStoreConfiguration.class, LeaderConfigurations.RedisLeaderConfiguration.class,
+		LeaderConfigurations.SingleInstanceLeaderConfiguration.class,
+		SecurityConfigurations.RevocationConfiguration.class, SecurityConfigurations.SpringSecurityConfiguration.class,
 		SecurityConfigurations.CredentialsExpiryConfiguration.class })
 public final class LiveSessionAutoConfiguration {
 

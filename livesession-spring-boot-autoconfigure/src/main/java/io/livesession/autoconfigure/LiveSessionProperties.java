@@ -82,6 +82,8 @@ public class LiveSessionProperties {
 
 	private final Heartbeat heartbeat = new Heartbeat();
 
+	private final Leader leader = new Leader();
+
 	public String getEndpoint() {
 		return this.endpoint;
 	}
@@ -367,6 +369,32 @@ public class LiveSessionProperties {
 
 	public Actions getActions() {
 		return this.actions;
+	}
+
+	public Leader getLeader() {
+		return this.leader;
+	}
+
+	/**
+	 * The cluster leader (ClusterLeader) that runs once-per-cluster jobs.
+	 */
+	public static class Leader {
+
+		/**
+		 * How long a leadership on Redis lasts without renewal; the leader renews it
+		 * every third of it. After a crash, another instance leads within 4/3 of the
+		 * lease.
+		 */
+		private Duration lease = Duration.ofSeconds(10);
+
+		public Duration getLease() {
+			return this.lease;
+		}
+
+		public void setLease(Duration lease) {
+			this.lease = lease;
+		}
+
 	}
 
 	/**

@@ -7,8 +7,10 @@ import java.util.List;
 import java.util.Map;
 
 import io.livesession.ConnectionRegistry;
+import io.livesession.GroupIdPage;
 import io.livesession.LiveConnection;
 import io.livesession.Presence;
+import io.livesession.SessionGroups;
 import io.livesession.UserErasure;
 import org.jspecify.annotations.Nullable;
 
@@ -26,6 +28,9 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * instance and, when presence spans a cluster, of the cluster</li>
  * <li>{@code GET /actuator/livesession/groups?page=0&size=20}: this instance's groups
  * with their connection counts, by group id, one page at a time</li>
+ * <li>{@code GET /actuator/livesession/groups?cursor=0&size=20}: every stored group of
+ * the cluster (Redis {@code SCAN}), with this instance's connection count; pass back
+ * {@code next} as the cursor until it is {@code null}</li>
  * <li>{@code GET /actuator/livesession/groups/{groupId}} and {@code GET
  * /actuator/livesession/users/{userId}}: the connections of one group or user</li>
  * <li>{@code POST /actuator/livesession/users/{userId}} and {@code POST
@@ -55,14 +60,30 @@ public class LiveSessionEndpoint {
 
 	private final @Nullable UserErasure erasure;
 
+	private final @Nullable SessionGroups groups;
+
 	public LiveSessionEndpoint(ConnectionRegistry registry, Presence presence) {
 		this(registry, presence, null);
 	}
 
 	public LiveSessionEndpoint(ConnectionRegistry registry, Presence presence, @Nullable UserErasure erasure) {
+		this(registry, presence, erasure, null);
+	}
+
+	/**
+	 * Create the endpoint.
+	 * @param registry this instance's connections
+	 * @param presence the presence counts
+	 * @param erasure erases users, if available
+	 * @param groups pages through the stored groups, if available
+	 * @since 0.1.0
+	 */
+	public LiveSessionEndpoint(ConnectionRegistry registry, Presence presence, @Nullable UserErasure erasure,
+			@Nullable SessionGroups groups) {
 		this.registry = registry;
 		this.presence = presence;
 		this.erasure = erasure;
+		this.groups = groups;
 	}
 
 	@ReadOperation
@@ -86,10 +107,13 @@ public class LiveSessionEndpoint {
 	 * @param collection must be {@code groups}
 	 * @param page the page, from 0
 	 * @param size the page size, at most {@value #MAX_PAGE_SIZE}
+	 * @param cursor when given, page through every stored group of the cluster instead:
+	 * {@code 0} first, then the previous answer's {@code next}
 	 * @return the page
 	 */
 	@ReadOperation
-	public Map<String, Object> groups(@Selector String collection, @Nullable Integer page, @Nullable Integer size) {
+	public Map<String, Object> groups(@Selector String collection, @Nullable Integer page, @Nullable Integer size,
+			@Nullable String cursor) {
 		if (!collection.equals("groups")) {
 			throw new InvalidEndpointRequestException("Unknown collection '" + collection + "'; use 'groups'",
 					"Unknown collection");
@@ -99,6 +123,9 @@ public class LiveSessionEndpoint {
 		if (pageNumber < 0 || pageSize < 1 || pageSize > MAX_PAGE_SIZE) {
 			throw new InvalidEndpointRequestException(
 					"'page' must be 0 or more and 'size' between 1 and " + MAX_PAGE_SIZE, "Invalid page");
+		}
+		if (cursor != null) {
+			return storedGroups(cursor, pageSize);
 		}
 		List<String> ids = new ArrayList<>(this.registry.getGroupIds());
 		ids.sort(null);
@@ -115,6 +142,32 @@ public class LiveSessionEndpoint {
 		result.put("size", pageSize);
 		result.put("total", ids.size());
 		result.put("groups", groups);
+		return result;
+	}
+
+	private Map<String, Object> storedGroups(String cursor, int size) {
+		SessionGroups groups = this.groups;
+		if (groups == null) {
+			throw new InvalidEndpointRequestException("No SessionGroups bean", "Listing is not available");
+		}
+		GroupIdPage page;
+		try {
+			page = groups.findIds(cursor, size);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidEndpointRequestException(ex.getMessage(), "Invalid cursor");
+		}
+		List<Map<String, Object>> list = new ArrayList<>();
+		for (String id : page.ids()) {
+			Map<String, Object> group = new LinkedHashMap<>();
+			group.put("id", id);
+			group.put("connections", this.registry.findByGroup(id).size());
+			list.add(group);
+		}
+		Map<String, Object> result = new LinkedHashMap<>();
+		result.put("cursor", cursor);
+		result.put("next", page.nextCursor());
+		result.put("groups", list);
 		return result;
 	}
 

@@ -2,6 +2,7 @@ package io.livesession.autoconfigure.actuate;
 
 import io.livesession.ConnectionRegistry;
 import io.livesession.Presence;
+import io.livesession.SessionGroups;
 import io.livesession.UserErasure;
 import io.livesession.autoconfigure.LiveSessionAutoConfiguration;
 
@@ -30,8 +31,8 @@ public final class LiveSessionEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	LiveSessionEndpoint liveSessionEndpoint(ConnectionRegistry registry, Presence presence,
-			ObjectProvider<UserErasure> erasure) {
-		return new LiveSessionEndpoint(registry, presence, erasure.getIfUnique());
+			ObjectProvider<UserErasure> erasure, ObjectProvider<SessionGroups> groups) {
+		return new LiveSessionEndpoint(registry, presence, erasure.getIfUnique(), groups.getIfUnique());
 	}
 
 }

@@ -19,6 +19,8 @@ final class ForkedInstance implements AutoCloseable {
 
 	private static final String STARTED = "livesession-test-instance-started";
 
+	private static final String APPLICATION = "livesession.test.application";
+
 	private final Process process;
 
 	private final int port;
@@ -38,12 +40,24 @@ final class ForkedInstance implements AutoCloseable {
 	 * @return the started instance
 	 */
 	static ForkedInstance start(int port, List<String> arguments) {
+		return start(LiveTestApplication.class, port, arguments);
+	}
+
+	/**
+	 * Start an application of the tests in a new JVM with this JVM's class path.
+	 * @param application the application class
+	 * @param port the server port
+	 * @param arguments the application arguments
+	 * @return the started instance
+	 */
+	static ForkedInstance start(Class<?> application, int port, List<String> arguments) {
 		try {
 			Path log = Files.createTempFile("livesession-instance-", ".log");
 			List<String> command = new ArrayList<>();
 			command.add(ProcessHandle.current().info().command().orElse("java"));
 			command.add("-cp");
 			command.add(System.getProperty("java.class.path"));
+			command.add("-D" + APPLICATION + "=" + application.getName());
 			command.add(ForkedInstance.class.getName());
 			command.addAll(arguments);
 			Process process = new ProcessBuilder(command).redirectErrorStream(true)
@@ -119,8 +133,9 @@ final class ForkedInstance implements AutoCloseable {
 	 * The forked JVM's entry point: runs the test application and says when it started.
 	 * @param args the application arguments
 	 */
-	public static void main(String[] args) {
-		SpringApplication.run(LiveTestApplication.class, args);
+	public static void main(String[] args) throws ClassNotFoundException {
+		SpringApplication.run(Class.forName(System.getProperty(APPLICATION, LiveTestApplication.class.getName())),
+				args);
 		System.out.println(STARTED);
 	}
 

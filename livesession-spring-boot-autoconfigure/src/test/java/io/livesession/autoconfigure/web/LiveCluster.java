@@ -48,8 +48,19 @@ final class LiveCluster implements AutoCloseable {
 	 * @return the instance
 	 */
 	ForkedInstance fork(String... properties) {
+		return fork(LiveTestApplication.class, properties);
+	}
+
+	/**
+	 * Start an application in a JVM of its own, which a test can kill like a crashed
+	 * server.
+	 * @param application the application class
+	 * @param properties extra properties
+	 * @return the instance
+	 */
+	ForkedInstance fork(Class<?> application, String... properties) {
 		int port = freePort();
-		ForkedInstance instance = ForkedInstance.start(port, arguments(port, properties));
+		ForkedInstance instance = ForkedInstance.start(application, port, arguments(port, properties));
 		this.forks.add(instance);
 		return instance;
 	}

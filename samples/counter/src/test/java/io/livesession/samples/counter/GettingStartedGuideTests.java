@@ -18,7 +18,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * docs/getting-started.md shows this sample's code: every snippet marked with its source
- * file is found in that file, and the guide's page works in a real browser.
+ * file is found in that file, and the guide's page works in a real browser. That the
+ * guide's files, as shown, build a working Tomcat and Jetty application is tested by the
+ * getting-started sample's GettingStartedWalkThroughTests; that every Java snippet of the
+ * docs compiles, by the autoconfigure module's DocumentationSnippetsTests.
  */
 class GettingStartedGuideTests {
 
@@ -41,8 +44,15 @@ class GettingStartedGuideTests {
 		assertThat(snippets).as("snippets in the guide").isGreaterThanOrEqualTo(5);
 	}
 
+	/**
+	 * The code without comments, package declaration and white space: the guide shows the
+	 * sample's files in the package a new application would use, without their Javadoc.
+	 */
 	private static String squeeze(String code) {
-		return code.replaceAll("\\s+", "");
+		return code.replaceAll("(?s)/\\*.*?\\*/", "")
+			.replaceAll("(?m)^\\s*//.*$", "")
+			.replaceAll("(?m)^\\s*package\\s+[\\w.]+;", "")
+			.replaceAll("\\s+", "");
 	}
 
 	@Test

@@ -1,52 +1,78 @@
 package io.livesession.samples.dashboard;
 
-import io.livesession.ConnectionRegistry;
+import io.livesession.BroadcastTarget;
+import io.livesession.Broadcaster;
+import io.livesession.ClusterLeader;
 import io.livesession.Frame;
 import io.livesession.LiveConnection;
+import io.livesession.LiveConnectionOpenedEvent;
 import io.livesession.Presence;
+import org.jspecify.annotations.Nullable;
 
+import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 
 /**
- * Polls the cluster-wide presence counts once a second and sends
- * {@code {"type":"online",...}} to each ROLE_ADMIN connection whose last frame showed
- * other counts. Polling catches every change (users and connections, on any instance) and
- * is naturally limited to one frame per second; a newly connected admin gets the counts
- * on the next tick even when the totals look unchanged.
+ * Sends the cluster-wide presence counts, {@code {"type":"online",...}}, to every
+ * ROLE_ADMIN connection of the cluster when they change.
  * <p>
- * Each instance writes only to its own admin connections (the registry is local), so with
- * Redis an admin gets one frame per change, not one per instance as a cluster-wide
- * broadcast from every instance would give.
+ * The job is scheduled on every instance but runs only on the {@link ClusterLeader}: its
+ * broadcast reaches the admins of every instance, so with Redis each admin gets one frame
+ * per change, not one per instance. Polling once a second catches every change (users and
+ * connections, on any instance) and is naturally limited to one frame per second. A new
+ * admin connection is greeted with the current counts by its own instance at once.
  *
  * @author livesession
  */
 @Component
 class OnlineJob {
 
-	/** Connection-scoped value: the frame this connection last received. */
-	private static final String LAST_SENT = "dashboard.online";
+	private static final String ADMIN = "ROLE_ADMIN";
 
 	private final Presence presence;
 
-	private final ConnectionRegistry registry;
+	private final Broadcaster broadcaster;
 
-	OnlineJob(Presence presence, ConnectionRegistry registry) {
+	private final ClusterLeader leader;
+
+	/**
+	 * The frame the leader last sent; reset with each leadership, so a new leader sends.
+	 */
+	private volatile @Nullable String lastSent;
+
+	private volatile long lastTerm;
+
+	OnlineJob(Presence presence, Broadcaster broadcaster, ClusterLeader leader) {
 		this.presence = presence;
-		this.registry = registry;
+		this.broadcaster = broadcaster;
+		this.leader = leader;
 	}
 
 	@Scheduled(fixedDelay = 1000)
 	void sendWhenChanged() {
-		String frame = "{\"type\":\"online\",\"users\":" + this.presence.getUserCount() + ",\"connections\":"
-				+ this.presence.getConnectionCount() + "}";
-		for (LiveConnection connection : this.registry.findAll()) {
-			if (connection.getAuthorities().contains("ROLE_ADMIN")
-					&& !frame.equals(connection.getAttribute(LAST_SENT))) {
-				connection.setAttribute(LAST_SENT, frame);
-				connection.send(Frame.text(frame));
+		this.leader.runIfLeader(() -> {
+			String frame = frame();
+			long term = this.leader.getTerm();
+			if (term != this.lastTerm || !frame.equals(this.lastSent)) {
+				this.lastTerm = term;
+				this.lastSent = frame;
+				this.broadcaster.send(BroadcastTarget.authority(ADMIN), frame);
 			}
+		});
+	}
+
+	@EventListener
+	void greetAdmin(LiveConnectionOpenedEvent event) {
+		LiveConnection connection = event.getConnection();
+		if (connection.getAuthorities().contains(ADMIN)) {
+			connection.send(Frame.text(frame()));
 		}
+	}
+
+	private String frame() {
+		return "{\"type\":\"online\",\"users\":" + this.presence.getUserCount() + ",\"connections\":"
+				+ this.presence.getConnectionCount() + "}";
 	}
 
 }

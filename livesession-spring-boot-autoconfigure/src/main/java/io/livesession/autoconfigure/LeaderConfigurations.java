@@ -1,0 +1,62 @@
+package io.livesession.autoconfigure;
+
+import java.util.UUID;
+
+import io.livesession.ClusterLeader;
+import io.livesession.redis.RedisClusterLeader;
+import io.livesession.redis.RedisDeliveryChannel;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+
+/**
+ * The {@link ClusterLeader}: a lease on Redis when the group store is on Redis, otherwise
+ * this instance alone. Imported in this order, like the store configurations, so Redis
+ * wins when it is available.
+ *
+ * @author livesession
+ * @since 0.1.0
+ */
+final class LeaderConfigurations {
+
+	private LeaderConfigurations() {
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass({ RedisClusterLeader.class, RedisConnectionFactory.class })
+	@ConditionalOnBean(RedisConnectionFactory.class)
+	@ConditionalOnProperty(name = "livesession.store", havingValue = "redis", matchIfMissing = true)
+	static class RedisLeaderConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean(ClusterLeader.class)
+		RedisClusterLeader liveClusterLeader(RedisConnectionFactory connectionFactory,
+				ObjectProvider<RedisDeliveryChannel> channel, LiveSessionProperties properties) {
+			// The delivery channel's id when there is one, so logs name an instance the
+			// same way everywhere.
+			RedisDeliveryChannel deliveries = channel.getIfAvailable();
+			String instanceId = (deliveries != null) ? deliveries.getInstanceId() : UUID.randomUUID().toString();
+			return new RedisClusterLeader(connectionFactory, properties.getRedis().getKeyPrefix(), instanceId,
+					properties.getLeader().getLease());
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class SingleInstanceLeaderConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		ClusterLeader liveClusterLeader() {
+			return ClusterLeader.singleInstance();
+		}
+
+	}
+
+}
