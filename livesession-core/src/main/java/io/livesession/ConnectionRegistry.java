@@ -8,7 +8,15 @@ import org.jspecify.annotations.Nullable;
 /**
  * Every open connection of this instance, indexed by connection id, group and user.
  * Lookups are O(1) and never take a global lock; returned collections are read-only views
- * or snapshots that cannot change the registry.
+ * or snapshots that cannot change the registry. It covers this instance; {@link Presence}
+ * counts the whole cluster and {@link SessionGroups#findIds(String, int)} lists the
+ * groups of the whole cluster. Applications read it; only the endpoint registers and
+ * unregisters:
+ *
+ * <pre class="code">
+ * Collection&lt;LiveConnection&gt; tabs = registry.findByGroup("user:alice");
+ * int open = registry.getConnectionCount();
+ * </pre>
  *
  * @author livesession
  */

@@ -49,7 +49,13 @@ public interface SessionGroup {
 	<T> @Nullable T getAttribute(String name, Class<T> type);
 
 	/**
-	 * An attribute bound to a generic type with Jackson.
+	 * An attribute bound to a generic type with Jackson, for the types a {@code Class}
+	 * cannot name:
+	 *
+	 * <pre class="code">
+	 * List&lt;Item&gt; items = group.getAttribute("items", new ParameterizedTypeReference&lt;List&lt;Item&gt;&gt;() {
+	 * });
+	 * </pre>
 	 * @param <T> the type
 	 * @param name the attribute name
 	 * @param type the type
