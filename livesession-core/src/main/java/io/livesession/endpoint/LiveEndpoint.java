@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.livesession.ConnectionRegistry;
+import io.livesession.Frame;
 import io.livesession.LiveActionDeniedEvent;
 import io.livesession.LiveActionException;
 import io.livesession.LiveConnection;
@@ -16,6 +17,7 @@ import io.livesession.group.SessionGroupManager;
 import io.livesession.registry.RegistryListener;
 import io.livesession.metrics.ActionObservationContext;
 import io.livesession.metrics.DefaultActionObservationConvention;
+import io.livesession.metrics.LiveMetrics;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
@@ -41,6 +43,9 @@ public final class LiveEndpoint {
 	private static final Log logger = LogFactory.getLog(LiveEndpoint.class);
 
 	private static final DefaultActionObservationConvention ACTION_CONVENTION = new DefaultActionObservationConvention();
+
+	/** The default bytes of returned state that cost a {@code sync} one more frame. */
+	public static final long DEFAULT_SYNC_COST = 16 * 1024;
 
 	/** The longest {@code ref} a client may send. */
 	static final int MAX_REF_LENGTH = 64;
@@ -78,6 +83,10 @@ public final class LiveEndpoint {
 	private final ApplicationEventPublisher events;
 
 	private ObservationRegistry observations = ObservationRegistry.NOOP;
+
+	private long syncCost = DEFAULT_SYNC_COST;
+
+	private LiveMetrics metrics = LiveMetrics.NONE;
 
 	public LiveEndpoint(ConnectionRegistry registry, SessionGroupManager groups, ActionHandlerRegistry actions,
 			JsonMapper mapper) {
@@ -123,6 +132,25 @@ public final class LiveEndpoint {
 		this.frames = new ProtocolFrames(mapper, groups);
 		this.rateLimit = rateLimit;
 		this.callerBuckets = new CallerBuckets(rateLimit);
+	}
+
+	/**
+	 * Charge each {@code sync} one frame of the rate limit per this many bytes of the
+	 * state it returns.
+	 * @param bytesPerFrame the bytes that cost one frame, or 0 to charge one frame only
+	 * @since 0.1.0
+	 */
+	public void setSyncCost(long bytesPerFrame) {
+		this.syncCost = bytesPerFrame;
+	}
+
+	/**
+	 * Report the {@code sync} frames refused for their size.
+	 * @param metrics the metrics
+	 * @since 0.1.0
+	 */
+	public void setMetrics(LiveMetrics metrics) {
+		this.metrics = metrics;
 	}
 
 	/**
@@ -342,12 +370,42 @@ public final class LiveEndpoint {
 	}
 
 	private void sync(ManagedConnection connection, @Nullable String ref) {
+		boolean[] refused = new boolean[1];
 		try {
-			this.groups.open(connection.getGroupId(), (group) -> connection.send(this.frames.fullState(group)));
+			this.groups.open(connection.getGroupId(), (group) -> {
+				Frame frame = this.frames.fullState(group);
+				if (chargeSync(connection, frame)) {
+					connection.send(frame);
+				}
+				else {
+					refused[0] = true;
+				}
+			});
 		}
 		catch (SessionGroupUnavailableException ex) {
 			error(connection, ref, LiveActionException.UNAVAILABLE, "The session group store is unavailable");
+			return;
 		}
+		if (refused[0]) {
+			this.metrics.refused(LiveMetrics.LIMIT_SYNC_BYTES);
+			error(connection, ref, LiveActionException.RATE_LIMITED, "Too much state requested; slow down");
+		}
+	}
+
+	/**
+	 * Charge a {@code sync} by the bytes it returns: one frame's token per started
+	 * {@link #setSyncCost sync cost}, the frame's own token included and the bucket's
+	 * capacity at most (so that the largest state can still be synced), so that syncs of
+	 * a large state cannot make the server send far more than the client sent.
+	 */
+	private boolean chargeSync(ManagedConnection connection, Frame frame) {
+		TokenBucket bucket = this.buckets.get(connection.getId());
+		if (bucket == null || this.syncCost <= 0) {
+			return true;
+		}
+		long tokens = (frame.getSize() + this.syncCost - 1) / this.syncCost;
+		int more = (int) Math.min(bucket.capacity(), tokens) - 1;
+		return more <= 0 || bucket.takeMore(more);
 	}
 
 	private void error(ManagedConnection connection, @Nullable String ref, String code, String message) {

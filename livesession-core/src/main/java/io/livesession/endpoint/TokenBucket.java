@@ -60,6 +60,32 @@ final class TokenBucket {
 	}
 
 	/**
+	 * Take more tokens for a frame already accepted whose cost shows only once it has
+	 * been handled (a {@code sync}, by the size of the state it returns), if the bucket
+	 * holds them.
+	 * @param count the tokens, at most the bucket's capacity
+	 * @return whether they were taken; if not, nothing was
+	 */
+	synchronized boolean takeMore(int count) {
+		long now = this.nanoClock.getAsLong();
+		this.tokens = Math.min(this.capacity, this.tokens + (now - this.refilledAt) * this.tokensPerNano);
+		this.refilledAt = now;
+		if (this.tokens >= count) {
+			this.tokens -= count;
+			return true;
+		}
+		return false;
+	}
+
+	/**
+	 * The bucket's capacity.
+	 * @return the most tokens it holds
+	 */
+	int capacity() {
+		return (int) this.capacity;
+	}
+
+	/**
 	 * Whether the bucket has refilled completely, so that a new bucket would be the same.
 	 * @return {@code true} when full
 	 */
