@@ -26,6 +26,7 @@ import io.livesession.identity.AnonymousCookieFilter;
 import io.livesession.identity.AnonymousCookies;
 import io.livesession.identity.DefaultGroupResolver;
 import io.livesession.identity.UserResolver;
+import io.livesession.limits.ConnectionLimits;
 import io.livesession.metrics.LiveMetrics;
 import io.livesession.registry.ConnectionRegistries;
 import io.livesession.registry.RegistryListener;
@@ -106,9 +107,11 @@ public final class LiveSessionAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		SessionGroupManager liveSessionGroups(GroupStore store, ObjectProvider<JsonMapper> mapper,
-				Broadcaster broadcaster, ObjectProvider<GroupInitializer> initializers) {
+				Broadcaster broadcaster, ObjectProvider<GroupInitializer> initializers,
+				LiveSessionProperties properties, ObjectProvider<LiveMetrics> metrics) {
 			return new SessionGroupManager(store, jsonMapper(mapper), broadcaster,
-					initializers.orderedStream().toList());
+					initializers.orderedStream().toList(), properties.getGroup().getMaxSize().toBytes(),
+					metrics.getIfUnique(() -> LiveMetrics.NONE));
 		}
 
 		@Bean
@@ -147,14 +150,28 @@ public final class LiveSessionAutoConfiguration {
 		LiveEndpoint liveEndpoint(ConnectionRegistry registry, SessionGroupManager groups,
 				ActionHandlerRegistry actions, ObjectProvider<JsonMapper> mapper,
 				ObjectProvider<RegistryListener> listeners, LiveSessionProperties properties,
-				ApplicationEventPublisher events, ObjectProvider<ObservationRegistry> observations) {
+				ApplicationEventPublisher events, ObjectProvider<ObservationRegistry> observations,
+				ObjectProvider<LiveMetrics> metrics) {
 			LiveSessionProperties.RateLimit limit = properties.getRateLimit();
 			RateLimit rateLimit = limit.isEnabled() ? new RateLimit(limit.getActionsPerSecond(), limit.getBurst(),
 					limit.getMaxRejections(), limit.getRejectionWindow()) : null;
 			LiveEndpoint endpoint = new LiveEndpoint(registry, groups, actions, jsonMapper(mapper),
 					listeners.orderedStream().toList(), rateLimit, events);
 			observations.ifUnique(endpoint::setObservationRegistry);
+			endpoint.setSyncCost(properties.getLimits().getSyncCost().toBytes());
+			metrics.ifUnique(endpoint::setMetrics);
 			return endpoint;
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		ConnectionLimits liveConnectionLimits(LiveSessionProperties properties, ObjectProvider<LiveMetrics> metrics) {
+			LiveSessionProperties.Limits limits = properties.getLimits();
+			return new ConnectionLimits(
+					new ConnectionLimits.Settings(limits.getMaxConnectionsPerUser(),
+							limits.getMaxConnectionsPerBrowser(), limits.getMaxConnectionsPerAddress(),
+							limits.getMaxConnections(), limits.getNewGroupsPerAddressPerMinute()),
+					metrics.getIfUnique(() -> LiveMetrics.NONE));
 		}
 
 		@Bean
@@ -235,15 +252,20 @@ public final class LiveSessionAutoConfiguration {
 		LiveWebSocketHandler liveWebSocketHandler(LiveEndpoint endpoint, SendPool sendPool,
 				LiveSessionProperties properties, ConnectionBindings bindings, ApplicationEventPublisher events,
 				ObjectProvider<LiveMetrics> metrics) {
-			return new LiveWebSocketHandler(endpoint, sendPool, properties.getSendBufferSizeLimit().toBytes(),
+			LiveWebSocketHandler handler = new LiveWebSocketHandler(endpoint, sendPool,
+					properties.getSendBufferSizeLimit().toBytes(),
 					(int) Math.min(Integer.MAX_VALUE, properties.getMaxTextMessageSize().toBytes()),
 					metrics.getIfUnique(() -> LiveMetrics.NONE), bindings, events);
+			handler.setContainerTimeouts(properties.getLimits().getControlFrameTimeout(),
+					properties.getLimits().getReadIdleTimeout());
+			return handler;
 		}
 
 		@Bean
 		@ConditionalOnMissingBean
-		LiveHandshakeInterceptor liveHandshakeInterceptor(ConnectResolver resolver) {
-			return new LiveHandshakeInterceptor(resolver);
+		LiveHandshakeInterceptor liveHandshakeInterceptor(ConnectResolver resolver, ConnectionLimits limits,
+				GroupStore store) {
+			return new LiveHandshakeInterceptor(resolver, limits, (groupId) -> store.find(groupId) != null);
 		}
 
 		@Bean
@@ -265,9 +287,11 @@ public final class LiveSessionAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(name = "liveActionsHandlerMapping")
 		SimpleUrlHandlerMapping liveActionsHandlerMapping(LiveEndpoint endpoint, ConnectResolver resolver,
-				ObjectProvider<JsonMapper> mapper, LiveSessionProperties properties) {
+				ObjectProvider<JsonMapper> mapper, LiveSessionProperties properties, ConnectionLimits limits,
+				GroupStore store) {
 			LiveActionHttpHandler handler = new LiveActionHttpHandler(endpoint, resolver, jsonMapper(mapper),
-					properties.getAllowedOrigins(), properties.getMaxTextMessageSize().toBytes());
+					properties.getAllowedOrigins(), properties.getMaxTextMessageSize().toBytes(), limits,
+					(groupId) -> store.find(groupId) != null);
 			return new SimpleUrlHandlerMapping(Map.of(properties.getEndpoint() + "/actions/*", handler), -1);
 		}
 

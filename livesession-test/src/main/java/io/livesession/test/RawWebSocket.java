@@ -76,9 +76,27 @@ public final class RawWebSocket implements AutoCloseable {
 	 * @return the client; open for frames when {@link #status()} is 101
 	 */
 	public static RawWebSocket open(int port, String path, List<String> headerLines) {
+		return open(port, path, headerLines, 0);
+	}
+
+	/**
+	 * Send an upgrade request from a socket with a small receive buffer, for a client
+	 * that stops reading and should make the server's writes block soon.
+	 * @param port the port
+	 * @param path the path
+	 * @param headerLines extra header lines ("Name: value"), written as given and in
+	 * order
+	 * @param receiveBufferSize the socket's receive buffer in bytes, 0 for the default
+	 * @return the client; open for frames when {@link #status()} is 101
+	 */
+	public static RawWebSocket open(int port, String path, List<String> headerLines, int receiveBufferSize) {
 		Socket socket = null;
 		try {
-			socket = new Socket("127.0.0.1", port);
+			socket = new Socket();
+			if (receiveBufferSize > 0) {
+				socket.setReceiveBufferSize(receiveBufferSize);
+			}
+			socket.connect(new java.net.InetSocketAddress("127.0.0.1", port), 10_000);
 			socket.setSoTimeout(10_000);
 			StringBuilder request = new StringBuilder();
 			request.append("GET ").append(path).append(" HTTP/1.1\r\n");
@@ -198,6 +216,20 @@ public final class RawWebSocket implements AutoCloseable {
 		frame.writeBytes(data);
 		try {
 			this.out.write(frame.toByteArray());
+			this.out.flush();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * Write bytes as given, a frame's header without its payload for instance.
+	 * @param bytes the bytes
+	 */
+	public void sendRaw(byte[] bytes) {
+		try {
+			this.out.write(bytes);
 			this.out.flush();
 		}
 		catch (IOException ex) {

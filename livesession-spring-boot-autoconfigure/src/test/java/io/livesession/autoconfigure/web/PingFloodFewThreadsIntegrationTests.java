@@ -1,0 +1,36 @@
+package io.livesession.autoconfigure.web;
+
+import io.livesession.ConnectionRegistry;
+import io.livesession.SessionGroups;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * The ping flood of {@link PingFloodIntegrationTests} against a Tomcat with fewer worker
+ * threads (20) than flooding sockets (100), livesession's limits as shipped: were a
+ * blocked pong to hold its thread for Tomcat's own 20 s, every worker would be taken and
+ * the page would wait. The control frame timeout frees each within 250 ms.
+ */
+@SpringBootTest(classes = LiveTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+		properties = { "spring.config.name=shipped-defaults", "server.tomcat.threads.max=20" })
+class PingFloodFewThreadsIntegrationTests {
+
+	@LocalServerPort
+	int port;
+
+	@Autowired
+	ConnectionRegistry registry;
+
+	@Autowired
+	SessionGroups groups;
+
+	@Test
+	void aPingFloodFromMoreNonReadingSocketsThanWorkerThreadsDoesNotDelayAPageByMoreThan500Ms() throws Exception {
+		PingFloodIntegrationTests.Flood.run(this.port, this.registry, this.groups);
+	}
+
+}
