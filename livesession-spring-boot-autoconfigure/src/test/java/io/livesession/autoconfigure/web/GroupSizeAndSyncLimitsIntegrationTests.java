@@ -109,8 +109,8 @@ class GroupSizeAndSyncLimitsIntegrationTests {
 			long stateBytes = 0;
 			int fullStates = 0;
 			int refused = 0;
-			for (RawWebSocket.Frame frame = client.readFrame(Duration.ofSeconds(5)); frame != null
-					&& frame.opcode() == RawWebSocket.TEXT; frame = client.readFrame(Duration.ofSeconds(5))) {
+			for (RawWebSocket.Frame frame = client.readMessage(Duration.ofSeconds(5)); frame != null
+					&& frame.opcode() == RawWebSocket.TEXT; frame = client.readMessage(Duration.ofSeconds(5))) {
 				String text = frame.text();
 				if (text.startsWith("{\"type\":\"state\"")) {
 					fullStates++;

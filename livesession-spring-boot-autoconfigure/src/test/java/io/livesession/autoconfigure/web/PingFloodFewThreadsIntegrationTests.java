@@ -15,7 +15,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  * blocked pong to hold its thread for Tomcat's own 20 s, every worker would be taken and
  * the page would wait. The control frame timeout frees each within 250 ms.
  */
-@SpringBootTest(classes = LiveTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
+@SpringBootTest(classes = { LiveTestApplication.class, PingFloodIntegrationTests.SmallSocketBuffers.class },
+		webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.config.name=shipped-defaults", "server.tomcat.threads.max=20" })
 class PingFloodFewThreadsIntegrationTests {
 
