@@ -135,21 +135,15 @@ public final class LiveEndpoint {
 	}
 
 	/**
-	 * Charge each {@code sync} one frame of the rate limit per this many bytes of the
-	 * state it returns.
+	 * Charge each {@code sync} one frame of the rate limit per {@code bytesPerFrame} of
+	 * the state it returns, so that syncs cannot make the server send far more than the
+	 * client sent; a {@code sync} the bucket cannot pay for gets {@code rate_limited}.
 	 * @param bytesPerFrame the bytes that cost one frame, or 0 to charge one frame only
+	 * @param metrics counts the refused syncs
 	 * @since 0.1.0
 	 */
-	public void setSyncCost(long bytesPerFrame) {
+	public void setSyncCost(long bytesPerFrame, LiveMetrics metrics) {
 		this.syncCost = bytesPerFrame;
-	}
-
-	/**
-	 * Report the {@code sync} frames refused for their size.
-	 * @param metrics the metrics
-	 * @since 0.1.0
-	 */
-	public void setMetrics(LiveMetrics metrics) {
 		this.metrics = metrics;
 	}
 
@@ -371,14 +365,13 @@ public final class LiveEndpoint {
 
 	private void sync(ManagedConnection connection, @Nullable String ref) {
 		boolean[] refused = new boolean[1];
+		TokenBucket bucket = this.buckets.get(connection.getId());
 		try {
 			this.groups.open(connection.getGroupId(), (group) -> {
 				Frame frame = this.frames.fullState(group);
-				if (chargeSync(connection, frame)) {
+				refused[0] = bucket != null && !bucket.takeForBytes(frame.getSize(), this.syncCost);
+				if (!refused[0]) {
 					connection.send(frame);
-				}
-				else {
-					refused[0] = true;
 				}
 			});
 		}
@@ -390,22 +383,6 @@ public final class LiveEndpoint {
 			this.metrics.refused(LiveMetrics.LIMIT_SYNC_BYTES);
 			error(connection, ref, LiveActionException.RATE_LIMITED, "Too much state requested; slow down");
 		}
-	}
-
-	/**
-	 * Charge a {@code sync} by the bytes it returns: one frame's token per started
-	 * {@link #setSyncCost sync cost}, the frame's own token included and the bucket's
-	 * capacity at most (so that the largest state can still be synced), so that syncs of
-	 * a large state cannot make the server send far more than the client sent.
-	 */
-	private boolean chargeSync(ManagedConnection connection, Frame frame) {
-		TokenBucket bucket = this.buckets.get(connection.getId());
-		if (bucket == null || this.syncCost <= 0) {
-			return true;
-		}
-		long tokens = (frame.getSize() + this.syncCost - 1) / this.syncCost;
-		int more = (int) Math.min(bucket.capacity(), tokens) - 1;
-		return more <= 0 || bucket.takeMore(more);
 	}
 
 	private void error(ManagedConnection connection, @Nullable String ref, String code, String message) {

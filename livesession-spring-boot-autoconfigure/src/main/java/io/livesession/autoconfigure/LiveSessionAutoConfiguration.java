@@ -158,8 +158,8 @@ public final class LiveSessionAutoConfiguration {
 			LiveEndpoint endpoint = new LiveEndpoint(registry, groups, actions, jsonMapper(mapper),
 					listeners.orderedStream().toList(), rateLimit, events);
 			observations.ifUnique(endpoint::setObservationRegistry);
-			endpoint.setSyncCost(properties.getLimits().getSyncCost().toBytes());
-			metrics.ifUnique(endpoint::setMetrics);
+			endpoint.setSyncCost(properties.getLimits().getSyncCost().toBytes(),
+					metrics.getIfUnique(() -> LiveMetrics.NONE));
 			return endpoint;
 		}
 
