@@ -284,7 +284,7 @@ public final class ConnectionLimits {
 				this.tokens -= 1;
 				return 0;
 			}
-			return (long) ((1 - this.tokens) * MINUTE_NANOS / this.capacity) + 1;
+			return Math.max(1, (long) Math.ceil((1 - this.tokens) * MINUTE_NANOS / this.capacity));
 		}
 
 		synchronized boolean isFull(long now) {
