@@ -3,6 +3,9 @@ package io.livesession.autoconfigure.web;
 import java.io.InputStream;
 import java.net.HttpURLConnection;
 import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -146,6 +149,28 @@ class ConnectionLimitsIntegrationTests {
 			assertThat(other.nextJson().get("type").asString()).isEqualTo("hello");
 		}
 		assertThat(page()).isEqualTo(200);
+	}
+
+	@Test
+	void anHttpActionOverTheRateLimitGets429WithRetryAfterToo() throws Exception {
+		String cookie = existingGroupCookie();
+		HttpClient http = HttpClient.newHttpClient();
+		HttpResponse<String> response = null;
+		// The burst is 40: the 41st action within a second or so is refused.
+		for (int i = 0; i < 60; i++) {
+			response = http
+				.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/live/actions/increment"))
+					.header("Cookie", "LIVESESSION=" + cookie)
+					.POST(HttpRequest.BodyPublishers.noBody())
+					.build(), HttpResponse.BodyHandlers.ofString());
+			if (response.statusCode() == 429) {
+				break;
+			}
+		}
+		assertThat(response).isNotNull();
+		assertThat(response.statusCode()).isEqualTo(429);
+		assertThat(response.headers().firstValue("Retry-After")).hasValue("1");
+		assertThat(response.body()).contains("\"code\":\"rate_limited\"");
 	}
 
 	private RawWebSocket connect(List<String> headers) {
