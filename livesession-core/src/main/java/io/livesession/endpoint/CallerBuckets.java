@@ -42,6 +42,14 @@ final class CallerBuckets {
 		return this.buckets.computeIfAbsent(key(caller), (k) -> limit.newBucket()).take();
 	}
 
+	/**
+	 * The caller's bucket, created when missing, or {@code null} without a rate limit.
+	 */
+	@Nullable TokenBucket find(LiveConnection caller) {
+		RateLimit limit = this.rateLimit;
+		return (limit != null) ? this.buckets.computeIfAbsent(key(caller), (k) -> limit.newBucket()) : null;
+	}
+
 	private synchronized void sweep() {
 		if (this.buckets.size() < this.sweepAt) {
 			return;

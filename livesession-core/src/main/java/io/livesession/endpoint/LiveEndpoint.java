@@ -3,6 +3,7 @@ package io.livesession.endpoint;
 import java.util.List;
 
 import io.livesession.ConnectionRegistry;
+import io.livesession.Frame;
 import io.livesession.LiveActionDeniedEvent;
 import io.livesession.LiveActionException;
 import io.livesession.LiveConnection;
@@ -14,6 +15,7 @@ import io.livesession.group.SessionGroupManager;
 import io.livesession.registry.RegistryListener;
 import io.livesession.metrics.ActionObservationContext;
 import io.livesession.metrics.DefaultActionObservationConvention;
+import io.livesession.metrics.LiveMetrics;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
@@ -41,6 +43,9 @@ public final class LiveEndpoint {
 	private static final Log logger = LogFactory.getLog(LiveEndpoint.class);
 
 	private static final DefaultActionObservationConvention ACTION_CONVENTION = new DefaultActionObservationConvention();
+
+	/** The default bytes of returned state that cost a {@code sync} one more frame. */
+	public static final long DEFAULT_SYNC_COST = 16 * 1024;
 
 	/** The longest {@code ref} a client may send. */
 	static final int MAX_REF_LENGTH = 64;
@@ -75,6 +80,10 @@ public final class LiveEndpoint {
 	private final ApplicationEventPublisher events;
 
 	private ObservationRegistry observations = ObservationRegistry.NOOP;
+
+	private long syncCost = DEFAULT_SYNC_COST;
+
+	private LiveMetrics metrics = LiveMetrics.NONE;
 
 	public LiveEndpoint(ConnectionRegistry registry, SessionGroupManager groups, ActionHandlerRegistry actions,
 			JsonMapper mapper) {
@@ -120,6 +129,19 @@ public final class LiveEndpoint {
 		this.frames = new ProtocolFrames(mapper, groups);
 		this.rateLimit = rateLimit;
 		this.callerBuckets = new CallerBuckets(rateLimit);
+	}
+
+	/**
+	 * Charge each {@code sync} one frame of the rate limit per {@code bytesPerFrame} of
+	 * the state it returns, so that syncs cannot make the server send far more than the
+	 * client sent; a {@code sync} the bucket cannot pay for gets {@code rate_limited}.
+	 * @param bytesPerFrame the bytes that cost one frame, or 0 to charge one frame only
+	 * @param metrics counts the refused syncs
+	 * @since 0.1.0
+	 */
+	public void setSyncCost(long bytesPerFrame, LiveMetrics metrics) {
+		this.syncCost = bytesPerFrame;
+		this.metrics = metrics;
 	}
 
 	/**
@@ -382,11 +404,24 @@ public final class LiveEndpoint {
 	}
 
 	private void sync(ManagedConnection connection, @Nullable String ref) {
+		boolean[] refused = new boolean[1];
+		TokenBucket bucket = this.callerBuckets.find(connection);
 		try {
-			this.groups.open(connection.getGroupId(), (group) -> connection.send(this.frames.fullState(group)));
+			this.groups.open(connection.getGroupId(), (group) -> {
+				Frame frame = this.frames.fullState(group);
+				refused[0] = bucket != null && !bucket.takeForBytes(frame.getSize(), this.syncCost);
+				if (!refused[0]) {
+					connection.send(frame);
+				}
+			});
 		}
 		catch (SessionGroupUnavailableException ex) {
 			error(connection, ref, LiveActionException.UNAVAILABLE, "The session group store is unavailable");
+			return;
+		}
+		if (refused[0]) {
+			this.metrics.refused(LiveMetrics.LIMIT_SYNC_BYTES);
+			error(connection, ref, LiveActionException.RATE_LIMITED, "Too much state requested; slow down");
 		}
 	}
 

@@ -61,6 +61,34 @@ final class TokenBucket {
 	}
 
 	/**
+	 * Charge a frame already accepted (its one token taken) whose cost shows only once it
+	 * has been handled, a {@code sync} by the bytes it returns: one token per started
+	 * {@code bytesPerToken}, its own included, and at most the capacity, so that the
+	 * largest state can still be synced. Takes the extra tokens only if the bucket holds
+	 * them all.
+	 * @param bytes the bytes the frame returns
+	 * @param bytesPerToken the bytes one token pays for, 0 for no extra charge
+	 * @return whether the frame is paid for
+	 */
+	synchronized boolean takeForBytes(long bytes, long bytesPerToken) {
+		if (bytesPerToken <= 0) {
+			return true;
+		}
+		double more = Math.min(this.capacity, Math.ceil((double) bytes / bytesPerToken)) - 1;
+		if (more <= 0) {
+			return true;
+		}
+		long now = this.nanoClock.getAsLong();
+		this.tokens = Math.min(this.capacity, this.tokens + (now - this.refilledAt) * this.tokensPerNano);
+		this.refilledAt = now;
+		if (this.tokens < more) {
+			return false;
+		}
+		this.tokens -= more;
+		return true;
+	}
+
+	/**
 	 * Whether the bucket has refilled completely, so that a new bucket would be the same.
 	 * @return {@code true} when full
 	 */

@@ -121,4 +121,76 @@ final class JsonGroupState extends JsonSessionGroup implements GroupState {
 		return json;
 	}
 
+	/**
+	 * The size of the group's state after these changes, as the state of a {@code hello}
+	 * or full {@code state} frame encodes it in UTF-8: each attribute's quoted name, a
+	 * colon, its JSON text and a comma, plus the braces. Exact for names that need no
+	 * escaping; counted only as far as {@code limit}, past which the exact size does not
+	 * matter.
+	 * @param limit the largest size of interest
+	 * @return the size, or a number above {@code limit}
+	 */
+	long encodedSize(long limit) {
+		long size = 2;
+		Map<String, String> stored = storedAttributes();
+		Map<String, @Nullable String> changed = getChangesAsJson();
+		for (Map.Entry<String, String> entry : stored.entrySet()) {
+			if (!changed.containsKey(entry.getKey())) {
+				size += utf8Length(entry.getKey()) + utf8Length(entry.getValue()) + 4;
+				if (size > limit) {
+					return size;
+				}
+			}
+		}
+		for (Map.Entry<String, @Nullable String> entry : changed.entrySet()) {
+			String json = entry.getValue();
+			if (json != null) {
+				size += utf8Length(entry.getKey()) + utf8Length(json) + 4;
+				if (size > limit) {
+					return size;
+				}
+			}
+		}
+		return size;
+	}
+
+	/**
+	 * The size of the stored state, before these changes, counted as far as
+	 * {@code limit}.
+	 * @param limit the largest size of interest
+	 * @return the size, or a number above {@code limit}
+	 */
+	long storedSize(long limit) {
+		long size = 2;
+		for (Map.Entry<String, String> entry : storedAttributes().entrySet()) {
+			size += utf8Length(entry.getKey()) + utf8Length(entry.getValue()) + 4;
+			if (size > limit) {
+				return size;
+			}
+		}
+		return size;
+	}
+
+	private static long utf8Length(String text) {
+		long length = 0;
+		for (int i = 0; i < text.length(); i++) {
+			char c = text.charAt(i);
+			if (c < 0x80) {
+				length++;
+			}
+			else if (c < 0x800) {
+				length += 2;
+			}
+			else if (Character.isHighSurrogate(c) && i + 1 < text.length()
+					&& Character.isLowSurrogate(text.charAt(i + 1))) {
+				length += 4;
+				i++;
+			}
+			else {
+				length += 3;
+			}
+		}
+		return length;
+	}
+
 }

@@ -12,10 +12,12 @@ import io.livesession.Frame;
 import io.livesession.GroupIdPage;
 import io.livesession.GroupInitializer;
 import io.livesession.GroupState;
+import io.livesession.GroupTooLargeException;
 import io.livesession.SessionGroup;
 import io.livesession.SessionGroups;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import io.livesession.metrics.LiveMetrics;
 import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 import tools.jackson.databind.JsonNode;
@@ -36,6 +38,9 @@ public final class SessionGroupManager implements SessionGroups {
 
 	private static final Log logger = LogFactory.getLog(SessionGroupManager.class);
 
+	/** The default largest encoded state of a group: 1 MiB. */
+	public static final long DEFAULT_MAX_SIZE = 1024 * 1024;
+
 	private final GroupStore store;
 
 	private final JsonMapper mapper;
@@ -44,8 +49,31 @@ public final class SessionGroupManager implements SessionGroups {
 
 	private final List<GroupInitializer> initializers;
 
+	private final long maxSize;
+
+	private final LiveMetrics metrics;
+
 	public SessionGroupManager(GroupStore store, JsonMapper mapper, Broadcaster broadcaster,
 			List<GroupInitializer> initializers) {
+		this(store, mapper, broadcaster, initializers, DEFAULT_MAX_SIZE, LiveMetrics.NONE);
+	}
+
+	/**
+	 * Create a manager whose groups' state is limited in size.
+	 * @param store the group store
+	 * @param mapper the JSON mapper
+	 * @param broadcaster pushes state frames
+	 * @param initializers give new groups their state
+	 * @param maxSize the largest encoded state of a group, in bytes; an update that would
+	 * exceed it fails with {@code too_large} and changes nothing
+	 * @param metrics counts the refused updates
+	 * @since 0.1.0
+	 */
+	public SessionGroupManager(GroupStore store, JsonMapper mapper, Broadcaster broadcaster,
+			List<GroupInitializer> initializers, long maxSize, LiveMetrics metrics) {
+		Assert.isTrue(maxSize > 0, "'maxSize' must be positive");
+		this.maxSize = maxSize;
+		this.metrics = metrics;
 		this.store = store;
 		this.mapper = mapper;
 		this.broadcaster = broadcaster;
@@ -72,6 +100,7 @@ public final class SessionGroupManager implements SessionGroups {
 				initial = new LinkedHashMap<>(state.getChanges());
 			}
 			T result = update.apply(state);
+			checkSize(groupId, state);
 			Map<String, @Nullable JsonNode> changes = new LinkedHashMap<>(state.getChanges());
 			// The initial state of a new group is version 0: only a change the update
 			// itself made raises the version and is pushed.
@@ -177,6 +206,28 @@ public final class SessionGroupManager implements SessionGroups {
 				logger.error("An after-commit task of group " + state.getId() + " failed", ex);
 			}
 		}
+	}
+
+	/**
+	 * Refuse, before anything is committed, a change that would make the state larger
+	 * than every {@code hello} and full {@code state} frame may be: past the send buffer,
+	 * each such frame would close the group's connections.
+	 */
+	private void checkSize(String groupId, JsonGroupState state) {
+		if (state.getChanges().isEmpty()) {
+			return;
+		}
+		if (state.encodedSize(this.maxSize) <= this.maxSize) {
+			return;
+		}
+		// A change that shrinks a group already over the limit (a limit lowered since)
+		// is let through: it must remain possible to make the group smaller.
+		long size = state.encodedSize(Long.MAX_VALUE);
+		if (size < state.storedSize(size)) {
+			return;
+		}
+		this.metrics.refused(LiveMetrics.LIMIT_GROUP_SIZE);
+		throw new GroupTooLargeException(groupId, this.maxSize);
 	}
 
 	private void initialize(GroupState state) {

@@ -6,14 +6,18 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Predicate;
 
 import io.livesession.ConnectRequest;
 import io.livesession.LiveActionException;
 import io.livesession.endpoint.LiveEndpoint;
 import io.livesession.identity.ConnectResolver;
+import io.livesession.limits.ConnectionLimits;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
@@ -44,6 +48,8 @@ import tools.jackson.databind.node.ObjectNode;
  */
 public final class LiveActionHttpHandler implements HttpRequestHandler {
 
+	private static final Log logger = LogFactory.getLog(LiveActionHttpHandler.class);
+
 	private static final String CSRF_PARAMETER = "_csrf";
 
 	private final LiveEndpoint endpoint;
@@ -58,6 +64,10 @@ public final class LiveActionHttpHandler implements HttpRequestHandler {
 
 	private final long maxBodySize;
 
+	private final @Nullable ConnectionLimits limits;
+
+	private final Predicate<String> groupExists;
+
 	/**
 	 * Create a handler.
 	 * @param endpoint the endpoint that performs actions
@@ -68,6 +78,26 @@ public final class LiveActionHttpHandler implements HttpRequestHandler {
 	 */
 	public LiveActionHttpHandler(LiveEndpoint endpoint, ConnectResolver resolver, JsonMapper mapper,
 			List<String> allowedOriginPatterns, long maxBodySize) {
+		this(endpoint, resolver, mapper, allowedOriginPatterns, maxBodySize, null, (groupId) -> true);
+	}
+
+	/**
+	 * Create a handler that charges an anonymous caller's remote address for each group
+	 * it creates.
+	 * @param endpoint the endpoint that performs actions
+	 * @param resolver resolves the caller and its group
+	 * @param mapper the JSON mapper
+	 * @param allowedOriginPatterns origins allowed besides the request's own
+	 * @param maxBodySize the largest body accepted, in bytes
+	 * @param limits the limits, or {@code null} for none
+	 * @param groupExists whether a group exists already
+	 * @since 0.1.0
+	 */
+	public LiveActionHttpHandler(LiveEndpoint endpoint, ConnectResolver resolver, JsonMapper mapper,
+			List<String> allowedOriginPatterns, long maxBodySize, @Nullable ConnectionLimits limits,
+			Predicate<String> groupExists) {
+		this.limits = limits;
+		this.groupExists = groupExists;
 		this.endpoint = endpoint;
 		this.resolver = resolver;
 		this.mapper = mapper;
@@ -96,6 +126,21 @@ public final class LiveActionHttpHandler implements HttpRequestHandler {
 					: LiveActionException.FORBIDDEN;
 			error(response, resolution.status(), code, resolution.reason());
 			return;
+		}
+		if (this.limits != null && connect.getUserId() == null && !this.groupExists.test(connect.getGroupId())) {
+			// Without a cookie each request is a new browser with a new group, kept for
+			// the group timeout: what a flood of such requests could fill memory with.
+			ConnectionLimits.Refusal refusal = this.limits.newGroup(serverRequest.getRemoteAddress());
+			if (refusal != null) {
+				if (logger.isDebugEnabled()) {
+					logger.debug("Action from " + serverRequest.getRemoteAddress() + " refused with 429: over the "
+							+ refusal.limit() + " limit: " + refusal.reason());
+				}
+				response.setHeader(HttpHeaders.RETRY_AFTER, Long.toString(refusal.retryAfterSeconds()));
+				error(response, HttpStatus.TOO_MANY_REQUESTS, LiveActionException.RATE_LIMITED,
+						"Too many new anonymous groups from this address; retry later");
+				return;
+			}
 		}
 		String action = actionName(request);
 		JsonNode data;
@@ -225,6 +270,10 @@ public final class LiveActionHttpHandler implements HttpRequestHandler {
 	}
 
 	private void write(HttpServletResponse response, HttpStatus status, JsonNode body) throws IOException {
+		if (status == HttpStatus.TOO_MANY_REQUESTS && response.getHeader(HttpHeaders.RETRY_AFTER) == null) {
+			// The rate limit refills a frame's token within a second.
+			response.setHeader(HttpHeaders.RETRY_AFTER, "1");
+		}
 		response.setStatus(status.value());
 		response.setContentType(MediaType.APPLICATION_JSON_VALUE);
 		response.setHeader(HttpHeaders.CACHE_CONTROL, "no-store");

@@ -10,7 +10,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
  * Issues the anonymous cookie on every response whose request lacks a valid one, so pages
- * and the handshake alike carry it.
+ * carry it. A WebSocket handshake is left to the live endpoint, which issues the cookie
+ * only when it accepts the handshake: a refused one issues none.
  *
  * @author livesession
  * @see AnonymousCookies
@@ -21,6 +22,11 @@ public final class AnonymousCookieFilter extends OncePerRequestFilter {
 
 	public AnonymousCookieFilter(AnonymousCookies cookies) {
 		this.cookies = cookies;
+	}
+
+	@Override
+	protected boolean shouldNotFilter(HttpServletRequest request) {
+		return "websocket".equalsIgnoreCase(request.getHeader("Upgrade"));
 	}
 
 	@Override

@@ -30,6 +30,29 @@ public interface LiveMetrics {
 	/** Reason of a dropped frame: its connection closed before it was sent. */
 	String CLOSED = "closed";
 
+	/** A limit refused: connections of one user. */
+	String LIMIT_USER = "user";
+
+	/** A limit refused: connections of one anonymous browser. */
+	String LIMIT_BROWSER = "browser";
+
+	/** A limit refused: connections from one remote address. */
+	String LIMIT_ADDRESS = "address";
+
+	/** A limit refused: connections of this instance. */
+	String LIMIT_INSTANCE = "instance";
+
+	/** A limit refused: new anonymous groups from one remote address per minute. */
+	String LIMIT_NEW_GROUPS = "new-groups";
+
+	/** A limit refused: a change that would make a group's state too large. */
+	String LIMIT_GROUP_SIZE = "group-size";
+
+	/**
+	 * A limit refused: a {@code sync} whose state costs more than the rate limit left.
+	 */
+	String LIMIT_SYNC_BYTES = "sync-bytes";
+
 	/** Metrics that record nothing. */
 	LiveMetrics NONE = new LiveMetrics() {
 	};
@@ -73,6 +96,14 @@ public interface LiveMetrics {
 	 * @param code the WebSocket close code
 	 */
 	default void closed(int code) {
+	}
+
+	/**
+	 * A limit refused a handshake, an action or a frame.
+	 * @param limit one of the {@code LIMIT_} constants
+	 * @since 0.1.0
+	 */
+	default void refused(String limit) {
 	}
 
 }

@@ -1,5 +1,7 @@
 package io.livesession.metrics;
 
+import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 
@@ -29,6 +31,9 @@ import io.micrometer.core.instrument.MeterRegistry;
  * <li>{@code livesession.evictions}: connections closed with 4008, tagged
  * {@code reason=send-buffer-size-limit|send-time-limit}</li>
  * <li>{@code livesession.revocations}: connections closed with 1008</li>
+ * <li>{@code livesession.refusals}: handshakes, actions and frames refused by a limit,
+ * tagged
+ * {@code limit=user|browser|address|instance|new-groups|group-size|sync-bytes}</li>
  * <li>{@code livesession.send.buffer}: distribution of a connection's queued bytes, taken
  * each time a frame is queued</li>
  * </ul>
@@ -51,6 +56,8 @@ public final class MicrometerLiveMetrics implements LiveMetrics {
 	private final Counter revocations;
 
 	private final DistributionSummary sendBuffer;
+
+	private final Map<String, Counter> refusals;
 
 	/**
 	 * Register the meters.
@@ -90,6 +97,16 @@ public final class MicrometerLiveMetrics implements LiveMetrics {
 			.description("Bytes queued for a live connection, each time a frame is queued")
 			.baseUnit("bytes")
 			.register(meters);
+		Map<String, Counter> refusals = new HashMap<>();
+		for (String limit : List.of(LIMIT_USER, LIMIT_BROWSER, LIMIT_ADDRESS, LIMIT_INSTANCE, LIMIT_NEW_GROUPS,
+				LIMIT_GROUP_SIZE, LIMIT_SYNC_BYTES)) {
+			refusals.put(limit,
+					Counter.builder("livesession.refusals")
+						.description("Handshakes, actions and frames refused by a limit")
+						.tag("limit", limit)
+						.register(meters));
+		}
+		this.refusals = Map.copyOf(refusals);
 	}
 
 	private static <T> void gauge(MeterRegistry meters, String name, String description, String scope, T source,
@@ -146,6 +163,14 @@ public final class MicrometerLiveMetrics implements LiveMetrics {
 	public void closed(int code) {
 		if (code == REVOKED) {
 			this.revocations.increment();
+		}
+	}
+
+	@Override
+	public void refused(String limit) {
+		Counter counter = this.refusals.get(limit);
+		if (counter != null) {
+			counter.increment();
 		}
 	}
 

@@ -66,6 +66,8 @@ public final class LiveWebSocketHandler extends AbstractWebSocketHandler {
 
 	private final @Nullable Duration idleTimeout;
 
+	private WebSocketTransport.ContainerTimeouts containerTimeouts = WebSocketTransport.ContainerTimeouts.DEFAULTS;
+
 	/**
 	 * A handler whose connections have a send buffer limit but no send time limit.
 	 * @param endpoint the protocol endpoint
@@ -142,6 +144,20 @@ public final class LiveWebSocketHandler extends AbstractWebSocketHandler {
 		this.idleTimeout = idleTimeout;
 	}
 
+	/**
+	 * Bound what the container's own threads may spend on one connection (Tomcat: the
+	 * blocking sends of pongs and close frames, the wait for the rest of a frame). Other
+	 * containers ignore it.
+	 * @param controlFrameTimeout how long the container may block sending one control
+	 * frame; livesession's own frames are sent without blocking a container thread
+	 * @param readIdleTimeout how long a connection may stay without any inbound byte (a
+	 * frame begun and never finished, say) before it is closed, or zero for no limit
+	 * @since 0.1.0
+	 */
+	public void setContainerTimeouts(Duration controlFrameTimeout, Duration readIdleTimeout) {
+		this.containerTimeouts = new WebSocketTransport.ContainerTimeouts(controlFrameTimeout, readIdleTimeout);
+	}
+
 	@Override
 	public void afterConnectionEstablished(WebSocketSession session) {
 		// The container's buffer: frames arrive in parts of at most this size, and one
@@ -155,7 +171,8 @@ public final class LiveWebSocketHandler extends AbstractWebSocketHandler {
 				(String) attributes.get(LiveHandshakeInterceptor.HTTP_SESSION_ATTRIBUTE), Instant.now());
 		ManagedConnection connection = (this.sendPool != null)
 				? Delivery.connection(info,
-						new WebSocketTransport(session, this.sendPool.getSendTimeLimit(), this.idleTimeout),
+						new WebSocketTransport(session, this.sendPool.getSendTimeLimit(), this.idleTimeout,
+								this.containerTimeouts),
 						this.sendPool, this.sendBufferSizeLimit, this.metrics, this.endpoint::closed)
 				: Delivery.connection(info, new WebSocketTransport(session), this.sendExecutor,
 						this.sendBufferSizeLimit);
@@ -251,6 +268,7 @@ public final class LiveWebSocketHandler extends AbstractWebSocketHandler {
 
 	@Override
 	public void afterConnectionClosed(WebSocketSession session, CloseStatus status) {
+		LiveHandshakeInterceptor.releasePermit(session.getAttributes());
 		ManagedConnection connection = (ManagedConnection) session.getAttributes().get(CONNECTION_ATTRIBUTE);
 		if (connection != null) {
 			this.endpoint.closed(connection);

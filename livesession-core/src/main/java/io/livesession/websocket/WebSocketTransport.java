@@ -25,12 +25,21 @@ import org.springframework.web.socket.adapter.NativeWebSocketSession;
  *
  * <p>
  * The blocking writes left are pings and close frames, which the Jakarta API has no
- * asynchronous form for. On Tomcat they give up after the session's
- * {@code org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT}, set to
- * {@link #CLOSE_TIMEOUT}; on Jetty a close on a peer that does not read ends when the
- * session's idle timeout, lowered to the same bound before closing, expires. Asynchronous
- * writes get twice the send time limit as the container's own timeout: a backstop behind
- * livesession's limit.
+ * asynchronous form for, and the pongs Tomcat writes itself. On Tomcat they give up after
+ * the session's {@code org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT}, set to the
+ * short {@link ContainerTimeouts#controlFrameTimeout() control frame timeout}: Tomcat
+ * answers each inbound ping with a blocking {@code sendPong} on the container thread that
+ * read it, so without it a client that floods pings and never reads would hold a worker
+ * thread for 20 s, and a few hundred such clients all of them. On Jetty a close on a peer
+ * that does not read ends when the session's idle timeout, lowered to the same bound
+ * before closing, expires. Asynchronous writes get twice the send time limit as the
+ * container's own timeout: a backstop behind livesession's limit.
+ *
+ * <p>
+ * Tomcat waits for the rest of a frame as long as the client likes, even a frame whose
+ * header announced 2^40 bytes; {@code org.apache.tomcat.websocket.READ_IDLE_TIMEOUT_MS}
+ * closes a connection without any inbound byte for the
+ * {@link ContainerTimeouts#readIdleTimeout() read idle timeout}.
  *
  * @author livesession
  */
@@ -39,7 +48,10 @@ final class WebSocketTransport implements TransportSession {
 	/** Tomcat's per-session blocking send timeout, in milliseconds. */
 	static final String BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
 
-	/** How long a close frame or a ping may wait for its socket. */
+	/** Tomcat's per-session read idle timeout, in milliseconds. */
+	static final String READ_IDLE_TIMEOUT = "org.apache.tomcat.websocket.READ_IDLE_TIMEOUT_MS";
+
+	/** How long a close frame or a ping may wait for its socket, at most. */
 	static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(1);
 
 	private static final ByteBuffer PING = ByteBuffer.allocate(0);
@@ -51,12 +63,14 @@ final class WebSocketTransport implements TransportSession {
 
 	private final @Nullable Object standard;
 
+	private final ContainerTimeouts timeouts;
+
 	WebSocketTransport(WebSocketSession session) {
-		this(session, null, null);
+		this(session, null, null, ContainerTimeouts.NONE);
 	}
 
 	WebSocketTransport(WebSocketSession session, Duration sendTimeLimit) {
-		this(session, sendTimeLimit, null);
+		this(session, sendTimeLimit, null, ContainerTimeouts.DEFAULTS);
 	}
 
 	/**
@@ -65,12 +79,15 @@ final class WebSocketTransport implements TransportSession {
 	 * @param sendTimeLimit livesession's send time limit, or {@code null} for none
 	 * @param idleTimeout the container's idle timeout for the session, or {@code null} to
 	 * keep the container's default
+	 * @param timeouts what the container's own threads may spend on the session
 	 */
-	WebSocketTransport(WebSocketSession session, @Nullable Duration sendTimeLimit, @Nullable Duration idleTimeout) {
+	WebSocketTransport(WebSocketSession session, @Nullable Duration sendTimeLimit, @Nullable Duration idleTimeout,
+			ContainerTimeouts timeouts) {
 		this.session = session;
+		this.timeouts = timeouts;
 		this.standard = jakartaWebSocketPresent ? Jakarta.session(session) : null;
 		if (this.standard != null) {
-			Jakarta.configure(this.standard, sendTimeLimit, idleTimeout);
+			Jakarta.configure(this.standard, sendTimeLimit, idleTimeout, timeouts);
 		}
 	}
 
@@ -104,7 +121,8 @@ final class WebSocketTransport implements TransportSession {
 	@Override
 	public void expediteClose() {
 		if (this.standard != null) {
-			Jakarta.expediteClose(this.standard);
+			Duration control = this.timeouts.controlFrameTimeout();
+			Jakarta.expediteClose(this.standard, (control.compareTo(CLOSE_TIMEOUT) < 0) ? control : CLOSE_TIMEOUT);
 		}
 	}
 
@@ -138,10 +156,14 @@ final class WebSocketTransport implements TransportSession {
 			return null;
 		}
 
-		static void configure(Object target, @Nullable Duration sendTimeLimit, @Nullable Duration idleTimeout) {
+		static void configure(Object target, @Nullable Duration sendTimeLimit, @Nullable Duration idleTimeout,
+				ContainerTimeouts timeouts) {
 			jakarta.websocket.Session session = (jakarta.websocket.Session) target;
 			Map<String, Object> properties = session.getUserProperties();
-			properties.put(BLOCKING_SEND_TIMEOUT, CLOSE_TIMEOUT.toMillis());
+			properties.put(BLOCKING_SEND_TIMEOUT, timeouts.controlFrameTimeout().toMillis());
+			if (!timeouts.readIdleTimeout().isZero() && !timeouts.readIdleTimeout().isNegative()) {
+				properties.put(READ_IDLE_TIMEOUT, timeouts.readIdleTimeout().toMillis());
+			}
 			if (sendTimeLimit != null) {
 				session.getAsyncRemote().setSendTimeout(sendTimeLimit.multipliedBy(2).toMillis());
 			}
@@ -171,16 +193,34 @@ final class WebSocketTransport implements TransportSession {
 			}
 		}
 
-		static void expediteClose(Object target) {
+		static void expediteClose(Object target, Duration timeout) {
 			jakarta.websocket.Session session = (jakarta.websocket.Session) target;
 			try {
-				session.getUserProperties().put(BLOCKING_SEND_TIMEOUT, CLOSE_TIMEOUT.toMillis());
-				session.setMaxIdleTimeout(CLOSE_TIMEOUT.toMillis());
+				session.getUserProperties().put(BLOCKING_SEND_TIMEOUT, timeout.toMillis());
+				session.setMaxIdleTimeout(timeout.toMillis());
 			}
 			catch (RuntimeException ex) {
 				// Already closed.
 			}
 		}
+
+	}
+
+	/**
+	 * What the container's threads may spend on one connection.
+	 *
+	 * @param controlFrameTimeout how long one blocking send of the container (a pong, a
+	 * ping, a close frame) may take
+	 * @param readIdleTimeout how long a connection may go without an inbound byte, zero
+	 * for no limit
+	 */
+	record ContainerTimeouts(Duration controlFrameTimeout, Duration readIdleTimeout) {
+
+		/** The defaults of the {@code livesession.limits.*} properties. */
+		static final ContainerTimeouts DEFAULTS = new ContainerTimeouts(Duration.ofMillis(250), Duration.ofMinutes(10));
+
+		/** Tomcat's own behaviour, for a transport without a send time limit. */
+		static final ContainerTimeouts NONE = new ContainerTimeouts(Duration.ofSeconds(20), Duration.ZERO);
 
 	}
 

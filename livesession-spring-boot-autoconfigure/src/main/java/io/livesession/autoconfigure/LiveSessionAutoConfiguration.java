@@ -28,6 +28,7 @@ import io.livesession.identity.AnonymousCookieFilter;
 import io.livesession.identity.AnonymousCookies;
 import io.livesession.identity.DefaultGroupResolver;
 import io.livesession.identity.UserResolver;
+import io.livesession.limits.ConnectionLimits;
 import io.livesession.metrics.LiveMetrics;
 import io.livesession.registry.ConnectionRegistries;
 import io.livesession.registry.RegistryListener;
@@ -119,9 +120,11 @@ public final class LiveSessionAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		SessionGroupManager liveSessionGroups(GroupStore store, ObjectProvider<JsonMapper> mapper,
-				Broadcaster broadcaster, ObjectProvider<GroupInitializer> initializers) {
+				Broadcaster broadcaster, ObjectProvider<GroupInitializer> initializers,
+				LiveSessionProperties properties, ObjectProvider<LiveMetrics> metrics) {
 			return new SessionGroupManager(store, jsonMapper(mapper), broadcaster,
-					initializers.orderedStream().toList());
+					initializers.orderedStream().toList(), properties.getGroup().getMaxSize().toBytes(),
+					metrics.getIfUnique(() -> LiveMetrics.NONE));
 		}
 
 		@Bean
@@ -161,14 +164,28 @@ public final class LiveSessionAutoConfiguration {
 		LiveEndpoint liveEndpoint(ConnectionRegistry registry, SessionGroupManager groups,
 				ActionHandlerRegistry actions, ObjectProvider<JsonMapper> mapper,
 				ObjectProvider<RegistryListener> listeners, LiveSessionProperties properties,
-				ApplicationEventPublisher events, ObjectProvider<ObservationRegistry> observations) {
+				ApplicationEventPublisher events, ObjectProvider<ObservationRegistry> observations,
+				ObjectProvider<LiveMetrics> metrics) {
 			LiveSessionProperties.RateLimit limit = properties.getRateLimit();
 			RateLimit rateLimit = limit.isEnabled() ? new RateLimit(limit.getActionsPerSecond(), limit.getBurst(),
 					limit.getMaxRejections(), limit.getRejectionWindow()) : null;
 			LiveEndpoint endpoint = new LiveEndpoint(registry, groups, actions, actionMapper(mapper, properties),
 					listeners.orderedStream().toList(), rateLimit, events);
 			observations.ifUnique(endpoint::setObservationRegistry);
+			endpoint.setSyncCost(properties.getLimits().getSyncCost().toBytes(),
+					metrics.getIfUnique(() -> LiveMetrics.NONE));
 			return endpoint;
+		}
+
+		@Bean
+		@ConditionalOnMissingBean
+		ConnectionLimits liveConnectionLimits(LiveSessionProperties properties, ObjectProvider<LiveMetrics> metrics) {
+			LiveSessionProperties.Limits limits = properties.getLimits();
+			return new ConnectionLimits(
+					new ConnectionLimits.Settings(limits.getMaxConnectionsPerUser(),
+							limits.getMaxConnectionsPerBrowser(), limits.getMaxConnectionsPerAddress(),
+							limits.getMaxConnections(), limits.getNewGroupsPerAddressPerMinute()),
+					metrics.getIfUnique(() -> LiveMetrics.NONE));
 		}
 
 		@Bean
@@ -254,9 +271,13 @@ public final class LiveSessionAutoConfiguration {
 			// closes them after 30 s by default).
 			Duration idleTimeout = heartbeat.getInterval().isZero() ? null
 					: heartbeat.getInterval().multipliedBy(2).plus(heartbeat.getTimeout());
-			return new LiveWebSocketHandler(endpoint, sendPool, properties.getSendBufferSizeLimit().toBytes(),
+			LiveWebSocketHandler handler = new LiveWebSocketHandler(endpoint, sendPool,
+					properties.getSendBufferSizeLimit().toBytes(),
 					(int) Math.min(Integer.MAX_VALUE, properties.getMaxTextMessageSize().toBytes()),
 					metrics.getIfUnique(() -> LiveMetrics.NONE), bindings, events, idleTimeout);
+			handler.setContainerTimeouts(properties.getLimits().getControlFrameTimeout(),
+					properties.getLimits().getReadIdleTimeout());
+			return handler;
 		}
 
 		@Bean(destroyMethod = "close")
@@ -276,8 +297,9 @@ public final class LiveSessionAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		LiveHandshakeInterceptor liveHandshakeInterceptor(ConnectResolver resolver) {
-			return new LiveHandshakeInterceptor(resolver);
+		LiveHandshakeInterceptor liveHandshakeInterceptor(ConnectResolver resolver, ConnectionLimits limits,
+				GroupStore store) {
+			return new LiveHandshakeInterceptor(resolver, limits, (groupId) -> store.find(groupId) != null);
 		}
 
 		@Bean
@@ -300,10 +322,11 @@ public final class LiveSessionAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean(name = "liveActionsHandlerMapping")
 		SimpleUrlHandlerMapping liveActionsHandlerMapping(LiveEndpoint endpoint, ConnectResolver resolver,
-				ObjectProvider<JsonMapper> mapper, LiveSessionProperties properties) {
+				ObjectProvider<JsonMapper> mapper, LiveSessionProperties properties, ConnectionLimits limits,
+				GroupStore store) {
 			LiveActionHttpHandler handler = new LiveActionHttpHandler(endpoint, resolver,
 					actionMapper(mapper, properties), properties.getAllowedOrigins(),
-					properties.getMaxTextMessageSize().toBytes());
+					properties.getMaxTextMessageSize().toBytes(), limits, (groupId) -> store.find(groupId) != null);
 			return new SimpleUrlHandlerMapping(Map.of(properties.getEndpoint() + "/actions/*", handler), -1);
 		}
 

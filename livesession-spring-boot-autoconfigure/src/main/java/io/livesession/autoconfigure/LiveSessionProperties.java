@@ -84,6 +84,8 @@ public class LiveSessionProperties {
 
 	private final Leader leader = new Leader();
 
+	private final Limits limits = new Limits();
+
 	public String getEndpoint() {
 		return this.endpoint;
 	}
@@ -487,6 +489,22 @@ public class LiveSessionProperties {
 		 */
 		private Duration cleanupInterval = Duration.ofMinutes(1);
 
+		/**
+		 * Largest encoded state of a group (the attributes as a hello or full state frame
+		 * carries them); a change that would exceed it is refused with 'too_large' and
+		 * changes nothing. Keep send-buffer-size-limit above it, or such a frame closes
+		 * the connection with 4008.
+		 */
+		private DataSize maxSize = DataSize.ofMegabytes(1);
+
+		public DataSize getMaxSize() {
+			return this.maxSize;
+		}
+
+		public void setMaxSize(DataSize maxSize) {
+			this.maxSize = maxSize;
+		}
+
 		public Duration getTimeout() {
 			return this.timeout;
 		}
@@ -644,6 +662,134 @@ public class LiveSessionProperties {
 
 		public void setTimeout(Duration timeout) {
 			this.timeout = timeout;
+		}
+
+	}
+
+	public Limits getLimits() {
+		return this.limits;
+	}
+
+	/**
+	 * Limits against hostile clients. A handshake over a connection limit is refused with
+	 * HTTP 429 (503 for the instance's limit) and Retry-After before the upgrade; 0 turns
+	 * a limit off. Behind a reverse proxy, set server.forward-headers-strategy so that
+	 * the remote address is the client's, not the proxy's.
+	 */
+	public static class Limits {
+
+		/**
+		 * Open connections of one authenticated user, on this instance.
+		 */
+		private int maxConnectionsPerUser = 32;
+
+		/**
+		 * Open connections of one anonymous browser (one anonymous cookie), on this
+		 * instance.
+		 */
+		private int maxConnectionsPerBrowser = 32;
+
+		/**
+		 * Open connections from one remote address (IPv6: one /64), on this instance.
+		 */
+		private int maxConnectionsPerAddress = 100;
+
+		/**
+		 * Open connections of this instance; over it, handshakes get HTTP 503. A
+		 * connection takes about 100 KB of heap on Tomcat.
+		 */
+		private int maxConnections = 10_000;
+
+		/**
+		 * New anonymous groups one remote address may create per minute, by handshakes
+		 * and by HTTP actions alike (a token bucket of this size refilled over a minute).
+		 */
+		private int newGroupsPerAddressPerMinute = 100;
+
+		/**
+		 * Bytes of state a 'sync' returns that cost it one more frame of the rate limit
+		 * (at most the burst), so that syncs cannot make the server send far more than
+		 * the client sent.
+		 */
+		private DataSize syncCost = DataSize.ofKilobytes(16);
+
+		/**
+		 * Longest time the container's thread may block writing one control frame (the
+		 * pong Tomcat answers each ping with, a close frame); a connection whose pong
+		 * cannot be written in time is closed, so a ping flood that does not read never
+		 * holds a worker thread for long.
+		 */
+		private Duration controlFrameTimeout = Duration.ofMillis(250);
+
+		/**
+		 * Longest time a connection may go without sending a single byte (a frame begun
+		 * and never finished, say) before it is closed with 1001; 0 for no limit. Keep it
+		 * above the client's heartbeat interval.
+		 */
+		private Duration readIdleTimeout = Duration.ofMinutes(10);
+
+		public int getMaxConnectionsPerUser() {
+			return this.maxConnectionsPerUser;
+		}
+
+		public void setMaxConnectionsPerUser(int maxConnectionsPerUser) {
+			this.maxConnectionsPerUser = maxConnectionsPerUser;
+		}
+
+		public int getMaxConnectionsPerBrowser() {
+			return this.maxConnectionsPerBrowser;
+		}
+
+		public void setMaxConnectionsPerBrowser(int maxConnectionsPerBrowser) {
+			this.maxConnectionsPerBrowser = maxConnectionsPerBrowser;
+		}
+
+		public int getMaxConnectionsPerAddress() {
+			return this.maxConnectionsPerAddress;
+		}
+
+		public void setMaxConnectionsPerAddress(int maxConnectionsPerAddress) {
+			this.maxConnectionsPerAddress = maxConnectionsPerAddress;
+		}
+
+		public int getMaxConnections() {
+			return this.maxConnections;
+		}
+
+		public void setMaxConnections(int maxConnections) {
+			this.maxConnections = maxConnections;
+		}
+
+		public int getNewGroupsPerAddressPerMinute() {
+			return this.newGroupsPerAddressPerMinute;
+		}
+
+		public void setNewGroupsPerAddressPerMinute(int newGroupsPerAddressPerMinute) {
+			this.newGroupsPerAddressPerMinute = newGroupsPerAddressPerMinute;
+		}
+
+		public DataSize getSyncCost() {
+			return this.syncCost;
+		}
+
+		public void setSyncCost(DataSize syncCost) {
+			this.syncCost = syncCost;
+		}
+
+		public Duration getControlFrameTimeout() {
+			return this.controlFrameTimeout;
+		}
+
+		public void setControlFrameTimeout(Duration controlFrameTimeout) {
+			this.controlFrameTimeout = controlFrameTimeout;
+		}
+
+		public Duration getReadIdleTimeout() {
+			return this.readIdleTimeout;
+		}
+
+		public void setReadIdleTimeout(Duration readIdleTimeout) {
+			this.readIdleTimeout = readIdleTimeout;
 		}
 
 	}

@@ -107,6 +107,10 @@ final class LiveWebSocketConfigurer implements WebSocketConfigurer {
 				allowed = false;
 			}
 			if (!allowed) {
+				if (logger.isDebugEnabled()) {
+					logger.debug("Handshake from " + request.getRemoteAddress() + " refused with 403: origin "
+							+ request.getHeaders().getOrigin() + " is not allowed");
+				}
 				// The servlet request's principal: Spring Security exposes a
 				// non-anonymous Authentication there.
 				Principal principal = request.getPrincipal();

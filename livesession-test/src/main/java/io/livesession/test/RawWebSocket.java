@@ -229,6 +229,20 @@ public final class RawWebSocket implements AutoCloseable {
 	}
 
 	/**
+	 * Write bytes as given, a frame's header without its payload for instance.
+	 * @param bytes the bytes
+	 */
+	public void sendRaw(byte[] bytes) {
+		try {
+			this.out.write(bytes);
+			this.out.flush();
+		}
+		catch (IOException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
 	 * Send a final, masked text frame of the given bytes, valid UTF-8 or not.
 	 * @param payload the payload
 	 */
@@ -251,6 +265,47 @@ public final class RawWebSocket implements AutoCloseable {
 	 * nothing in time
 	 */
 	public @Nullable Frame readFrame(Duration timeout) {
+		return readFrame(timeout, new boolean[1]);
+	}
+
+	/**
+	 * Read the next message: a frame, or a fragmented text or binary message joined from
+	 * its continuation frames (containers split long messages into several frames).
+	 * @param timeout how long to wait for each frame
+	 * @return the message as one frame, or {@code null} if the socket ended or sent
+	 * nothing in time
+	 */
+	public @Nullable Frame readMessage(Duration timeout) {
+		boolean[] fin = new boolean[1];
+		Frame first = readFrame(timeout, fin);
+		if (first == null || fin[0] || first.opcode() >= CLOSE) {
+			return first;
+		}
+		ByteArrayOutputStream payload = new ByteArrayOutputStream();
+		payload.writeBytes(first.payload());
+		while (!fin[0]) {
+			Frame next = readFrame(timeout, fin);
+			if (next == null) {
+				return null;
+			}
+			if (next.opcode() == CONTINUATION) {
+				payload.writeBytes(next.payload());
+			}
+			else if (next.opcode() < CLOSE) {
+				throw new AssertionError("Expected a continuation frame but got " + next);
+			}
+			else if (next.opcode() == CLOSE) {
+				return next;
+			}
+			else {
+				// A control frame between fragments: not part of the message.
+				fin[0] = false;
+			}
+		}
+		return new Frame(first.opcode(), payload.toByteArray());
+	}
+
+	private @Nullable Frame readFrame(Duration timeout, boolean[] fin) {
 		try {
 			this.socket.setSoTimeout((int) Math.max(1, timeout.toMillis()));
 			int first = this.in.read();
@@ -258,6 +313,7 @@ public final class RawWebSocket implements AutoCloseable {
 				this.ended = true;
 				return null;
 			}
+			fin[0] = (first & 0x80) != 0;
 			int second = this.in.readUnsignedByte();
 			long length = second & 0x7F;
 			if (length == 126) {
@@ -295,7 +351,7 @@ public final class RawWebSocket implements AutoCloseable {
 	 * @return the JSON
 	 */
 	public JsonNode nextJson() {
-		Frame frame = readFrame(Duration.ofSeconds(10));
+		Frame frame = readMessage(Duration.ofSeconds(10));
 		if (frame == null || frame.opcode() != TEXT) {
 			throw new AssertionError("Expected a text frame but got " + frame);
 		}

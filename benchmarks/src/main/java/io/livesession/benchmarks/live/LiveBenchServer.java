@@ -45,6 +45,10 @@ public class LiveBenchServer {
 			// The load generator sends actions back to back, far above a browser's rate:
 			// it measures the engine, not the limiter.
 			.properties("livesession.rate-limit.enabled=false")
+			// Its thousands of clients all connect from the load generator's address.
+			.properties("livesession.limits.max-connections-per-address=0",
+					"livesession.limits.new-groups-per-address-per-minute=0", "livesession.limits.max-connections=0",
+					"livesession.limits.max-connections-per-user=0")
 			.run(args);
 	}
 
