@@ -443,17 +443,21 @@ test('client: status goes connecting, open, closed', async () => {
 	await assert.rejects(live.send('x'), { code: 'disconnected' });
 });
 
+async function until(condition, what) {
+	for (let i = 0; i < 400 && !condition(); i++) {
+		await sleep(5);
+	}
+	assert.ok(condition(), `${what} within 2 s`);
+}
+
 test('client: a silent server is probed with a sync, and the client reconnects when the probe stays unanswered', async () => {
-	const { live, socket, events } = client({ silenceTimeout: 40 });
+	const { live, socket, events } = client({ silenceTimeout: 300 });
 	try {
 		socket.serverSends(hello(1, { a: 1 }));
-		await sleep(60);
+		await until(() => socket.sent.length > 0, 'a probe');
 		assert.deepEqual(socket.sent, [{ type: 'sync' }], 'one probe after the silence timeout');
-		assert.equal(FakeSocket.instances.length, 1);
-		for (let i = 0; i < 400 && FakeSocket.instances.length === 1; i++) {
-			await sleep(5);
-		}
-		assert.equal(FakeSocket.instances.length, 2, 'a new socket within 2 s');
+		assert.equal(FakeSocket.instances.length, 1, 'not left before the probe had its time');
+		await until(() => FakeSocket.instances.length === 2, 'a new socket');
 		assert.deepEqual(socket.closedWith, { code: 4000, reason: 'server silent' });
 		assert.ok(events.statuses.some((s) => s.status === 'reconnecting' && s.detail.reason === 'server silent'));
 		const second = FakeSocket.instances[1];
@@ -467,18 +471,18 @@ test('client: a silent server is probed with a sync, and the client reconnects w
 });
 
 test('client: a server that answers the probe, or keeps sending, is not left', async () => {
-	const { live, socket } = client({ silenceTimeout: 40 });
-	socket.serverSends(hello(1, { a: 1 }));
-	for (let i = 0; i < 6; i++) {
-		await sleep(15);
-		socket.serverSends({ type: 'state', version: 2 + i, state: { a: 2 + i } });
-	}
-	assert.deepEqual(socket.sent, [], 'no probe while frames arrive');
-	await sleep(55);
-	assert.deepEqual(socket.sent, [{ type: 'sync' }]);
-	socket.serverSends({ type: 'state', version: 7, state: { a: 7 }, full: true });
-	await sleep(25);
+	const { live, socket } = client({ silenceTimeout: 300 });
 	try {
+		socket.serverSends(hello(1, { a: 1 }));
+		for (let i = 0; i < 6; i++) {
+			await sleep(50);
+			socket.serverSends({ type: 'state', version: 2 + i, state: { a: 2 + i } });
+		}
+		assert.deepEqual(socket.sent, [], 'no probe while frames arrive');
+		await until(() => socket.sent.length > 0, 'a probe');
+		socket.serverSends({ type: 'state', version: 7, state: { a: 7 }, full: true });
+		await sleep(150);
+		assert.deepEqual(socket.sent, [{ type: 'sync' }]);
 		assert.equal(FakeSocket.instances.length, 1);
 		assert.equal(live.status, 'open');
 	}

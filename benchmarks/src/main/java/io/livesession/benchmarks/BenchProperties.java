@@ -2,6 +2,10 @@ package io.livesession.benchmarks;
 
 import java.util.List;
 
+import org.springframework.web.socket.server.RequestUpgradeStrategy;
+import org.springframework.web.socket.server.jetty.JettyRequestUpgradeStrategy;
+import org.springframework.web.socket.server.standard.StandardWebSocketUpgradeStrategy;
+
 /**
  * The container settings shared by the three servers, so only the messaging layer
  * differs.
@@ -34,6 +38,17 @@ public final class BenchProperties {
 	public static final String CONTAINER_PROPERTY = "livesession.bench.container";
 
 	private BenchProperties() {
+	}
+
+	/**
+	 * The upgrade strategy of R and S: what a plain Spring application gets on the
+	 * container (with both containers on the classpath, spring-websocket would pick
+	 * Jetty's even on Tomcat).
+	 * @return the strategy
+	 */
+	public static RequestUpgradeStrategy upgradeStrategy() {
+		return "jetty".equals(System.getProperty(CONTAINER_PROPERTY)) ? new JettyRequestUpgradeStrategy()
+				: new StandardWebSocketUpgradeStrategy();
 	}
 
 	/**

@@ -187,7 +187,11 @@ final class Report {
 		line("./mvnw -q -pl benchmarks -am package -DskipTests");
 		line("java -jar benchmarks/target/benchmarks.jar --mode=quick   # < 3 minutes, what CI runs");
 		line("java -jar benchmarks/target/benchmarks.jar --mode=full    # about 25 minutes");
+		line("java -jar benchmarks/target/benchmarks.jar --mode=full --container=jetty --out=docs/jetty");
 		line("```");
+		line("");
+		line("Container: " + this.results.getOrDefault("container", "tomcat") + "; P1 rows are medians of "
+				+ this.results.getOrDefault("rounds", 1) + " alternating round(s) (`--rounds=N`, 5 in full mode).");
 		line("");
 		line("Run from the repository root. It writes `docs/benchmarks.md` and `docs/benchmarks.json` "
 				+ "(`--out=DIR` elsewhere) and exits non-zero only when a scenario produced no numbers or a soak "

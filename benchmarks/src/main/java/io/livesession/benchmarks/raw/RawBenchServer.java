@@ -26,6 +26,7 @@ import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
 import org.springframework.web.socket.handler.ConcurrentWebSocketSessionDecorator;
 import org.springframework.web.socket.handler.TextWebSocketHandler;
+import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
 import org.springframework.web.util.UriComponentsBuilder;
 
 /**
@@ -134,7 +135,8 @@ public class RawBenchServer {
 
 		@Override
 		public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
-			registry.addHandler(SESSIONS, "/raw");
+			registry.addHandler(SESSIONS, "/raw")
+				.setHandshakeHandler(new DefaultHandshakeHandler(BenchProperties.upgradeStrategy()));
 		}
 
 	}

@@ -54,16 +54,17 @@ public class StompBenchServer {
 
 		@Override
 		public void registerStompEndpoints(StompEndpointRegistry registry) {
-			registry.addEndpoint("/stomp").setHandshakeHandler(new DefaultHandshakeHandler() {
+			registry.addEndpoint("/stomp")
+				.setHandshakeHandler(new DefaultHandshakeHandler(BenchProperties.upgradeStrategy()) {
 
-				@Override
-				protected Principal determineUser(ServerHttpRequest request, WebSocketHandler handler,
-						Map<String, Object> attributes) {
-					String user = ((ServletServerHttpRequest) request).getServletRequest().getParameter("u");
-					return (user != null) ? () -> user : super.determineUser(request, handler, attributes);
-				}
+					@Override
+					protected Principal determineUser(ServerHttpRequest request, WebSocketHandler handler,
+							Map<String, Object> attributes) {
+						String user = ((ServletServerHttpRequest) request).getServletRequest().getParameter("u");
+						return (user != null) ? () -> user : super.determineUser(request, handler, attributes);
+					}
 
-			});
+				});
 		}
 
 		@Override
