@@ -106,6 +106,15 @@ public final class AnonymousCookies {
 	}
 
 	/**
+	 * A fresh value, as this instance would issue it.
+	 * @return the value
+	 * @since 0.1.0
+	 */
+	public String issue() {
+		return generate();
+	}
+
+	/**
 	 * A fresh cookie value.
 	 * @return 43 base64url characters
 	 */

@@ -8,8 +8,10 @@ import io.livesession.ConnectInterceptor;
 import io.livesession.ConnectionRegistry;
 import io.livesession.GroupInitializer;
 import io.livesession.GroupResolver;
+import io.livesession.action.ActionAuthorizer;
 import io.livesession.action.ActionHandlerRegistry;
 import io.livesession.action.ActionInterceptor;
+import io.livesession.action.MethodSecurityActionAuthorizer;
 import io.livesession.action.SecurityContextActionInterceptor;
 import io.livesession.delivery.Delivery;
 import io.livesession.delivery.DeliveryChannel;
@@ -51,6 +53,11 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
+import org.springframework.security.access.expression.method.DefaultMethodSecurityExpressionHandler;
+import org.springframework.security.access.expression.method.MethodSecurityExpressionHandler;
+import org.springframework.security.access.hierarchicalroles.NullRoleHierarchy;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
+import org.springframework.security.authorization.AuthoritiesAuthorizationManager;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import org.springframework.web.servlet.handler.SimpleUrlHandlerMapping;
@@ -138,8 +145,10 @@ public final class LiveSessionAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		ActionHandlerRegistry liveActionHandlers(ApplicationContext context, ObjectProvider<JsonMapper> mapper,
-				ObjectProvider<ActionInterceptor> interceptors) {
-			return new ActionHandlerRegistry(context, jsonMapper(mapper), interceptors.orderedStream().toList());
+				ObjectProvider<ActionInterceptor> interceptors, ObjectProvider<ActionAuthorizer> authorizer) {
+			// Without an authorizer (no Spring Security) a guarded action fails startup.
+			return new ActionHandlerRegistry(context, jsonMapper(mapper), interceptors.orderedStream().toList(),
+					authorizer.getIfUnique());
 		}
 
 		@Bean
@@ -216,6 +225,36 @@ public final class LiveSessionAutoConfiguration {
 			// the context must be set where it looks.
 			return new SecurityContextActionInterceptor(
 					strategy.getIfAvailable(SecurityContextHolder::getContextHolderStrategy));
+		}
+
+		/**
+		 * Enforces {@code @PreAuthorize} and the like on actions even without
+		 * {@code @EnableMethodSecurity}, with the application's expression handler and
+		 * role hierarchy when it defines them. The role prefix is Spring Security's
+		 * default, {@code ROLE_}: an application with another one defines its own
+		 * {@link ActionAuthorizer}.
+		 */
+		@Bean
+		@ConditionalOnMissingBean
+		ActionAuthorizer liveActionAuthorizer(ApplicationContext context,
+				ObjectProvider<SecurityContextHolderStrategy> strategy,
+				ObjectProvider<MethodSecurityExpressionHandler> expressionHandler,
+				ObjectProvider<RoleHierarchy> roleHierarchy) {
+			String rolePrefix = "ROLE_";
+			RoleHierarchy hierarchy = roleHierarchy.getIfUnique(NullRoleHierarchy::new);
+			MethodSecurityExpressionHandler expressions = expressionHandler.getIfUnique(() -> {
+				DefaultMethodSecurityExpressionHandler handler = new DefaultMethodSecurityExpressionHandler();
+				// For bean references (@PreAuthorize("@guard.check(#data)")).
+				handler.setApplicationContext(context);
+				handler.setRoleHierarchy(hierarchy);
+				handler.setDefaultRolePrefix(rolePrefix);
+				return handler;
+			});
+			AuthoritiesAuthorizationManager authorities = new AuthoritiesAuthorizationManager();
+			authorities.setRoleHierarchy(hierarchy);
+			return new MethodSecurityActionAuthorizer(
+					strategy.getIfAvailable(SecurityContextHolder::getContextHolderStrategy), expressions, authorities,
+					rolePrefix);
 		}
 
 	}

@@ -75,15 +75,14 @@ final class LiveWebSocketConfigurer implements WebSocketConfigurer {
 	}
 
 	/**
-	 * The container's own upgrade strategy; on a Jakarta WebSocket container it may not
-	 * close connections when an HTTP session ends, livesession revokes them with the
-	 * protocol's reason.
+	 * The standard Jakarta WebSocket upgrade, which Tomcat and Jetty (EE 11) both
+	 * implement; spring-websocket's own choice goes by the classpath, not by the running
+	 * server, and picks Jetty's native strategy on Tomcat when both are present. On a
+	 * Jakarta WebSocket container it may not close connections when an HTTP session ends,
+	 * livesession revokes them with the protocol's reason.
 	 */
 	private static DefaultHandshakeHandler handshakeHandler() {
-		RequestUpgradeStrategy strategy = new DefaultHandshakeHandler().getRequestUpgradeStrategy();
-		if (strategy instanceof StandardWebSocketUpgradeStrategy) {
-			strategy = new LiveRequestUpgradeStrategy(strategy);
-		}
+		RequestUpgradeStrategy strategy = new LiveRequestUpgradeStrategy(new StandardWebSocketUpgradeStrategy());
 		return new DefaultHandshakeHandler(strategy);
 	}
 
