@@ -1,5 +1,6 @@
 package io.livesession.autoconfigure;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
@@ -25,6 +26,7 @@ import io.livesession.group.GroupMaintenance;
 import io.livesession.group.GroupStore;
 import io.livesession.group.SessionGroupManager;
 import io.livesession.identity.AnonymousCookieFilter;
+import io.livesession.identity.AnonymousCookieKey;
 import io.livesession.identity.AnonymousCookies;
 import io.livesession.identity.DefaultGroupResolver;
 import io.livesession.identity.UserResolver;
@@ -53,6 +55,8 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
+import org.springframework.util.Assert;
+import org.springframework.util.StringUtils;
 import org.springframework.security.access.expression.method.DefaultMethodSecurityExpressionHandler;
 import org.springframework.security.access.expression.method.MethodSecurityExpressionHandler;
 import org.springframework.security.access.hierarchicalroles.NullRoleHierarchy;
@@ -194,10 +198,22 @@ public final class LiveSessionAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		AnonymousCookies liveAnonymousCookies(LiveSessionProperties properties) {
+		AnonymousCookies liveAnonymousCookies(LiveSessionProperties properties,
+				ObjectProvider<AnonymousCookieKey> key) {
 			LiveSessionProperties.Anonymous anonymous = properties.getAnonymous();
+			String secret = anonymous.getSecret();
+			AnonymousCookieKey cookieKey;
+			if (StringUtils.hasText(secret)) {
+				Assert.state(secret.length() >= 32, "livesession.anonymous.secret must have at least 32 characters");
+				byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
+				cookieKey = bytes::clone;
+			}
+			else {
+				// Redis shares one key among the instances; alone, a random one will do.
+				cookieKey = key.getIfUnique(AnonymousCookies::randomKey);
+			}
 			return new AnonymousCookies(anonymous.getCookieName(), anonymous.getCookieMaxAge(),
-					anonymous.isCookieSecure());
+					anonymous.isCookieSecure(), cookieKey);
 		}
 
 		@Bean

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.livesession.identity.AnonymousCookies;
+import io.livesession.test.HttpBrowser;
 import io.livesession.test.LiveTestClient;
 import io.livesession.test.RedisTestServer;
 import org.junit.jupiter.api.Test;
@@ -37,7 +38,7 @@ class ActuatorIntegrationTests {
 	void readsCountsAndPagesOfGroupsAndDisconnectsAUserOrAConnectionWith1008() throws Exception {
 		try (ConfigurableApplicationContext context = start("management.endpoints.web.exposure.include=livesession")) {
 			int port = LiveCluster.port(context);
-			String cookie = AnonymousCookies.generate();
+			String cookie = HttpBrowser.anonymousCookie(port);
 			String anonymousGroup = "anon:" + AnonymousCookies.deriveId(cookie);
 			try (LiveTestClient alice1 = user(port, "alice");
 					LiveTestClient alice2 = user(port, "alice");

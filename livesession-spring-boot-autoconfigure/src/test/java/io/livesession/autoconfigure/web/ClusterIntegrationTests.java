@@ -17,7 +17,7 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.livesession.BroadcastTarget;
 import io.livesession.Broadcaster;
-import io.livesession.identity.AnonymousCookies;
+import io.livesession.test.HttpBrowser;
 import io.livesession.test.LiveTestClient;
 import io.livesession.test.RedisTestServer;
 import org.junit.jupiter.api.AfterAll;
@@ -79,7 +79,7 @@ class ClusterIntegrationTests {
 
 	@Test
 	void clientsWithTheSameCookieOnTwoInstancesSeeEachOthersIncrements() {
-		String cookie = "LIVESESSION=" + AnonymousCookies.generate();
+		String cookie = "LIVESESSION=" + HttpBrowser.anonymousCookie(LiveCluster.port(this.one));
 		try (LiveTestClient onOne = connect(this.one, cookie); LiveTestClient onTwo = connect(this.two, cookie)) {
 			onOne.next("hello");
 			onTwo.next("hello");
@@ -102,7 +102,7 @@ class ClusterIntegrationTests {
 
 	@Test
 	void twoInstancesTimesTenConnectionsTimesFiveHundredIncrementsEndAtExactlyTenThousand() throws Exception {
-		String cookie = "LIVESESSION=" + AnonymousCookies.generate();
+		String cookie = "LIVESESSION=" + HttpBrowser.anonymousCookie(LiveCluster.port(this.one));
 		List<LiveTestClient> clients = new ArrayList<>();
 		ExecutorService executor = Executors.newFixedThreadPool(20);
 		try {
@@ -156,7 +156,8 @@ class ClusterIntegrationTests {
 				LiveTestClient alice2 = connectUser(this.two, "alice");
 				LiveTestClient bob = connectUser(this.two, "bob");
 				LiveTestClient admin = connectUser(this.one, "admin");
-				LiveTestClient anonymous = connect(this.two, "LIVESESSION=" + AnonymousCookies.generate())) {
+				LiveTestClient anonymous = connect(this.two,
+						"LIVESESSION=" + HttpBrowser.anonymousCookie(LiveCluster.port(this.one)))) {
 			subscriber.addListener(new RedisPubSubAdapter<>() {
 				@Override
 				public void message(String channel, String message) {
@@ -208,7 +209,7 @@ class ClusterIntegrationTests {
 
 	@Test
 	void groupStateSurvivesAnApplicationRestart() {
-		String cookie = "LIVESESSION=" + AnonymousCookies.generate();
+		String cookie = "LIVESESSION=" + HttpBrowser.anonymousCookie(LiveCluster.port(this.one));
 		try (LiveTestClient client = connect(this.one, cookie)) {
 			client.next("hello");
 			client.action("increment", null, "1");

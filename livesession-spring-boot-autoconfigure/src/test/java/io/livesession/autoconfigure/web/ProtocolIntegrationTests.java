@@ -10,6 +10,7 @@ import io.livesession.BroadcastTarget;
 import io.livesession.Broadcaster;
 import io.livesession.SessionGroups;
 import io.livesession.identity.AnonymousCookies;
+import io.livesession.test.HttpBrowser;
 import io.livesession.test.LiveTestClient;
 import jakarta.websocket.CloseReason;
 import org.junit.jupiter.api.AfterEach;
@@ -50,7 +51,7 @@ class ProtocolIntegrationTests {
 
 	@BeforeEach
 	void connect() {
-		String value = AnonymousCookies.generate();
+		String value = HttpBrowser.anonymousCookie(this.port);
 		this.cookie = "LIVESESSION=" + value;
 		this.groupId = "anon:" + AnonymousCookies.deriveId(value);
 		this.client = LiveTestClient.connect(this.port, this.cookie);

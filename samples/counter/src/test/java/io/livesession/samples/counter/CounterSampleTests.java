@@ -7,7 +7,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
-import io.livesession.identity.AnonymousCookies;
+import io.livesession.test.HttpBrowser;
 import io.livesession.test.LiveTestClient;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -49,11 +49,11 @@ class CounterSampleTests {
 
 	@Test
 	void tabsWithTheSameCookieShareTheCountAndAnotherCookieHasItsOwn() {
-		String cookie = "LIVESESSION=" + AnonymousCookies.generate();
+		String cookie = "LIVESESSION=" + HttpBrowser.anonymousCookie(this.port);
 		try (LiveTestClient tab1 = LiveTestClient.connect(this.port, cookie);
 				LiveTestClient tab2 = LiveTestClient.connect(this.port, cookie);
 				LiveTestClient other = LiveTestClient.connect(this.port,
-						"LIVESESSION=" + AnonymousCookies.generate())) {
+						"LIVESESSION=" + HttpBrowser.anonymousCookie(this.port))) {
 			assertThat(tab1.next("hello").at("/state/counter/count").asInt()).isZero();
 			assertThat(tab2.next("hello").at("/state/counter/count").asInt()).isZero();
 			assertThat(other.next("hello").at("/state/counter/count").asInt()).isZero();
