@@ -9,6 +9,7 @@ import io.livesession.LoginMergeHandler;
 import io.livesession.RevocationReason;
 import io.livesession.SessionGroup;
 import io.livesession.SessionGroups;
+import io.livesession.identity.AnonymousCookieFilter;
 import io.livesession.identity.AnonymousCookies;
 import io.livesession.identity.LiveUser;
 import io.livesession.identity.UserResolver;
@@ -135,9 +136,12 @@ public final class LoginLogoutListener implements ApplicationListener<AbstractAu
 		this.channel.publish(new Revocation(Revocation.Kind.BROWSER, browserId, RevocationReason.LOGIN, userId));
 		// Connections opened under the same HTTP session with another cookie (or
 		// none) are someone else's too: the session now belongs to this user. The
-		// session id may have just changed (fixation protection): the request names
-		// the one the connections were opened with.
+		// session id may have just changed (fixation protection): the cookie filter
+		// kept the one the connections were opened with.
 		Set<String> httpSessionIds = new LinkedHashSet<>();
+		if (request.getAttribute(AnonymousCookieFilter.REQUESTED_SESSION_ID_ATTRIBUTE) instanceof String arrived) {
+			httpSessionIds.add(arrived);
+		}
 		if (request.getRequestedSessionId() != null) {
 			httpSessionIds.add(request.getRequestedSessionId());
 		}
