@@ -36,7 +36,8 @@ class ActuatorIntegrationTests {
 
 	@Test
 	void readsCountsAndPagesOfGroupsAndDisconnectsAUserOrAConnectionWith1008() throws Exception {
-		try (ConfigurableApplicationContext context = start("management.endpoints.web.exposure.include=livesession")) {
+		try (ConfigurableApplicationContext context = start("management.endpoints.web.exposure.include=livesession",
+				"management.endpoint.livesession.access=unrestricted")) {
 			int port = LiveCluster.port(context);
 			String cookie = HttpBrowser.anonymousCookie(port);
 			String anonymousGroup = "anon:" + AnonymousCookies.deriveId(cookie);
@@ -137,6 +138,29 @@ class ActuatorIntegrationTests {
 			redis.restart();
 			await().atMost(Duration.ofSeconds(30)).until(() -> status(port, "/actuator/health/livesession") == 200);
 			assertThat(get(port, "/actuator/health/livesession", 200).get("status").asString()).isEqualTo("UP");
+		}
+	}
+
+	@Test
+	void theEndpointIsReadOnlyUnlessWritesAreOptedIn() throws Exception {
+		try (ConfigurableApplicationContext context = start("management.endpoints.web.exposure.include=livesession")) {
+			int port = LiveCluster.port(context);
+			try (LiveTestClient alice = user(port, "alice")) {
+				String connectionId = alice.next("hello").get("connectionId").asString();
+				assertThat(get(port, "/actuator/livesession", 200).get("connections").asInt()).isEqualTo(1);
+				assertThat(post(port, "/actuator/livesession/connections/" + connectionId).statusCode())
+					.as("no write operation by default")
+					.isIn(404, 405);
+				assertThat(post(port, "/actuator/livesession/users/alice").statusCode()).isIn(404, 405);
+				HttpResponse<String> erase = http.send(
+						HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/livesession/users/alice"))
+							.DELETE()
+							.build(),
+						HttpResponse.BodyHandlers.ofString());
+				assertThat(erase.statusCode()).isIn(404, 405);
+				alice.action("echo", "still", "r");
+				assertThat(alice.next("reply").get("data").asString()).isEqualTo("still");
+			}
 		}
 	}
 

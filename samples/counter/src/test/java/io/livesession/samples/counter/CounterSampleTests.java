@@ -106,4 +106,27 @@ class CounterSampleTests {
 		}
 	}
 
+	@Test
+	void actuatorWritesAreNotEnabledAndReadsAreOpen() throws Exception {
+		try (LiveTestClient tab = LiveTestClient.connect(this.port, null)) {
+			String connectionId = tab.next("hello").get("connectionId").asString();
+			HttpResponse<String> disconnect = this.http.send(HttpRequest
+				.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/actuator/livesession/connections/"
+						+ connectionId))
+				.POST(HttpRequest.BodyPublishers.noBody())
+				.build(), HttpResponse.BodyHandlers.ofString());
+			HttpResponse<String> erase = this.http.send(HttpRequest
+				.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/actuator/livesession/users/anyone"))
+				.DELETE()
+				.build(), HttpResponse.BodyHandlers.ofString());
+			// The counter has no login: its livesession endpoint keeps Actuator's
+			// read-only default, so there is no write operation to call.
+			assertThat(disconnect.statusCode()).isIn(404, 405);
+			assertThat(erase.statusCode()).isIn(404, 405);
+			assertThat(get("/actuator/livesession").statusCode()).isEqualTo(200);
+			tab.action("increment", null, "still");
+			assertThat(tab.next("reply").get("ref").asString()).isEqualTo("still");
+		}
+	}
+
 }
