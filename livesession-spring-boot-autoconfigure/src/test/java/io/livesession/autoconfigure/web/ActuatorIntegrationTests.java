@@ -152,11 +152,10 @@ class ActuatorIntegrationTests {
 					.as("no write operation by default")
 					.isIn(404, 405);
 				assertThat(post(port, "/actuator/livesession/users/alice").statusCode()).isIn(404, 405);
-				HttpResponse<String> erase = http.send(
-						HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/livesession/users/alice"))
-							.DELETE()
-							.build(),
-						HttpResponse.BodyHandlers.ofString());
+				HttpResponse<String> erase = http.send(HttpRequest
+					.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/livesession/users/alice"))
+					.DELETE()
+					.build(), HttpResponse.BodyHandlers.ofString());
 				assertThat(erase.statusCode()).isIn(404, 405);
 				alice.action("echo", "still", "r");
 				assertThat(alice.next("reply").get("data").asString()).isEqualTo("still");

@@ -30,13 +30,15 @@ class SampleSecurity {
 	SecurityFilterChain securityFilterChain(HttpSecurity http) throws Exception {
 		// The handshake itself is checked by livesession.require-authentication (401).
 		// Actuator: reads are open (a demo), writes (disconnect, erase) need ROLE_ADMIN,
-		// and an anonymous caller gets 401 rather than the login page.
+		// and an anonymous caller gets 401 rather than the login page. /error is open so
+		// that a refusal's status (403 for a missing CSRF token) is not turned into a
+		// redirect to the login page.
 		return http
 			.authorizeHttpRequests((requests) -> requests.requestMatchers(HttpMethod.GET, "/actuator/**")
 				.permitAll()
 				.requestMatchers("/actuator/**")
 				.hasRole("ADMIN")
-				.requestMatchers("/live", "/livesession/**")
+				.requestMatchers("/live", "/livesession/**", "/error")
 				.permitAll()
 				.anyRequest()
 				.authenticated())

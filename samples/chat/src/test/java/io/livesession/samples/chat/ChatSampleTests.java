@@ -98,8 +98,9 @@ class ChatSampleTests {
 			// A CSRF token scraped from the public login page is no key
 			String token = anonymous.csrf("/login");
 			assertThat(anonymous.postJson(disconnect, "", Map.of("X-CSRF-TOKEN", token)).statusCode()).isEqualTo(401);
-			assertThat(anonymous.delete("/actuator/livesession/users/alice", Map.of("X-CSRF-TOKEN", token))
-				.statusCode()).isEqualTo(401);
+			assertThat(
+					anonymous.delete("/actuator/livesession/users/alice", Map.of("X-CSRF-TOKEN", token)).statusCode())
+				.isEqualTo(401);
 			assertThat(anonymous.postJson(disconnect, "", Map.of()).statusCode()).as("without a token").isIn(401, 403);
 			HttpBrowser bob = new HttpBrowser(this.port, "password");
 			bob.login("bob");

@@ -111,8 +111,8 @@ class CounterSampleTests {
 		try (LiveTestClient tab = LiveTestClient.connect(this.port, null)) {
 			String connectionId = tab.next("hello").get("connectionId").asString();
 			HttpResponse<String> disconnect = this.http.send(HttpRequest
-				.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/actuator/livesession/connections/"
-						+ connectionId))
+				.newBuilder(URI
+					.create("http://127.0.0.1:" + this.port + "/actuator/livesession/connections/" + connectionId))
 				.POST(HttpRequest.BodyPublishers.noBody())
 				.build(), HttpResponse.BodyHandlers.ofString());
 			HttpResponse<String> erase = this.http.send(HttpRequest
