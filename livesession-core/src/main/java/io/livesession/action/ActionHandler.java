@@ -39,8 +39,12 @@ public final class ActionHandler {
 
 	private final List<ActionInterceptor> interceptors;
 
-	ActionHandler(String name, Object bean, Method method, JsonMapper mapper, List<ActionInterceptor> interceptors) {
+	private final ActionAuthorizer.@Nullable Guard guard;
+
+	ActionHandler(String name, Object bean, Method method, JsonMapper mapper, List<ActionInterceptor> interceptors,
+			ActionAuthorizer.@Nullable Guard guard) {
 		this.name = name;
+		this.guard = guard;
 		this.bean = bean;
 		this.method = method;
 		this.mapper = mapper;
@@ -149,6 +153,11 @@ public final class ActionHandler {
 		if (index < this.interceptors.size()) {
 			return this.interceptors.get(index).intercept(connection, this, () -> proceed(index + 1, connection, args));
 		}
+		// Innermost, so the security context set by an interceptor is in place.
+		return (this.guard != null) ? this.guard.invoke(args, () -> call(args)) : call(args);
+	}
+
+	private @Nullable Object call(Object[] args) {
 		try {
 			return this.method.invoke(this.bean, args);
 		}

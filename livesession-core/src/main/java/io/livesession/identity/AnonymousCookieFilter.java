@@ -18,6 +18,16 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 public final class AnonymousCookieFilter extends OncePerRequestFilter {
 
+	/**
+	 * The request attribute holding the HTTP session id the request named on arrival.
+	 * Session fixation protection changes the id at login, and Tomcat then reports the
+	 * new one as the requested one too; revocation at login needs the old one, which the
+	 * connections opened before the login were bound to.
+	 * @since 0.1.0
+	 */
+	public static final String REQUESTED_SESSION_ID_ATTRIBUTE = AnonymousCookieFilter.class.getName()
+			+ ".requestedSessionId";
+
 	private final AnonymousCookies cookies;
 
 	public AnonymousCookieFilter(AnonymousCookies cookies) {
@@ -33,6 +43,10 @@ public final class AnonymousCookieFilter extends OncePerRequestFilter {
 	protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
 			throws ServletException, IOException {
 		this.cookies.resolve(request, response);
+		String requestedSessionId = request.getRequestedSessionId();
+		if (requestedSessionId != null) {
+			request.setAttribute(REQUESTED_SESSION_ID_ATTRIBUTE, requestedSessionId);
+		}
 		chain.doFilter(request, response);
 	}
 

@@ -9,6 +9,7 @@ import io.livesession.LoginMergeHandler;
 import io.livesession.RevocationReason;
 import io.livesession.SessionGroup;
 import io.livesession.SessionGroups;
+import io.livesession.identity.AnonymousCookieFilter;
 import io.livesession.identity.AnonymousCookies;
 import io.livesession.identity.LiveUser;
 import io.livesession.identity.UserResolver;
@@ -38,11 +39,15 @@ import org.springframework.web.context.request.ServletRequestAttributes;
  * sessions keep theirs.</li>
  * <li>{@link InteractiveAuthenticationSuccessEvent} (form, OAuth2 or remember-me login):
  * a {@link LoginMergeHandler}, if there is one, carries anonymous state into the user's
- * group; then the connections the browser had open as anonymous or as another user are
- * revoked, so its clients come back with the new identity.</li>
+ * group; then the connections the browser had open as anonymous or as another user, and
+ * those opened under the same HTTP session, are revoked, so its clients come back with
+ * the new identity.</li>
  * </ul>
- * Both need the request at hand, which Spring Boot's {@code RequestContextFilter} exposes
- * to the security filters.
+ * Both rotate the anonymous cookie: a fresh value, hence a fresh anonymous group, so a
+ * cookie known before (planted, or read on a shared computer) is worth nothing after, and
+ * what was typed anonymously before login does not come back after logout. Both need the
+ * request at hand, which Spring Boot's {@code RequestContextFilter} exposes to the
+ * security filters.
  *
  * @author livesession
  */
@@ -102,6 +107,12 @@ public final class LoginLogoutListener implements ApplicationListener<AbstractAu
 		for (String httpSessionId : httpSessionIds) {
 			this.channel.publish(new Revocation(Revocation.Kind.HTTP_SESSION, httpSessionId, RevocationReason.LOGOUT));
 		}
+		HttpServletResponse response = attributes.getResponse();
+		if (response != null) {
+			// A fresh anonymous group: what was typed before login, under the old
+			// cookie, must not come back after logout.
+			this.cookies.rotate(request, response);
+		}
 	}
 
 	private void loggedIn(Authentication authentication) {
@@ -123,6 +134,31 @@ public final class LoginLogoutListener implements ApplicationListener<AbstractAu
 		// The user's own connections are spared: an authentication repeated on every
 		// request (pre-authentication, stateless remember-me) must not close them.
 		this.channel.publish(new Revocation(Revocation.Kind.BROWSER, browserId, RevocationReason.LOGIN, userId));
+		// Connections opened under the same HTTP session with another cookie (or
+		// none) are someone else's too: the session now belongs to this user. The
+		// session id may have just changed (fixation protection): the cookie filter
+		// kept the one the connections were opened with.
+		Set<String> httpSessionIds = new LinkedHashSet<>();
+		if (request.getAttribute(AnonymousCookieFilter.REQUESTED_SESSION_ID_ATTRIBUTE) instanceof String arrived) {
+			httpSessionIds.add(arrived);
+		}
+		if (request.getRequestedSessionId() != null) {
+			httpSessionIds.add(request.getRequestedSessionId());
+		}
+		HttpSession session = request.getSession(false);
+		if (session != null) {
+			httpSessionIds.add(session.getId());
+		}
+		for (String httpSessionId : httpSessionIds) {
+			this.channel
+				.publish(new Revocation(Revocation.Kind.HTTP_SESSION, httpSessionId, RevocationReason.LOGIN, userId));
+		}
+		HttpServletResponse response = attributes.getResponse();
+		if (response != null) {
+			// After the merge, which read the old group: a cookie known before login
+			// (planted, or seen on a shared computer) is worth nothing after it.
+			this.cookies.rotate(request, response);
+		}
 	}
 
 	private @Nullable String browserCookie(HttpServletRequest request, @Nullable HttpServletResponse response) {

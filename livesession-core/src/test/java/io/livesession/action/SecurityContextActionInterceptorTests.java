@@ -40,7 +40,7 @@ class SecurityContextActionInterceptorTests {
 	private final SecurityContextActionInterceptor interceptor = new SecurityContextActionInterceptor(this.strategy);
 
 	private final ActionHandler handler = new ActionHandler("test", new Object(),
-			ReflectionUtils.findMethod(Object.class, "toString"), JsonMapper.builder().build(), List.of());
+			ReflectionUtils.findMethod(Object.class, "toString"), JsonMapper.builder().build(), List.of(), null);
 
 	@AfterEach
 	void clear() {

@@ -113,7 +113,7 @@ class AnonymousCookiesTests {
 		MockHttpServletRequest request = new MockHttpServletRequest();
 		MockHttpServletResponse response = new MockHttpServletResponse();
 		String value = this.cookies.resolve(request, response);
-		assertThat(AnonymousCookies.isValid(value)).isTrue();
+		assertThat(this.cookies.verify(value)).isTrue();
 		List<String> headers = response.getHeaders(HttpHeaders.SET_COOKIE);
 		assertThat(headers).hasSize(1);
 		String header = headers.get(0);
@@ -155,7 +155,7 @@ class AnonymousCookiesTests {
 
 	@Test
 	void resolveWithAValidCookieKeepsItAndIssuesNothing() {
-		String existing = AnonymousCookies.generate();
+		String existing = this.cookies.issue();
 		MockHttpServletRequest request = new MockHttpServletRequest();
 		request.setCookies(new Cookie("other", "x"), new Cookie(NAME, existing));
 		MockHttpServletResponse response = new MockHttpServletResponse();
@@ -171,7 +171,7 @@ class AnonymousCookiesTests {
 		MockHttpServletResponse response = new MockHttpServletResponse();
 		String value = this.cookies.resolve(request, response);
 		assertThat(value).isNotEqualTo(malformed);
-		assertThat(AnonymousCookies.isValid(value)).isTrue();
+		assertThat(this.cookies.verify(value)).isTrue();
 		assertThat(response.getHeaders(HttpHeaders.SET_COOKIE)).singleElement()
 			.asString()
 			.startsWith(NAME + "=" + value + ";");
@@ -183,20 +183,20 @@ class AnonymousCookiesTests {
 		request.setCookies(new Cookie(NAME, ""));
 		MockHttpServletResponse response = new MockHttpServletResponse();
 		String value = this.cookies.resolve(request, response);
-		assertThat(AnonymousCookies.isValid(value)).isTrue();
+		assertThat(this.cookies.verify(value)).isTrue();
 		assertThat(response.getHeaders(HttpHeaders.SET_COOKIE)).hasSize(1);
 	}
 
 	@Test
 	void resolveWithTwoCookiesOfTheNameReplacesThemEvenWhenBothAreValid() {
-		String first = AnonymousCookies.generate();
-		String second = AnonymousCookies.generate();
+		String first = this.cookies.issue();
+		String second = this.cookies.issue();
 		MockHttpServletRequest request = new MockHttpServletRequest();
 		request.setCookies(new Cookie(NAME, first), new Cookie(NAME, second));
 		MockHttpServletResponse response = new MockHttpServletResponse();
 		String value = this.cookies.resolve(request, response);
 		assertThat(value).isNotIn(first, second);
-		assertThat(AnonymousCookies.isValid(value)).isTrue();
+		assertThat(this.cookies.verify(value)).isTrue();
 		assertThat(response.getHeaders(HttpHeaders.SET_COOKIE)).singleElement()
 			.asString()
 			.startsWith(NAME + "=" + value + ";");
@@ -228,6 +228,106 @@ class AnonymousCookiesTests {
 		String first = this.cookies.resolve(new MockHttpServletRequest(), new MockHttpServletResponse());
 		String second = this.cookies.resolve(new MockHttpServletRequest(), new MockHttpServletResponse());
 		assertThat(first).isNotEqualTo(second);
+	}
+
+	@Test
+	void issuedValuesAreFortyThreeRandomCharactersADotAndATagThatVerifies() {
+		for (int i = 0; i < 200; i++) {
+			String value = this.cookies.issue();
+			assertThat(value).matches("[A-Za-z0-9_-]{43}\\.[A-Za-z0-9_-]{43}");
+			assertThat(AnonymousCookies.isValid(value.substring(0, 43))).isTrue();
+			assertThat(this.cookies.verify(value)).as(value).isTrue();
+		}
+	}
+
+	@Test
+	void aWellFormedValueThatWasNeverIssuedDoesNotVerify() {
+		String random = AnonymousCookies.generate();
+		String issued = this.cookies.issue();
+		String tag = issued.substring(44);
+		assertThat(this.cookies.verify(random)).as("no tag").isFalse();
+		assertThat(this.cookies.verify(random + ".")).as("empty tag").isFalse();
+		assertThat(this.cookies.verify(random + "." + "A".repeat(43))).as("made-up tag").isFalse();
+		assertThat(this.cookies.verify(random + "." + tag)).as("another value's tag").isFalse();
+		assertThat(this.cookies.verify(issued.substring(0, 86) + (issued.endsWith("A") ? "B" : "A")))
+			.as("one character of the tag changed")
+			.isFalse();
+		assertThat(this.cookies.verify(issued + "A")).as("longer").isFalse();
+		assertThat(this.cookies.verify(null)).isFalse();
+	}
+
+	@Test
+	void aValueIssuedWithAnotherKeyDoesNotVerifyAndOneWithTheSameKeyDoes() {
+		byte[] key = "0123456789abcdef0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+		AnonymousCookies one = new AnonymousCookies(NAME, MAX_AGE, false, () -> key);
+		AnonymousCookies two = new AnonymousCookies(NAME, MAX_AGE, false, () -> key.clone());
+		String value = one.issue();
+		assertThat(two.verify(value)).as("another instance with the same key").isTrue();
+		assertThat(this.cookies.verify(value)).as("another key").isFalse();
+	}
+
+	@Test
+	void resolveWithAForgedValueReplacesIt() {
+		String forged = AnonymousCookies.generate() + "." + "A".repeat(43);
+		MockHttpServletRequest request = new MockHttpServletRequest();
+		request.setCookies(new Cookie(NAME, forged));
+		MockHttpServletResponse response = new MockHttpServletResponse();
+		String value = this.cookies.resolve(request, response);
+		assertThat(value).isNotEqualTo(forged);
+		assertThat(AnonymousCookies.deriveId(value)).isNotEqualTo(AnonymousCookies.deriveId(forged));
+		assertThat(response.getHeaders(HttpHeaders.SET_COOKIE)).singleElement()
+			.asString()
+			.startsWith(NAME + "=" + value + ";");
+	}
+
+	@Test
+	void aSecureCookieAtTheRootIsNamedWithTheHostPrefixAndReadUnderThatName() {
+		MockHttpServletRequest request = new MockHttpServletRequest();
+		request.setSecure(true);
+		MockHttpServletResponse response = new MockHttpServletResponse();
+		String value = this.cookies.resolve(request, response);
+		assertThat(response.getHeader(HttpHeaders.SET_COOKIE)).startsWith("__Host-" + NAME + "=" + value + ";")
+			.contains("; Path=/")
+			.contains("; Secure")
+			.doesNotContain("Domain");
+		MockHttpServletRequest next = new MockHttpServletRequest();
+		next.setSecure(true);
+		next.setCookies(new Cookie(NAME, this.cookies.issue()), new Cookie("__Host-" + NAME, value));
+		MockHttpServletResponse nextResponse = new MockHttpServletResponse();
+		assertThat(this.cookies.resolve(next, nextResponse)).isEqualTo(value);
+		assertThat(nextResponse.getHeaders(HttpHeaders.SET_COOKIE)).isEmpty();
+	}
+
+	@Test
+	void aSecureCookieUnderAContextPathKeepsThePlainName() {
+		MockHttpServletRequest request = new MockHttpServletRequest();
+		request.setSecure(true);
+		request.setContextPath("/app");
+		MockHttpServletResponse response = new MockHttpServletResponse();
+		this.cookies.resolve(request, response);
+		assertThat(response.getHeader(HttpHeaders.SET_COOKIE)).startsWith(NAME + "=").contains("; Secure");
+	}
+
+	@Test
+	void rotateIssuesAFreshValueForTheRestOfTheRequest() {
+		String existing = this.cookies.issue();
+		MockHttpServletRequest request = new MockHttpServletRequest();
+		request.setCookies(new Cookie(NAME, existing));
+		MockHttpServletResponse response = new MockHttpServletResponse();
+		assertThat(this.cookies.resolve(request, response)).isEqualTo(existing);
+		String rotated = this.cookies.rotate(request, response);
+		assertThat(rotated).isNotEqualTo(existing);
+		assertThat(this.cookies.verify(rotated)).isTrue();
+		assertThat(this.cookies.resolve(request, response)).isEqualTo(rotated);
+		assertThat(response.getHeaders(HttpHeaders.SET_COOKIE)).singleElement()
+			.asString()
+			.startsWith(NAME + "=" + rotated + ";");
+	}
+
+	@Test
+	void deriveIdIgnoresTheTag() {
+		String value = this.cookies.issue();
+		assertThat(AnonymousCookies.deriveId(value)).isEqualTo(AnonymousCookies.deriveId(value.substring(0, 43)));
 	}
 
 }

@@ -1,5 +1,6 @@
 package io.livesession.autoconfigure;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 
@@ -8,8 +9,10 @@ import io.livesession.ConnectInterceptor;
 import io.livesession.ConnectionRegistry;
 import io.livesession.GroupInitializer;
 import io.livesession.GroupResolver;
+import io.livesession.action.ActionAuthorizer;
 import io.livesession.action.ActionHandlerRegistry;
 import io.livesession.action.ActionInterceptor;
+import io.livesession.action.MethodSecurityActionAuthorizer;
 import io.livesession.action.StrictBinding;
 import io.livesession.action.SecurityContextActionInterceptor;
 import io.livesession.delivery.Delivery;
@@ -25,6 +28,7 @@ import io.livesession.group.GroupMaintenance;
 import io.livesession.group.GroupStore;
 import io.livesession.group.SessionGroupManager;
 import io.livesession.identity.AnonymousCookieFilter;
+import io.livesession.identity.AnonymousCookieKey;
 import io.livesession.identity.AnonymousCookies;
 import io.livesession.identity.DefaultGroupResolver;
 import io.livesession.identity.UserResolver;
@@ -55,6 +59,13 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
 import org.springframework.core.env.Environment;
+import org.springframework.util.Assert;
+import org.springframework.util.StringUtils;
+import org.springframework.security.access.expression.method.DefaultMethodSecurityExpressionHandler;
+import org.springframework.security.access.expression.method.MethodSecurityExpressionHandler;
+import org.springframework.security.access.hierarchicalroles.NullRoleHierarchy;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
+import org.springframework.security.authorization.AuthoritiesAuthorizationManager;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import org.springframework.web.servlet.handler.SimpleUrlHandlerMapping;
@@ -154,9 +165,11 @@ public final class LiveSessionAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		ActionHandlerRegistry liveActionHandlers(ApplicationContext context, ObjectProvider<JsonMapper> mapper,
-				ObjectProvider<ActionInterceptor> interceptors, LiveSessionProperties properties) {
+				ObjectProvider<ActionInterceptor> interceptors, ObjectProvider<ActionAuthorizer> authorizer,
+				LiveSessionProperties properties) {
+			// Without an authorizer (no Spring Security) a guarded action fails startup.
 			return new ActionHandlerRegistry(context, actionMapper(mapper, properties),
-					interceptors.orderedStream().toList());
+					interceptors.orderedStream().toList(), authorizer.getIfUnique());
 		}
 
 		@Bean
@@ -216,10 +229,22 @@ public final class LiveSessionAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		AnonymousCookies liveAnonymousCookies(LiveSessionProperties properties) {
+		AnonymousCookies liveAnonymousCookies(LiveSessionProperties properties,
+				ObjectProvider<AnonymousCookieKey> key) {
 			LiveSessionProperties.Anonymous anonymous = properties.getAnonymous();
+			String secret = anonymous.getSecret();
+			AnonymousCookieKey cookieKey;
+			if (StringUtils.hasText(secret)) {
+				Assert.state(secret.length() >= 32, "livesession.anonymous.secret must have at least 32 characters");
+				byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
+				cookieKey = bytes::clone;
+			}
+			else {
+				// Redis shares one key among the instances; alone, a random one will do.
+				cookieKey = key.getIfUnique(AnonymousCookies::randomKey);
+			}
 			return new AnonymousCookies(anonymous.getCookieName(), anonymous.getCookieMaxAge(),
-					anonymous.isCookieSecure());
+					anonymous.isCookieSecure(), cookieKey);
 		}
 
 		@Bean
@@ -247,6 +272,36 @@ public final class LiveSessionAutoConfiguration {
 			// the context must be set where it looks.
 			return new SecurityContextActionInterceptor(
 					strategy.getIfAvailable(SecurityContextHolder::getContextHolderStrategy));
+		}
+
+		/**
+		 * Enforces {@code @PreAuthorize} and the like on actions even without
+		 * {@code @EnableMethodSecurity}, with the application's expression handler and
+		 * role hierarchy when it defines them. The role prefix is Spring Security's
+		 * default, {@code ROLE_}: an application with another one defines its own
+		 * {@link ActionAuthorizer}.
+		 */
+		@Bean
+		@ConditionalOnMissingBean
+		ActionAuthorizer liveActionAuthorizer(ApplicationContext context,
+				ObjectProvider<SecurityContextHolderStrategy> strategy,
+				ObjectProvider<MethodSecurityExpressionHandler> expressionHandler,
+				ObjectProvider<RoleHierarchy> roleHierarchy) {
+			String rolePrefix = "ROLE_";
+			RoleHierarchy hierarchy = roleHierarchy.getIfUnique(NullRoleHierarchy::new);
+			MethodSecurityExpressionHandler expressions = expressionHandler.getIfUnique(() -> {
+				DefaultMethodSecurityExpressionHandler handler = new DefaultMethodSecurityExpressionHandler();
+				// For bean references (@PreAuthorize("@guard.check(#data)")).
+				handler.setApplicationContext(context);
+				handler.setRoleHierarchy(hierarchy);
+				handler.setDefaultRolePrefix(rolePrefix);
+				return handler;
+			});
+			AuthoritiesAuthorizationManager authorities = new AuthoritiesAuthorizationManager();
+			authorities.setRoleHierarchy(hierarchy);
+			return new MethodSecurityActionAuthorizer(
+					strategy.getIfAvailable(SecurityContextHolder::getContextHolderStrategy), expressions, authorities,
+					rolePrefix);
 		}
 
 	}

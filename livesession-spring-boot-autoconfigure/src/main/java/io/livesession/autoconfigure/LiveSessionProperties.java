@@ -446,6 +446,21 @@ public class LiveSessionProperties {
 		 */
 		private boolean cookieSecure;
 
+		/**
+		 * Key (at least 32 characters) of the HMAC that authenticates anonymous cookie
+		 * values, the same on every instance. When unset, the instances share a random
+		 * key created once in Redis, or a single instance uses a random key of its own.
+		 */
+		private @Nullable String secret;
+
+		public @Nullable String getSecret() {
+			return this.secret;
+		}
+
+		public void setSecret(@Nullable String secret) {
+			this.secret = secret;
+		}
+
 		public String getCookieName() {
 			return this.cookieName;
 		}

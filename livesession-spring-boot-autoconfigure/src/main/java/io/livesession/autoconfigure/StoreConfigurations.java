@@ -9,6 +9,8 @@ import io.livesession.delivery.LocalDelivery;
 import io.livesession.group.GroupStore;
 import io.livesession.group.GroupStores;
 import io.livesession.group.SessionGroupManager;
+import io.livesession.identity.AnonymousCookieKey;
+import io.livesession.redis.RedisAnonymousCookieKey;
 import io.livesession.redis.LiveRedisConnections;
 import io.livesession.redis.RedisDeliveryChannel;
 import io.livesession.redis.RedisGroupStores;
@@ -91,6 +93,18 @@ final class StoreConfigurations {
 			String instanceId = (deliveries != null) ? deliveries.getInstanceId() : UUID.randomUUID().toString();
 			return new RedisPresence(connections.getConnectionFactory(), redis.getKeyPrefix(),
 					redis.getChannel() + ":presence", instanceId, redis.getPresenceHeartbeat(), publisher);
+		}
+
+		/**
+		 * One key for the whole cluster, so every instance verifies the anonymous cookies
+		 * of the others; {@code livesession.anonymous.secret} takes precedence.
+		 */
+		@Bean
+		@ConditionalOnMissingBean
+		AnonymousCookieKey liveAnonymousCookieKey(RedisConnectionFactory connectionFactory,
+				LiveSessionProperties properties) {
+			return new RedisAnonymousCookieKey(connectionFactory,
+					properties.getRedis().getKeyPrefix() + "anonymous-cookie-key");
 		}
 
 		@Bean

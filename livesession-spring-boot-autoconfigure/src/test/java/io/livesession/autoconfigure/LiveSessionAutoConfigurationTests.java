@@ -17,9 +17,12 @@ import io.livesession.ConnectionRegistry;
 import io.livesession.GroupClosedEvent;
 import io.livesession.GroupOpenedEvent;
 import io.livesession.GroupResolver;
+import io.livesession.LiveAction;
+import io.livesession.LiveController;
 import io.livesession.Presence;
 import io.livesession.UserConnectedEvent;
 import io.livesession.UserDisconnectedEvent;
+import io.livesession.action.ActionAuthorizer;
 import io.livesession.action.ActionHandlerRegistry;
 import io.livesession.action.SecurityContextActionInterceptor;
 import io.livesession.delivery.DeliveryChannel;
@@ -323,8 +326,41 @@ class LiveSessionAutoConfigurationTests {
 			.run((context) -> {
 				AnonymousCookies cookies = context.getBean(AnonymousCookies.class);
 				assertThat(cookies.getName()).isEqualTo("CUSTOM");
-				assertThat(issueCookie(cookies)).startsWith("CUSTOM=").contains("Max-Age=3600").contains("Secure");
+				// Secure at the root: the __Host- prefix, which browsers keep to this
+				// host
+				assertThat(issueCookie(cookies)).startsWith("__Host-CUSTOM=")
+					.contains("Max-Age=3600")
+					.contains("Secure");
 			});
+	}
+
+	@Test
+	void authenticatesAnonymousCookiesWithTheConfiguredSecret() {
+		String secret = "a-secret-of-at-least-32-characters!";
+		this.contextRunner.withPropertyValues("livesession.anonymous.secret=" + secret).run((context) -> {
+			AnonymousCookies configured = context.getBean(AnonymousCookies.class);
+			AnonymousCookies sameSecret = new AnonymousCookies("LIVESESSION", Duration.ofDays(1), false,
+					() -> secret.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+			assertThat(configured.verify(sameSecret.issue())).isTrue();
+			assertThat(sameSecret.verify(configured.issue())).isTrue();
+		});
+	}
+
+	@Test
+	void refusesAShortAnonymousSecret() {
+		this.contextRunner.withPropertyValues("livesession.anonymous.secret=too-short")
+			.run((context) -> assertThat(context).getFailure()
+				.rootCause()
+				.hasMessageContaining("livesession.anonymous.secret"));
+	}
+
+	@Test
+	void withoutSecretNorRedisEachContextHasItsOwnRandomKey() {
+		this.contextRunner.run((one) -> this.contextRunner.run((two) -> {
+			String value = one.getBean(AnonymousCookies.class).issue();
+			assertThat(one.getBean(AnonymousCookies.class).verify(value)).isTrue();
+			assertThat(two.getBean(AnonymousCookies.class).verify(value)).isFalse();
+		}));
 	}
 
 	@Test
@@ -520,6 +556,34 @@ class LiveSessionAutoConfigurationTests {
 		this.contextRunner.withClassLoader(new FilteredClassLoader("org.springframework.security"))
 			.run((context) -> assertThat(context).hasNotFailed()
 				.doesNotHaveBean("liveSecurityContextActionInterceptor"));
+	}
+
+	@Test
+	void failsStartupWhenAnActionIsGuardedByRolesAllowedWithoutSpringSecurity() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader("org.springframework.security"))
+			.withUserConfiguration(RolesAllowedActions.class)
+			.run((context) -> assertThat(context).getFailure()
+				.hasMessageContaining("'guarded'")
+				.hasMessageContaining("@RolesAllowed")
+				.hasMessageContaining("Spring Security"));
+	}
+
+	@Test
+	void failsStartupWhenAnActionIsGuardedByPreAuthorizeWithoutSpringSecurity() {
+		this.contextRunner.withClassLoader(new FilteredClassLoader("org.springframework.security"))
+			.withUserConfiguration(PreAuthorizeActions.class)
+			.run((context) -> assertThat(context).getFailure()
+				.hasMessageContaining("'guarded'")
+				.hasMessageContaining("@PreAuthorize"));
+	}
+
+	@Test
+	void enforcesGuardedActionsWithSpringSecurityButWithoutMethodSecurity() {
+		this.contextRunner.withUserConfiguration(RolesAllowedActions.class).run((context) -> {
+			assertThat(context).hasNotFailed().hasSingleBean(ActionAuthorizer.class);
+			assertThat(context.getBean(RolesAllowedActions.class)).as("not proxied")
+				.isExactlyInstanceOf(RolesAllowedActions.class);
+		});
 	}
 
 	@Test
@@ -903,6 +967,26 @@ class LiveSessionAutoConfigurationTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
+	@LiveController
+	static class RolesAllowedActions {
+
+		@jakarta.annotation.security.RolesAllowed("ADMIN")
+		@LiveAction("guarded")
+		public void guarded() {
+		}
+
+	}
+
+	@LiveController
+	static class PreAuthorizeActions {
+
+		@org.springframework.security.access.prepost.PreAuthorize("hasRole('ADMIN')")
+		@LiveAction("guarded")
+		public void guarded() {
+		}
+
+	}
+
 	static class UserSecurityContextActionInterceptorConfiguration {
 
 		@Bean

@@ -55,6 +55,23 @@ public class HttpBrowser {
 		return this;
 	}
 
+	/**
+	 * A fresh anonymous cookie value, issued by the application on a port as on a
+	 * browser's first request: since protocol 1.1 values are authenticated by the server,
+	 * so a test cannot make one up.
+	 * @param port the application's port
+	 * @return the value of the {@code LIVESESSION} cookie
+	 */
+	public static String anonymousCookie(int port) {
+		HttpBrowser browser = new HttpBrowser(port, "");
+		browser.get("/");
+		String value = browser.cookie("LIVESESSION");
+		if (value == null) {
+			throw new IllegalStateException("No LIVESESSION cookie issued on port " + port);
+		}
+		return value;
+	}
+
 	public HttpResponse<String> get(String path) {
 		return send(HttpRequest.newBuilder(uri(path)).GET());
 	}

@@ -14,6 +14,7 @@ import io.livesession.SessionGroups;
 import io.livesession.UserErasure;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.actuate.endpoint.Access;
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
@@ -41,10 +42,13 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * {@link UserErasure}: every connection of the user closed on every instance, the user's
  * groups deleted from the store</li>
  * </ul>
+ * Read-only by default: the write and delete operations exist only with an explicit
+ * opt-in, {@code management.endpoint.livesession.access=unrestricted}, and should then be
+ * restricted to administrators, as the samples do (docs/security.md).
  *
  * @author livesession
  */
-@Endpoint(id = "livesession")
+@Endpoint(id = "livesession", defaultAccess = Access.READ_ONLY)
 public class LiveSessionEndpoint {
 
 	/** The close code and reason of a disconnected connection. */

@@ -7,6 +7,7 @@ import java.util.Map;
 import io.livesession.SessionGroup;
 import io.livesession.SessionGroups;
 import io.livesession.identity.AnonymousCookies;
+import io.livesession.test.HttpBrowser;
 import io.livesession.test.LiveTestClient;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -77,7 +78,7 @@ class ActionAuthorizationIntegrationTests {
 
 	@Test
 	void anAnonymousConnectionIsUnauthorizedAndNothingChanges() {
-		String cookie = AnonymousCookies.generate();
+		String cookie = HttpBrowser.anonymousCookie(this.port);
 		String groupId = "anon:" + AnonymousCookies.deriveId(cookie);
 		try (LiveTestClient anonymous = LiveTestClient.connect(this.port, "LIVESESSION=" + cookie)) {
 			anonymous.next("hello");

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.livesession.identity.AnonymousCookies;
+import io.livesession.test.HttpBrowser;
 import io.livesession.test.LiveTestClient;
 import io.livesession.test.RedisTestServer;
 import org.junit.jupiter.api.Test;
@@ -35,9 +36,10 @@ class ActuatorIntegrationTests {
 
 	@Test
 	void readsCountsAndPagesOfGroupsAndDisconnectsAUserOrAConnectionWith1008() throws Exception {
-		try (ConfigurableApplicationContext context = start("management.endpoints.web.exposure.include=livesession")) {
+		try (ConfigurableApplicationContext context = start("management.endpoints.web.exposure.include=livesession",
+				"management.endpoint.livesession.access=unrestricted")) {
 			int port = LiveCluster.port(context);
-			String cookie = AnonymousCookies.generate();
+			String cookie = HttpBrowser.anonymousCookie(port);
 			String anonymousGroup = "anon:" + AnonymousCookies.deriveId(cookie);
 			try (LiveTestClient alice1 = user(port, "alice");
 					LiveTestClient alice2 = user(port, "alice");
@@ -136,6 +138,28 @@ class ActuatorIntegrationTests {
 			redis.restart();
 			await().atMost(Duration.ofSeconds(30)).until(() -> status(port, "/actuator/health/livesession") == 200);
 			assertThat(get(port, "/actuator/health/livesession", 200).get("status").asString()).isEqualTo("UP");
+		}
+	}
+
+	@Test
+	void theEndpointIsReadOnlyUnlessWritesAreOptedIn() throws Exception {
+		try (ConfigurableApplicationContext context = start("management.endpoints.web.exposure.include=livesession")) {
+			int port = LiveCluster.port(context);
+			try (LiveTestClient alice = user(port, "alice")) {
+				String connectionId = alice.next("hello").get("connectionId").asString();
+				assertThat(get(port, "/actuator/livesession", 200).get("connections").asInt()).isEqualTo(1);
+				assertThat(post(port, "/actuator/livesession/connections/" + connectionId).statusCode())
+					.as("no write operation by default")
+					.isIn(404, 405);
+				assertThat(post(port, "/actuator/livesession/users/alice").statusCode()).isIn(404, 405);
+				HttpResponse<String> erase = http.send(HttpRequest
+					.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/livesession/users/alice"))
+					.DELETE()
+					.build(), HttpResponse.BodyHandlers.ofString());
+				assertThat(erase.statusCode()).isIn(404, 405);
+				alice.action("echo", "still", "r");
+				assertThat(alice.next("reply").get("data").asString()).isEqualTo("still");
+			}
 		}
 	}
 

@@ -4,6 +4,7 @@ import java.util.Map;
 
 import io.livesession.ConnectionRegistry;
 import io.livesession.identity.AnonymousCookies;
+import io.livesession.test.HttpBrowser;
 import io.livesession.test.LiveTestClient;
 import io.livesession.test.RawHandshake;
 import org.junit.jupiter.api.Test;
@@ -28,13 +29,16 @@ class AnonymousGroupsIntegrationTests {
 	@Autowired
 	ConnectionRegistry registry;
 
+	@Autowired
+	AnonymousCookies cookies;
+
 	@Test
 	void twoClientsWithTheSameCookieShareTheCountAndAThirdDoesNot() {
-		String cookie = "LIVESESSION=" + AnonymousCookies.generate();
+		String cookie = "LIVESESSION=" + HttpBrowser.anonymousCookie(this.port);
 		try (LiveTestClient tab1 = LiveTestClient.connect(this.port, cookie);
 				LiveTestClient tab2 = LiveTestClient.connect(this.port, cookie);
 				LiveTestClient other = LiveTestClient.connect(this.port,
-						"LIVESESSION=" + AnonymousCookies.generate())) {
+						"LIVESESSION=" + HttpBrowser.anonymousCookie(this.port))) {
 			assertThat(tab1.next("hello").at("/state/counter/count").asInt()).isZero();
 			tab2.next("hello");
 			other.next("hello");
@@ -55,7 +59,7 @@ class AnonymousGroupsIntegrationTests {
 	void aClientWithoutCookieGetsOneOnTheHandshake() {
 		try (LiveTestClient client = LiveTestClient.connect(this.port, null)) {
 			client.next("hello");
-			assertThat(AnonymousCookies.isValid(client.responseCookie("LIVESESSION"))).isTrue();
+			assertThat(this.cookies.verify(client.responseCookie("LIVESESSION"))).isTrue();
 		}
 	}
 
@@ -66,7 +70,7 @@ class AnonymousGroupsIntegrationTests {
 				LiveTestClient second = LiveTestClient.connect(this.port, malformed)) {
 			String fresh1 = first.responseCookie("LIVESESSION");
 			String fresh2 = second.responseCookie("LIVESESSION");
-			assertThat(AnonymousCookies.isValid(fresh1)).isTrue();
+			assertThat(this.cookies.verify(fresh1)).isTrue();
 			assertThat(fresh1).isNotEqualTo(fresh2);
 			first.next("hello");
 			second.next("hello");
@@ -82,11 +86,31 @@ class AnonymousGroupsIntegrationTests {
 	}
 
 	@Test
+	void aForgedNeverIssuedCookieGetsAFreshCookieAndAFreshGroup() {
+		String issued = HttpBrowser.anonymousCookie(this.port);
+		String random = AnonymousCookies.generate();
+		for (String forged : new String[] { random, random + "." + "A".repeat(43), random + issued.substring(43),
+				new AnonymousCookies("LIVESESSION", java.time.Duration.ofDays(1), false).issue() }) {
+			try (LiveTestClient client = LiveTestClient.connect(this.port, "LIVESESSION=" + forged)) {
+				String fresh = client.responseCookie("LIVESESSION");
+				assertThat(fresh).as(forged).isNotNull().isNotEqualTo(forged);
+				assertThat(this.cookies.verify(fresh)).isTrue();
+				client.next("hello");
+				client.action("whoami", null, "w");
+				String groupId = client.next("reply").at("/data/groupId").asString();
+				assertThat(groupId).as("the planted value chooses no group")
+					.isEqualTo("anon:" + AnonymousCookies.deriveId(fresh))
+					.isNotEqualTo("anon:" + AnonymousCookies.deriveId(forged));
+			}
+		}
+	}
+
+	@Test
 	void theCookieHasTheDocumentedAttributes() {
 		RawHandshake.Response response = RawHandshake.send(this.port, "/live", Map.of());
 		assertThat(response.status()).isEqualTo(101);
 		String cookie = response.header("set-cookie").get(0);
-		assertThat(cookie).matches("LIVESESSION=[A-Za-z0-9_-]{43}; .*")
+		assertThat(cookie).matches("LIVESESSION=[A-Za-z0-9_-]{43}\\.[A-Za-z0-9_-]{43}; .*")
 			.contains("Path=/")
 			.contains("Max-Age=31536000")
 			.contains("HttpOnly")
@@ -96,7 +120,7 @@ class AnonymousGroupsIntegrationTests {
 
 	@Test
 	void wrongLengthWrongAlphabetAndDuplicateCookiesAreReplaced() {
-		String valid = AnonymousCookies.generate();
+		String valid = HttpBrowser.anonymousCookie(this.port);
 		for (String header : new String[] { "LIVESESSION=" + valid.substring(1), "LIVESESSION=" + valid + "A",
 				"LIVESESSION=" + valid.substring(1) + "!", "LIVESESSION=" + valid + "; LIVESESSION=" + valid }) {
 			RawHandshake.Response response = RawHandshake.send(this.port, "/live", Map.of("Cookie", header));
@@ -110,7 +134,7 @@ class AnonymousGroupsIntegrationTests {
 
 	@Test
 	void anonymousConnectionsHaveNoUserAndAGroupDerivedFromTheCookie() {
-		String value = AnonymousCookies.generate();
+		String value = HttpBrowser.anonymousCookie(this.port);
 		try (LiveTestClient client = LiveTestClient.connect(this.port, "LIVESESSION=" + value)) {
 			JsonNode hello = client.next("hello");
 			assertThat(hello.get("userId").isNull()).isTrue();

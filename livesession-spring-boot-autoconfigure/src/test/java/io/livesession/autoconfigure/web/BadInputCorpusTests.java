@@ -46,12 +46,22 @@ import static org.assertj.core.api.Assertions.assertThat;
  * connection.
  */
 @SpringBootTest(classes = LiveTestApplication.class, webEnvironment = WebEnvironment.RANDOM_PORT,
-		properties = { "livesession.max-text-message-size=4KB", "livesession.allowed-origins=https://*.example.com" })
+		properties = { "livesession.max-text-message-size=4KB", "livesession.allowed-origins=https://*.example.com",
+				"livesession.anonymous.secret=" + BadInputCorpusTests.SECRET })
 class BadInputCorpusTests {
 
 	private static final int LIMIT = 4096;
 
-	private static final String VICTIM_COOKIE = AnonymousCookies.generate();
+	/**
+	 * The key of both instances, so the static case lists can hold valid cookies (the
+	 * default keys are tested by AnonymousGroupsIntegrationTests).
+	 */
+	static final String SECRET = "bad-input-corpus-0123456789abcdef";
+
+	private static final AnonymousCookies SIGNER = new AnonymousCookies("LIVESESSION", Duration.ofDays(1), false,
+			() -> SECRET.getBytes(StandardCharsets.UTF_8));
+
+	private static final String VICTIM_COOKIE = SIGNER.issue();
 
 	private static final String VICTIM_GROUP = "anon:" + AnonymousCookies.deriveId(VICTIM_COOKIE);
 
@@ -77,7 +87,8 @@ class BadInputCorpusTests {
 	@BeforeAll
 	static void startAnInstanceThatRequiresAuthentication() {
 		authenticationRequired = new SpringApplicationBuilder(LiveTestApplication.class).run("--server.port=0",
-				"--spring.main.banner-mode=off", "--livesession.require-authentication=true");
+				"--spring.main.banner-mode=off", "--livesession.require-authentication=true",
+				"--livesession.anonymous.secret=" + SECRET);
 	}
 
 	@AfterAll
@@ -191,7 +202,7 @@ class BadInputCorpusTests {
 	@MethodSource("errorFrames")
 	void aBadFrameIsAnsweredWithItsErrorCodeAndChangesNothing(String name, String frame, String code,
 			@Nullable String ref) {
-		String cookie = AnonymousCookies.generate();
+		String cookie = SIGNER.issue();
 		String groupId = groupOf(cookie);
 		try (LiveTestClient client = LiveTestClient.connect(this.port, "LIVESESSION=" + cookie)) {
 			client.next("hello");
@@ -254,7 +265,7 @@ class BadInputCorpusTests {
 	@ParameterizedTest(name = "[{index}] {0}")
 	@MethodSource("closingFrames")
 	void aFrameThatClosesTheConnectionChangesNothing(String name, Consumer<LiveTestClient> send, int closeCode) {
-		String cookie = AnonymousCookies.generate();
+		String cookie = SIGNER.issue();
 		try (LiveTestClient client = LiveTestClient.connect(this.port, "LIVESESSION=" + cookie)) {
 			client.next("hello");
 			try {
@@ -332,7 +343,7 @@ class BadInputCorpusTests {
 	@MethodSource("rawFrames")
 	void aFrameOutsideTheWebSocketRulesClosesTheConnectionAndChangesNothing(String name, Consumer<RawWebSocket> send,
 			int closeCode) {
-		String cookie = AnonymousCookies.generate();
+		String cookie = SIGNER.issue();
 		try (RawWebSocket socket = RawWebSocket.open(this.port, "/live", List.of("Cookie: LIVESESSION=" + cookie))) {
 			assertThat(socket.status()).isEqualTo(101);
 			assertThat(socket.nextJson().get("type").asString()).isEqualTo("hello");
@@ -395,9 +406,9 @@ class BadInputCorpusTests {
 		String cookie = headers.stream()
 			.filter((header) -> header.startsWith("Cookie: LIVESESSION="))
 			.map((header) -> header.substring("Cookie: LIVESESSION=".length()))
-			.filter(AnonymousCookies::isValid)
+			.filter(SIGNER::verify)
 			.findFirst()
-			.orElse(AnonymousCookies.generate());
+			.orElse(SIGNER.issue());
 		List<String> lines = new ArrayList<>(headers);
 		if (headers.stream().noneMatch((header) -> header.startsWith("Cookie:"))) {
 			lines.add("Cookie: LIVESESSION=" + cookie);
@@ -427,8 +438,8 @@ class BadInputCorpusTests {
 
 	static Stream<Arguments> badCookies() {
 		List<Arguments> cases = new ArrayList<>();
-		String valid = AnonymousCookies.generate();
-		String other = AnonymousCookies.generate();
+		String valid = SIGNER.issue();
+		String other = SIGNER.issue();
 		String victimId = AnonymousCookies.deriveId(VICTIM_COOKIE);
 		List<String> forged = new ArrayList<>(List.of("", "A", valid.substring(1), valid + "A", valid + valid,
 				"A".repeat(100), "A".repeat(1000), "A".repeat(4000), "alice", "admin", "user:alice", "anon:" + victimId,
@@ -436,7 +447,13 @@ class BadInputCorpusTests {
 				valid.substring(0, 41) + "=="));
 		// A cookie of the right length and alphabet whose last character has bits an
 		// encoder never sets
-		forged.add(valid.substring(0, 42) + "B");
+		forged.add(valid.substring(0, 42) + "B" + valid.substring(43));
+		// Well-formed but never issued (protocol 1.1): no tag, a made-up tag, another
+		// value's tag, a tag under another key
+		forged.add(AnonymousCookies.generate());
+		forged.add(AnonymousCookies.generate() + "." + "A".repeat(43));
+		forged.add(AnonymousCookies.generate() + other.substring(43));
+		forged.add(new AnonymousCookies("LIVESESSION", Duration.ofDays(1), false).issue());
 		for (char bad : new char[] { '+', '/', '.', '%', '~', '!', '*', '$', '(', ')' }) {
 			forged.add(valid.substring(0, 20) + bad + valid.substring(21));
 		}
@@ -446,7 +463,7 @@ class BadInputCorpusTests {
 		}
 		// The victim's derived id is no key to the victim's group
 		cases.add(cookie("the victim's anonymous id as the value", List.of("Cookie: LIVESESSION=" + victimId),
-				AnonymousCookies.isValid(victimId) ? victimId : null));
+				SIGNER.verify(victimId) ? victimId : null));
 		cases.add(cookie("a name in other case", List.of("Cookie: livesession=" + VICTIM_COOKIE), null));
 		// Duplicates: never trusted, whichever comes first
 		cases.add(cookie("the same value twice", List.of("Cookie: LIVESESSION=" + valid + "; LIVESESSION=" + valid),
@@ -460,8 +477,9 @@ class BadInputCorpusTests {
 				List.of("Cookie: LIVESESSION=" + valid + "; LIVESESSION=" + VICTIM_COOKIE), null));
 		cases.add(cookie("the victim's value tossed before the attacker's",
 				List.of("Cookie: LIVESESSION=" + VICTIM_COOKIE + "; LIVESESSION=" + valid), null));
-		cases.add(cookie("three values", List.of("Cookie: LIVESESSION=" + valid + "; LIVESESSION=" + other
-				+ "; LIVESESSION=" + AnonymousCookies.generate()), null));
+		cases.add(cookie("three values",
+				List.of("Cookie: LIVESESSION=" + valid + "; LIVESESSION=" + other + "; LIVESESSION=" + SIGNER.issue()),
+				null));
 		cases.add(cookie("two cookie headers", List.of("Cookie: LIVESESSION=" + valid, "Cookie: LIVESESSION=" + other),
 				null));
 		cases.add(cookie("two cookie headers with the victim's value",
@@ -478,7 +496,7 @@ class BadInputCorpusTests {
 			assertThat(socket.status()).isEqualTo(101);
 			String issued = socket.responseCookie("LIVESESSION");
 			if (kept == null) {
-				assertThat(AnonymousCookies.isValid(issued)).as("a fresh cookie is issued").isTrue();
+				assertThat(SIGNER.verify(issued)).as("a fresh cookie is issued").isTrue();
 				assertThat(String.join("\n", cookieHeaders)).doesNotContain(issued);
 				groupId = groupOf(issued);
 			}
@@ -587,7 +605,7 @@ class BadInputCorpusTests {
 	}
 
 	private void assertTheServerServesANormalClient() {
-		try (LiveTestClient client = LiveTestClient.connect(this.port, "LIVESESSION=" + AnonymousCookies.generate())) {
+		try (LiveTestClient client = LiveTestClient.connect(this.port, "LIVESESSION=" + SIGNER.issue())) {
 			assertThat(client.next("hello").get("version").asLong()).isZero();
 			client.action("increment", null, "normal");
 			assertThat(client.next("reply").at("/data/count").asInt()).isOne();

@@ -21,6 +21,7 @@ import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.livesession.BroadcastTarget;
 import io.livesession.Broadcaster;
 import io.livesession.identity.AnonymousCookies;
+import io.livesession.test.HttpBrowser;
 import io.livesession.test.LiveTestClient;
 import io.livesession.test.RedisTestServer;
 import org.junit.jupiter.api.AfterAll;
@@ -82,7 +83,7 @@ class ClusterIntegrationTests {
 
 	@Test
 	void clientsWithTheSameCookieOnTwoInstancesSeeEachOthersIncrements() {
-		String cookie = "LIVESESSION=" + AnonymousCookies.generate();
+		String cookie = "LIVESESSION=" + HttpBrowser.anonymousCookie(LiveCluster.port(this.one));
 		try (LiveTestClient onOne = connect(this.one, cookie); LiveTestClient onTwo = connect(this.two, cookie)) {
 			onOne.next("hello");
 			onTwo.next("hello");
@@ -105,7 +106,7 @@ class ClusterIntegrationTests {
 
 	@Test
 	void twoInstancesTimesTenConnectionsTimesFiveHundredIncrementsEndAtExactlyTenThousand() throws Exception {
-		String value = AnonymousCookies.generate();
+		String value = HttpBrowser.anonymousCookie(LiveCluster.port(this.one));
 		String cookie = "LIVESESSION=" + value;
 		List<LiveTestClient> clients = new ArrayList<>();
 		ExecutorService executor = Executors.newFixedThreadPool(20);
@@ -172,7 +173,7 @@ class ClusterIntegrationTests {
 
 	@Test
 	void anUncontendedActionCostsAtMostTwoRedisRoundTrips() throws Exception {
-		String value = AnonymousCookies.generate();
+		String value = HttpBrowser.anonymousCookie(LiveCluster.port(this.one));
 		String groupKeyTag = "{anon:" + AnonymousCookies.deriveId(value) + "}";
 		try (LiveTestClient client = connect(this.one, "LIVESESSION=" + value);
 				RedisMonitor monitor = RedisMonitor.start(redis.host(), redis.port())) {
@@ -206,7 +207,8 @@ class ClusterIntegrationTests {
 				LiveTestClient alice2 = connectUser(this.two, "alice");
 				LiveTestClient bob = connectUser(this.two, "bob");
 				LiveTestClient admin = connectUser(this.one, "admin");
-				LiveTestClient anonymous = connect(this.two, "LIVESESSION=" + AnonymousCookies.generate())) {
+				LiveTestClient anonymous = connect(this.two,
+						"LIVESESSION=" + HttpBrowser.anonymousCookie(LiveCluster.port(this.one)))) {
 			subscriber.addListener(new RedisPubSubAdapter<>() {
 				@Override
 				public void message(String channel, String message) {
@@ -258,7 +260,7 @@ class ClusterIntegrationTests {
 
 	@Test
 	void groupStateSurvivesAnApplicationRestart() {
-		String cookie = "LIVESESSION=" + AnonymousCookies.generate();
+		String cookie = "LIVESESSION=" + HttpBrowser.anonymousCookie(LiveCluster.port(this.one));
 		try (LiveTestClient client = connect(this.one, cookie)) {
 			client.next("hello");
 			client.action("increment", null, "1");

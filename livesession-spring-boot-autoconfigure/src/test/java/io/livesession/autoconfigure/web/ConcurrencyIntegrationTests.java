@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.livesession.SessionGroups;
 import io.livesession.identity.AnonymousCookies;
+import io.livesession.test.HttpBrowser;
 import io.livesession.test.LiveTestClient;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -42,7 +43,7 @@ class ConcurrencyIntegrationTests {
 
 	@Test
 	void twentyConnectionsSendingFiveHundredIncrementsEachEndAtExactlyTenThousand() throws Exception {
-		String value = AnonymousCookies.generate();
+		String value = HttpBrowser.anonymousCookie(this.port);
 		String cookie = "LIVESESSION=" + value;
 		String groupId = "anon:" + AnonymousCookies.deriveId(value);
 		List<LiveTestClient> clients = new ArrayList<>();

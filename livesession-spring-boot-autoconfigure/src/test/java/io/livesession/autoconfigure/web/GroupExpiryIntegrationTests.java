@@ -5,6 +5,7 @@ import java.time.Duration;
 import io.livesession.SessionGroups;
 import io.livesession.group.GroupStore;
 import io.livesession.identity.AnonymousCookies;
+import io.livesession.test.HttpBrowser;
 import io.livesession.test.LiveTestClient;
 import org.junit.jupiter.api.Test;
 
@@ -34,8 +35,8 @@ class GroupExpiryIntegrationTests {
 
 	@Test
 	void aGroupWithoutConnectionsIsGoneAfterTheTimeoutAndOneWithAConnectionIsNot() throws Exception {
-		String idle = AnonymousCookies.generate();
-		String busy = AnonymousCookies.generate();
+		String idle = HttpBrowser.anonymousCookie(this.port);
+		String busy = HttpBrowser.anonymousCookie(this.port);
 		String idleGroup = "anon:" + AnonymousCookies.deriveId(idle);
 		String busyGroup = "anon:" + AnonymousCookies.deriveId(busy);
 		try (LiveTestClient kept = LiveTestClient.connect(this.port, "LIVESESSION=" + busy)) {

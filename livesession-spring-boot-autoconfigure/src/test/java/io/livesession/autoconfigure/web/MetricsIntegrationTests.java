@@ -16,6 +16,7 @@ import io.livesession.autoconfigure.actuate.LiveSessionEndpoint;
 import io.livesession.identity.AnonymousCookies;
 import io.livesession.metrics.ActionObservationContext;
 import io.livesession.metrics.BroadcastObservationContext;
+import io.livesession.test.HttpBrowser;
 import io.livesession.test.LiveTestClient;
 import io.micrometer.common.KeyValue;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -49,7 +50,7 @@ class MetricsIntegrationTests {
 			int port = LiveCluster.port(context);
 			MeterRegistry meters = context.getBean(MeterRegistry.class);
 			TestObservationRegistry observations = context.getBean(TestObservationRegistry.class);
-			String anonymous = "LIVESESSION=" + AnonymousCookies.generate();
+			String anonymous = "LIVESESSION=" + HttpBrowser.anonymousCookie(port);
 			try (LiveTestClient alice1 = user(port, "alice");
 					LiveTestClient alice2 = user(port, "alice");
 					LiveTestClient bob = user(port, "bob");

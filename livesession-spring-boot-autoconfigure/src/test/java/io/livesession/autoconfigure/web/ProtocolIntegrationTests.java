@@ -11,6 +11,7 @@ import io.livesession.BroadcastTarget;
 import io.livesession.Broadcaster;
 import io.livesession.SessionGroups;
 import io.livesession.identity.AnonymousCookies;
+import io.livesession.test.HttpBrowser;
 import io.livesession.test.LiveTestClient;
 import io.livesession.test.RawWebSocket;
 import jakarta.websocket.CloseReason;
@@ -52,7 +53,7 @@ class ProtocolIntegrationTests {
 
 	@BeforeEach
 	void connect() {
-		String value = AnonymousCookies.generate();
+		String value = HttpBrowser.anonymousCookie(this.port);
 		this.cookie = "LIVESESSION=" + value;
 		this.groupId = "anon:" + AnonymousCookies.deriveId(value);
 		this.client = LiveTestClient.connect(this.port, this.cookie);

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.livesession.SessionGroups;
 import io.livesession.identity.AnonymousCookies;
+import io.livesession.test.HttpBrowser;
 import io.livesession.test.LiveTestClient;
 import jakarta.websocket.CloseReason;
 import org.junit.jupiter.api.Test;
@@ -39,7 +40,7 @@ class RateLimitIntegrationTests {
 
 	@Test
 	void aBurstAboveTheLimitIsRefusedWithRateLimitedAndRefusedActionsChangeNothing() {
-		String cookie = AnonymousCookies.generate();
+		String cookie = HttpBrowser.anonymousCookie(this.port);
 		String groupId = "anon:" + AnonymousCookies.deriveId(cookie);
 		try (LiveTestClient client = LiveTestClient.connect(this.port, "LIVESESSION=" + cookie)) {
 			client.next("hello");
@@ -73,7 +74,7 @@ class RateLimitIntegrationTests {
 
 	@Test
 	void aSustainedFloodIsClosedWith1008() {
-		String cookie = "LIVESESSION=" + AnonymousCookies.generate();
+		String cookie = "LIVESESSION=" + HttpBrowser.anonymousCookie(this.port);
 		try (LiveTestClient flood = LiveTestClient.connect(this.port, cookie);
 				LiveTestClient otherBrowser = LiveTestClient.connect(this.port,
 						"LIVESESSION=" + AnonymousCookies.generate())) {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import io.livesession.BroadcastTarget;
 import io.livesession.Broadcaster;
 import io.livesession.identity.AnonymousCookies;
+import io.livesession.test.HttpBrowser;
 import io.livesession.test.LiveTestClient;
 import io.livesession.test.RedisTestServer;
 import org.jspecify.annotations.Nullable;
@@ -31,7 +32,7 @@ class RedisOutageIntegrationTests {
 		try (RedisTestServer redis = RedisTestServer.start(); LiveCluster cluster = new LiveCluster(redis)) {
 			ConfigurableApplicationContext one = cluster.start();
 			ConfigurableApplicationContext two = cluster.start();
-			String value = AnonymousCookies.generate();
+			String value = HttpBrowser.anonymousCookie(LiveCluster.port(one));
 			String cookie = "LIVESESSION=" + value;
 			String groupId = "anon:" + AnonymousCookies.deriveId(value);
 			try (LiveTestClient onOne = LiveTestClient.connect(LiveCluster.port(one), cookie);

@@ -9,6 +9,7 @@ import io.livesession.ConnectionRegistry;
 import io.livesession.LiveConnection;
 import io.livesession.delivery.ManagedConnection;
 import io.livesession.identity.AnonymousCookies;
+import io.livesession.test.HttpBrowser;
 import io.livesession.test.LiveTestClient;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.eclipse.jetty.server.Connector;
@@ -53,7 +54,7 @@ class SlowClientIntegrationTests {
 				healthy.add(LiveTestClient.connect(port, null));
 			}
 			healthy.forEach((client) -> client.next("hello"));
-			String cookie = AnonymousCookies.generate();
+			String cookie = HttpBrowser.anonymousCookie(LiveCluster.port(context));
 			try (StalledClient stalled = StalledClient.connect(port, "LIVESESSION=" + cookie)) {
 				ConnectionRegistry registry = context.getBean(ConnectionRegistry.class);
 				ManagedConnection connection = onlyConnection(registry, "anon:" + AnonymousCookies.deriveId(cookie));
@@ -104,7 +105,7 @@ class SlowClientIntegrationTests {
 				"livesession.send-buffer-size-limit=64KB");
 				LiveTestClient healthy = LiveTestClient.connect(LiveCluster.port(context), null)) {
 			healthy.next("hello");
-			String cookie = AnonymousCookies.generate();
+			String cookie = HttpBrowser.anonymousCookie(LiveCluster.port(context));
 			try (StalledClient stalled = StalledClient.connect(LiveCluster.port(context), "LIVESESSION=" + cookie)) {
 				ConnectionRegistry registry = context.getBean(ConnectionRegistry.class);
 				ManagedConnection connection = onlyConnection(registry, "anon:" + AnonymousCookies.deriveId(cookie));
@@ -141,7 +142,7 @@ class SlowClientIntegrationTests {
 	void aLaggingConnectionEndsOnTheLatestStateVersionWithFullTrueAfterBeingCoalesced() throws Exception {
 		try (ConfigurableApplicationContext context = start("livesession.send-time-limit=60s")) {
 			int port = LiveCluster.port(context);
-			String cookie = "LIVESESSION=" + AnonymousCookies.generate();
+			String cookie = "LIVESESSION=" + HttpBrowser.anonymousCookie(LiveCluster.port(context));
 			try (StalledClient lagging = StalledClient.connect(port, cookie);
 					LiveTestClient writer = LiveTestClient.connect(port, cookie)) {
 				writer.next("hello");

@@ -79,7 +79,8 @@ class UserErasureIntegrationTests {
 	void theActuatorOperationErasesTheUserAndRecordsAnAuditEvent() {
 		try (LiveCluster cluster = new LiveCluster(redis)) {
 			ConfigurableApplicationContext app = cluster.start(LoginTestApplication.class,
-					"management.endpoints.web.exposure.include=livesession");
+					"management.endpoints.web.exposure.include=livesession",
+					"management.endpoint.livesession.access=unrestricted");
 			Browser alice = new Browser(LiveCluster.port(app));
 			alice.login("alice");
 			Browser admin = new Browser(LiveCluster.port(app));

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import io.livesession.ConnectionRegistry;
 import io.livesession.LiveConnection;
+import io.livesession.test.HttpBrowser;
 import io.livesession.test.LiveTestClient;
 import io.livesession.test.RawHandshake;
 import org.junit.jupiter.api.Test;
@@ -68,7 +69,7 @@ class UserGroupsIntegrationTests {
 
 	@Test
 	void theSameBrowserAnonymousAndLoggedInUsesDifferentGroups() {
-		String cookie = "LIVESESSION=" + io.livesession.identity.AnonymousCookies.generate();
+		String cookie = "LIVESESSION=" + HttpBrowser.anonymousCookie(this.port);
 		try (LiveTestClient anonymous = LiveTestClient.connect(this.port, cookie);
 				LiveTestClient user = connect("alice", Map.of("Cookie", cookie))) {
 			anonymous.next("hello");

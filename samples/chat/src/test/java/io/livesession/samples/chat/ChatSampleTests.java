@@ -87,4 +87,36 @@ class ChatSampleTests {
 		}
 	}
 
+	@Test
+	void actuatorWritesAreForTheAdminAloneAndReadsAreOpen() {
+		HttpBrowser alice = new HttpBrowser(this.port, "password");
+		alice.login("alice");
+		try (LiveTestClient tab = alice.connect()) {
+			String connectionId = tab.getReceived().get(0).get("connectionId").asString();
+			String disconnect = "/actuator/livesession/connections/" + connectionId;
+			HttpBrowser anonymous = new HttpBrowser(this.port, "password");
+			// A CSRF token scraped from the public login page is no key
+			String token = anonymous.csrf("/login");
+			assertThat(anonymous.postJson(disconnect, "", Map.of("X-CSRF-TOKEN", token)).statusCode()).isEqualTo(401);
+			assertThat(
+					anonymous.delete("/actuator/livesession/users/alice", Map.of("X-CSRF-TOKEN", token)).statusCode())
+				.isEqualTo(401);
+			assertThat(anonymous.postJson(disconnect, "", Map.of()).statusCode()).as("without a token").isIn(401, 403);
+			HttpBrowser bob = new HttpBrowser(this.port, "password");
+			bob.login("bob");
+			assertThat(bob.delete("/actuator/livesession/users/alice", Map.of("X-CSRF-TOKEN", bob.csrf("/logout")))
+				.statusCode()).isEqualTo(403);
+			assertThat(tab.poll(Duration.ofMillis(300))).as("alice is still connected").isNull();
+			assertThat(tab.isClosed()).isFalse();
+			assertThat(anonymous.get("/actuator/livesession").statusCode()).as("reads follow the exposure")
+				.isEqualTo(200);
+			HttpBrowser admin = new HttpBrowser(this.port, "password");
+			admin.login("admin");
+			assertThat(admin.postJson(disconnect, "", Map.of("X-CSRF-TOKEN", admin.csrf("/logout"))).statusCode())
+				.isIn(200, 204);
+			CloseReason reason = tab.awaitClose(Duration.ofSeconds(2));
+			assertThat(reason.getCloseCode().getCode()).isEqualTo(1008);
+		}
+	}
+
 }

@@ -6,7 +6,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 
-import io.livesession.identity.AnonymousCookies;
+import io.livesession.test.HttpBrowser;
 import io.livesession.test.LiveTestClient;
 import io.livesession.test.RedisTestServer;
 import org.junit.jupiter.api.Test;
@@ -30,7 +30,7 @@ class CounterRedisProfileTests {
 		try (RedisTestServer redis = RedisTestServer.start();
 				ConfigurableApplicationContext one = start(redis);
 				ConfigurableApplicationContext two = start(redis)) {
-			String cookie = "LIVESESSION=" + AnonymousCookies.generate();
+			String cookie = "LIVESESSION=" + HttpBrowser.anonymousCookie(port(one));
 			try (LiveTestClient tab1 = LiveTestClient.connect(port(one), cookie);
 					LiveTestClient tab2 = LiveTestClient.connect(port(two), cookie)) {
 				tab1.next("hello");

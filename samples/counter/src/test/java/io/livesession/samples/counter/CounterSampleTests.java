@@ -7,7 +7,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
-import io.livesession.identity.AnonymousCookies;
+import io.livesession.test.HttpBrowser;
 import io.livesession.test.LiveTestClient;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -49,11 +49,11 @@ class CounterSampleTests {
 
 	@Test
 	void tabsWithTheSameCookieShareTheCountAndAnotherCookieHasItsOwn() {
-		String cookie = "LIVESESSION=" + AnonymousCookies.generate();
+		String cookie = "LIVESESSION=" + HttpBrowser.anonymousCookie(this.port);
 		try (LiveTestClient tab1 = LiveTestClient.connect(this.port, cookie);
 				LiveTestClient tab2 = LiveTestClient.connect(this.port, cookie);
 				LiveTestClient other = LiveTestClient.connect(this.port,
-						"LIVESESSION=" + AnonymousCookies.generate())) {
+						"LIVESESSION=" + HttpBrowser.anonymousCookie(this.port))) {
 			assertThat(tab1.next("hello").at("/state/counter/count").asInt()).isZero();
 			assertThat(tab2.next("hello").at("/state/counter/count").asInt()).isZero();
 			assertThat(other.next("hello").at("/state/counter/count").asInt()).isZero();
@@ -147,6 +147,29 @@ class CounterSampleTests {
 			JsonNode error = tab.next("error");
 			assertThat(error.get("code").asString()).isEqualTo("bad_request");
 			assertThat(error.get("message").asString()).contains("twice");
+		}
+	}
+
+	@Test
+	void actuatorWritesAreNotEnabledAndReadsAreOpen() throws Exception {
+		try (LiveTestClient tab = LiveTestClient.connect(this.port, null)) {
+			String connectionId = tab.next("hello").get("connectionId").asString();
+			HttpResponse<String> disconnect = this.http.send(HttpRequest
+				.newBuilder(URI
+					.create("http://127.0.0.1:" + this.port + "/actuator/livesession/connections/" + connectionId))
+				.POST(HttpRequest.BodyPublishers.noBody())
+				.build(), HttpResponse.BodyHandlers.ofString());
+			HttpResponse<String> erase = this.http.send(HttpRequest
+				.newBuilder(URI.create("http://127.0.0.1:" + this.port + "/actuator/livesession/users/anyone"))
+				.DELETE()
+				.build(), HttpResponse.BodyHandlers.ofString());
+			// The counter has no login: its livesession endpoint keeps Actuator's
+			// read-only default, so there is no write operation to call.
+			assertThat(disconnect.statusCode()).isIn(404, 405);
+			assertThat(erase.statusCode()).isIn(404, 405);
+			assertThat(get("/actuator/livesession").statusCode()).isEqualTo(200);
+			tab.action("increment", null, "still");
+			assertThat(tab.next("reply").get("ref").asString()).isEqualTo("still");
 		}
 	}
 
