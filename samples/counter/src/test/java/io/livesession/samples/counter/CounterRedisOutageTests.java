@@ -46,7 +46,8 @@ class CounterRedisOutageTests {
 				}
 				assertThat(acknowledged).isEqualTo(3);
 
-				// Warm: the bounds are about Redis, not about the first call's class loading.
+				// Warm: the bounds are about Redis, not about the first call's class
+				// loading.
 				assertThat(health(port(two)).statusCode()).isEqualTo(200);
 				one.getBean(Broadcaster.class).sendToAll("warm");
 				assertThat(nextRaw(onOne)).isEqualTo("warm");
