@@ -51,6 +51,7 @@ class CounterRedisOutageTests {
 				assertThat(health(port(two)).statusCode()).isEqualTo(200);
 				one.getBean(Broadcaster.class).sendToAll("warm");
 				assertThat(nextRaw(onOne)).isEqualTo("warm");
+				assertThat(nextRaw(onTwo)).as("through Redis").isEqualTo("warm");
 
 				redis.stop();
 				for (int i = 0; i < 3; i++) {
