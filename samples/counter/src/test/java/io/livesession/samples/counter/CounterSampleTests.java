@@ -7,12 +7,14 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 
+import io.livesession.ConnectionRegistry;
 import io.livesession.test.HttpBrowser;
 import io.livesession.test.LiveTestClient;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -27,6 +29,9 @@ class CounterSampleTests {
 
 	@LocalServerPort
 	int port;
+
+	@Autowired
+	ConnectionRegistry registry;
 
 	private final HttpClient http = HttpClient.newHttpClient();
 
@@ -151,7 +156,7 @@ class CounterSampleTests {
 	}
 
 	@Test
-	void actuatorWritesAreNotEnabledAndReadsAreOpen() throws Exception {
+	void anonymousActuatorWritesGet403AndReadsAreOpen() throws Exception {
 		try (LiveTestClient tab = LiveTestClient.connect(this.port, null)) {
 			String connectionId = tab.next("hello").get("connectionId").asString();
 			HttpResponse<String> disconnect = this.http.send(HttpRequest
@@ -164,9 +169,10 @@ class CounterSampleTests {
 				.DELETE()
 				.build(), HttpResponse.BodyHandlers.ofString());
 			// The counter has no login: its livesession endpoint keeps Actuator's
-			// read-only default, so there is no write operation to call.
-			assertThat(disconnect.statusCode()).isIn(404, 405);
-			assertThat(erase.statusCode()).isIn(404, 405);
+			// read-only default, and every write is refused with 403 before it.
+			assertThat(disconnect.statusCode()).isEqualTo(403);
+			assertThat(erase.statusCode()).isEqualTo(403);
+			assertThat(this.registry.find(connectionId)).as("not disconnected").isNotNull();
 			assertThat(get("/actuator/livesession").statusCode()).isEqualTo(200);
 			tab.action("increment", null, "still");
 			assertThat(tab.next("reply").get("ref").asString()).isEqualTo("still");
