@@ -17,7 +17,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.livesession.identity.AnonymousCookies;
+import io.livesession.test.HttpBrowser;
 import io.livesession.test.LiveTestClient;
 import io.livesession.test.RedisTestServer;
 import org.junit.jupiter.api.Test;
@@ -47,8 +47,8 @@ class CounterFrozenInstanceTests {
 						"--spring.profiles.active=redis", "--spring.data.redis.host=" + redis.host(),
 						"--spring.data.redis.port=" + redis.port());
 				Forked two = Forked.start(redis)) {
-			String cookie = "LIVESESSION=" + AnonymousCookies.generate();
 			int portOne = ((WebServerApplicationContext) one).getWebServer().getPort();
+			String cookie = "LIVESESSION=" + HttpBrowser.anonymousCookie(portOne);
 			List<Tab> tabs = new ArrayList<>();
 			for (int i = 0; i < 4; i++) {
 				tabs.add(new Tab("one" + i, LiveTestClient.connect(portOne, cookie)));
