@@ -51,6 +51,9 @@ class CounterRedisOutageTests {
 				assertThat(health(port(two)).statusCode()).isEqualTo(200);
 				one.getBean(Broadcaster.class).sendToAll("warm");
 				assertThat(nextRaw(onOne)).isEqualTo("warm");
+				// Published through Redis to the other instance too: read it there, or it
+				// would come in place of an answer.
+				assertThat(nextRaw(onTwo)).isEqualTo("warm");
 
 				redis.stop();
 				for (int i = 0; i < 3; i++) {
