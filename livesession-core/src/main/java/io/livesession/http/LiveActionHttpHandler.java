@@ -10,6 +10,7 @@ import java.util.function.Predicate;
 
 import io.livesession.ConnectRequest;
 import io.livesession.LiveActionException;
+import io.livesession.SessionGroupUnavailableException;
 import io.livesession.endpoint.LiveEndpoint;
 import io.livesession.identity.ConnectResolver;
 import io.livesession.limits.ConnectionLimits;
@@ -106,6 +107,19 @@ public final class LiveActionHttpHandler implements HttpRequestHandler {
 		this.maxBodySize = maxBodySize;
 	}
 
+	/**
+	 * Whether the group exists, taking it for existing when the store cannot be reached:
+	 * the action then answers {@code unavailable} like any other during an outage.
+	 */
+	private boolean groupExists(String groupId) {
+		try {
+			return this.groupExists.test(groupId);
+		}
+		catch (SessionGroupUnavailableException ex) {
+			return true;
+		}
+	}
+
 	@Override
 	public void handleRequest(HttpServletRequest request, HttpServletResponse response) throws IOException {
 		if (!"POST".equals(request.getMethod())) {
@@ -127,7 +141,7 @@ public final class LiveActionHttpHandler implements HttpRequestHandler {
 			error(response, resolution.status(), code, resolution.reason());
 			return;
 		}
-		if (this.limits != null && connect.getUserId() == null && !this.groupExists.test(connect.getGroupId())) {
+		if (this.limits != null && connect.getUserId() == null && !groupExists(connect.getGroupId())) {
 			// Without a cookie each request is a new browser with a new group, kept for
 			// the group timeout: what a flood of such requests could fill memory with.
 			ConnectionLimits.Refusal refusal = this.limits.newGroup(serverRequest.getRemoteAddress());

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.livesession.SessionGroups;
-import io.livesession.identity.AnonymousCookies;
+import io.livesession.test.HttpBrowser;
 import io.livesession.test.LiveTestClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,7 +82,7 @@ class ClosedConnectionIntegrationTests {
 	@Test
 	void aReconnectDoesNotRefillTheShippedRateLimitNorDoesAnotherSocketOfTheSameBrowser() {
 		int port = LiveCluster.port(instance);
-		String cookie = "LIVESESSION=" + AnonymousCookies.generate();
+		String cookie = "LIVESESSION=" + HttpBrowser.anonymousCookie(port);
 		try (LiveTestClient first = LiveTestClient.connect(port, cookie)) {
 			first.next("hello");
 			assertThat(accepted(first, BURST)).as("the shipped burst").isEqualTo(BURST);

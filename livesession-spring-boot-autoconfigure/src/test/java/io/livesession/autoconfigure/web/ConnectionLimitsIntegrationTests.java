@@ -14,6 +14,7 @@ import io.livesession.ConnectionRegistry;
 import io.livesession.SessionGroups;
 import io.livesession.identity.AnonymousCookies;
 import io.livesession.limits.ConnectionLimits;
+import io.livesession.test.HttpBrowser;
 import io.livesession.test.RawWebSocket;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.awaitility.Awaitility;
@@ -187,7 +188,7 @@ class ConnectionLimitsIntegrationTests {
 	 * the new-group limit of 127.0.0.1 (see NewGroupLimitIntegrationTests).
 	 */
 	private String existingGroupCookie() {
-		String cookie = AnonymousCookies.generate();
+		String cookie = HttpBrowser.anonymousCookie(this.port);
 		this.groups.update("anon:" + AnonymousCookies.deriveId(cookie), (state) -> {
 			state.setAttribute("existing", true);
 			return null;

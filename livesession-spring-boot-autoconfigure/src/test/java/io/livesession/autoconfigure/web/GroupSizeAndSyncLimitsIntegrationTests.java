@@ -6,6 +6,7 @@ import io.livesession.GroupTooLargeException;
 import io.livesession.SessionGroup;
 import io.livesession.SessionGroups;
 import io.livesession.identity.AnonymousCookies;
+import io.livesession.test.HttpBrowser;
 import io.livesession.test.RawWebSocket;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -41,7 +42,7 @@ class GroupSizeAndSyncLimitsIntegrationTests {
 
 	@Test
 	void anActionThatWouldMakeTheStatePastOneMebibyteGetsTooLargeAndChangesNothing() {
-		String cookie = AnonymousCookies.generate();
+		String cookie = HttpBrowser.anonymousCookie(this.port);
 		String groupId = "anon:" + AnonymousCookies.deriveId(cookie);
 		double before = refusals("group-size");
 		try (RawWebSocket client = RawWebSocket.open(this.port, "/live",
@@ -92,7 +93,7 @@ class GroupSizeAndSyncLimitsIntegrationTests {
 
 	@Test
 	void nineHundredTwentyFiveSyncsOfALargeStateCannotMakeTheServerSendHundredsOfMegabytes() {
-		String cookie = AnonymousCookies.generate();
+		String cookie = HttpBrowser.anonymousCookie(this.port);
 		String groupId = "anon:" + AnonymousCookies.deriveId(cookie);
 		// 400 KB of state: below the send buffer limit, 25 frames of the rate limit.
 		this.groups.update(groupId, (state) -> {

@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.livesession.ConnectionRegistry;
 import io.livesession.identity.AnonymousCookies;
+import io.livesession.test.HttpBrowser;
 import io.livesession.test.LiveTestClient;
 import io.livesession.test.RawWebSocket;
 import org.junit.jupiter.api.Test;
@@ -51,7 +52,7 @@ class HeartbeatIntegrationTests {
 
 	@Test
 	void aClientThatStopsAnsweringPingsIsClosedAndUnregisteredWithinIntervalPlusTimeout() {
-		String cookie = AnonymousCookies.generate();
+		String cookie = HttpBrowser.anonymousCookie(this.port);
 		String groupId = "anon:" + AnonymousCookies.deriveId(cookie);
 		try (RawWebSocket socket = RawWebSocket.open(this.port, "/live", List.of("Cookie: LIVESESSION=" + cookie))) {
 			assertThat(socket.status()).isEqualTo(101);
@@ -70,7 +71,7 @@ class HeartbeatIntegrationTests {
 
 	@Test
 	void aClientThatKeepsSendingFramesIsAliveWithoutAnsweringPings() throws Exception {
-		String cookie = AnonymousCookies.generate();
+		String cookie = HttpBrowser.anonymousCookie(this.port);
 		String groupId = "anon:" + AnonymousCookies.deriveId(cookie);
 		try (RawWebSocket socket = RawWebSocket.open(this.port, "/live", List.of("Cookie: LIVESESSION=" + cookie))) {
 			socket.nextJson();

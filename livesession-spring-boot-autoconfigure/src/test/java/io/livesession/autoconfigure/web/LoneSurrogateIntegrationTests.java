@@ -6,6 +6,7 @@ import java.util.Map;
 import io.livesession.Broadcaster;
 import io.livesession.SessionGroups;
 import io.livesession.identity.AnonymousCookies;
+import io.livesession.test.HttpBrowser;
 import io.livesession.test.LiveTestClient;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
@@ -37,7 +38,7 @@ class LoneSurrogateIntegrationTests {
 
 	@Test
 	void aLoneSurrogateInActionDataIsABadRequestForTheSenderAndTheGroupLivesOn() {
-		String cookie = "LIVESESSION=" + AnonymousCookies.generate();
+		String cookie = "LIVESESSION=" + HttpBrowser.anonymousCookie(this.port);
 		try (LiveTestClient sender = LiveTestClient.connect(this.port, cookie);
 				LiveTestClient sibling = LiveTestClient.connect(this.port, cookie)) {
 			sender.next("hello");
@@ -54,7 +55,7 @@ class LoneSurrogateIntegrationTests {
 
 	@Test
 	void aLoneSurrogateInARefIsABadRequestWithoutTheRef() {
-		String cookie = "LIVESESSION=" + AnonymousCookies.generate();
+		String cookie = "LIVESESSION=" + HttpBrowser.anonymousCookie(this.port);
 		try (LiveTestClient sender = LiveTestClient.connect(this.port, cookie);
 				LiveTestClient sibling = LiveTestClient.connect(this.port, cookie)) {
 			sender.next("hello");
@@ -70,7 +71,7 @@ class LoneSurrogateIntegrationTests {
 
 	@Test
 	void textWithALoneSurrogateFromTheApplicationArrivesWithAReplacementCharacterAndClosesNoOne() {
-		String cookie = AnonymousCookies.generate();
+		String cookie = HttpBrowser.anonymousCookie(this.port);
 		String groupId = "anon:" + AnonymousCookies.deriveId(cookie);
 		try (LiveTestClient first = LiveTestClient.connect(this.port, "LIVESESSION=" + cookie);
 				LiveTestClient second = LiveTestClient.connect(this.port, "LIVESESSION=" + cookie)) {

@@ -9,6 +9,7 @@ import java.util.List;
 import io.livesession.ConnectionRegistry;
 import io.livesession.group.GroupStore;
 import io.livesession.identity.AnonymousCookies;
+import io.livesession.test.HttpBrowser;
 import io.livesession.test.RawWebSocket;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
@@ -90,7 +91,7 @@ class NewGroupLimitIntegrationTests {
 		}
 		assertThat(refusedToo).isTrue();
 		// A refused handshake creates no group and issues no cookie.
-		String cookie = AnonymousCookies.generate();
+		String cookie = HttpBrowser.anonymousCookie(this.port);
 		try (RawWebSocket socket = RawWebSocket.open(this.port, "/live",
 				ConnectionLimitsIntegrationTests.cookieHeader(cookie))) {
 			if (socket.status() == 429) {

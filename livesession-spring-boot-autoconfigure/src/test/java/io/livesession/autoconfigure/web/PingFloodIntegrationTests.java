@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import io.livesession.ConnectionRegistry;
 import io.livesession.SessionGroups;
 import io.livesession.identity.AnonymousCookies;
+import io.livesession.test.HttpBrowser;
 import io.livesession.test.RawWebSocket;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
@@ -85,7 +86,7 @@ class PingFloodIntegrationTests {
 				// one.
 				List<String> cookies = new ArrayList<>();
 				for (int i = 0; i < 4; i++) {
-					String cookie = AnonymousCookies.generate();
+					String cookie = HttpBrowser.anonymousCookie(port);
 					groups.update("anon:" + AnonymousCookies.deriveId(cookie), (state) -> {
 						state.setAttribute("flood", true);
 						return null;

@@ -12,6 +12,7 @@ import io.livesession.ConnectionRegistry;
 import io.livesession.LiveConnection;
 import io.livesession.delivery.ManagedConnection;
 import io.livesession.identity.AnonymousCookies;
+import io.livesession.test.HttpBrowser;
 import io.livesession.test.LiveTestClient;
 import org.junit.jupiter.api.Test;
 
@@ -58,7 +59,7 @@ class StalledClientsIntegrationTests {
 		try (LiveTestClient healthy = LiveTestClient.connect(this.port, null)) {
 			healthy.next("hello");
 			for (int i = 0; i < STALLED; i++) {
-				String cookie = AnonymousCookies.generate();
+				String cookie = HttpBrowser.anonymousCookie(this.port);
 				groups.add("anon:" + AnonymousCookies.deriveId(cookie));
 				stalled.add(StalledClient.connect(this.port, "LIVESESSION=" + cookie));
 			}

@@ -7,7 +7,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import io.livesession.Broadcaster;
-import io.livesession.identity.AnonymousCookies;
+import io.livesession.test.HttpBrowser;
 import io.livesession.test.LiveTestClient;
 import io.livesession.test.RedisTestServer;
 import jakarta.websocket.CloseReason;
@@ -35,7 +35,7 @@ class CounterRedisOutageTests {
 		try (RedisTestServer redis = RedisTestServer.start();
 				ConfigurableApplicationContext one = start(redis);
 				ConfigurableApplicationContext two = start(redis)) {
-			String cookie = "LIVESESSION=" + AnonymousCookies.generate();
+			String cookie = "LIVESESSION=" + HttpBrowser.anonymousCookie(port(one));
 			try (LiveTestClient onOne = LiveTestClient.connect(port(one), cookie);
 					LiveTestClient onTwo = LiveTestClient.connect(port(two), cookie)) {
 				onOne.next("hello");
