@@ -20,6 +20,9 @@ import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import io.livesession.BroadcastTarget;
 import io.livesession.Broadcaster;
+import io.livesession.group.GroupMaintenance;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.livesession.identity.AnonymousCookies;
 import io.livesession.test.HttpBrowser;
 import io.livesession.test.LiveTestClient;
@@ -181,6 +184,15 @@ class ClusterIntegrationTests {
 			// The first commit may load the script (NOSCRIPT, then EVAL): not counted.
 			client.action("increment", null, "warm-up");
 			client.next("reply");
+			// The group maintenance touches every group with a connection once a minute
+			// (a read and a save): a cost of keeping groups alive, not of actions, and
+			// one
+			// that fell into the window now and then.
+			this.one.getBean(GroupMaintenance.class).stop();
+			this.two.getBean(GroupMaintenance.class).stop();
+			Counter coalesced = this.one.getBean(MeterRegistry.class)
+				.counter("livesession.frames.dropped", "reason", "coalesced");
+			double coalescedBefore = coalesced.count();
 			monitor.reset();
 			int actions = 100;
 			for (int n = 0; n < actions; n++) {
@@ -207,7 +219,12 @@ class ClusterIntegrationTests {
 				.stream()
 				.filter((line) -> line.contains(groupKeyTag) && !line.contains(" lua]"))
 				.toList();
-			long roundTrips = commands.size();
+			// A state frame that finds the previous one still queued behind a write in
+			// progress is coalesced into a full state, read from Redis when it is sent:
+			// a cost of delivery to a lagging connection, one read per coalesced frame at
+			// most, not of the action.
+			long deliveryReads = (long) (coalesced.count() - coalescedBefore);
+			long roundTrips = commands.size() - deliveryReads;
 			assertThat(roundTrips)
 				.as("round trips for %d actions: %s", actions,
 						commands.stream().map((line) -> line.substring(0, Math.min(line.length(), 120))).toList())
