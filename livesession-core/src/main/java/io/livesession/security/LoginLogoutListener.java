@@ -94,17 +94,9 @@ public final class LoginLogoutListener implements ApplicationListener<AbstractAu
 			return;
 		}
 		HttpServletRequest request = attributes.getRequest();
-		Set<String> httpSessionIds = new LinkedHashSet<>();
 		// The logout handlers invalidate the session before the event, but the request
 		// still names it; a session kept by invalidateHttpSession(false) counts too.
-		if (request.getRequestedSessionId() != null) {
-			httpSessionIds.add(request.getRequestedSessionId());
-		}
-		HttpSession session = request.getSession(false);
-		if (session != null) {
-			httpSessionIds.add(session.getId());
-		}
-		for (String httpSessionId : httpSessionIds) {
+		for (String httpSessionId : httpSessionIds(request)) {
 			this.channel.publish(new Revocation(Revocation.Kind.HTTP_SESSION, httpSessionId, RevocationReason.LOGOUT));
 		}
 		HttpServletResponse response = attributes.getResponse();
@@ -113,6 +105,26 @@ public final class LoginLogoutListener implements ApplicationListener<AbstractAu
 			// cookie, must not come back after logout.
 			this.cookies.rotate(request, response);
 		}
+	}
+
+	/**
+	 * Every id the request's HTTP session went by: the one it arrived with (kept by the
+	 * cookie filter before fixation protection changed it), the one it names, and the
+	 * current one.
+	 */
+	private static Set<String> httpSessionIds(HttpServletRequest request) {
+		Set<String> ids = new LinkedHashSet<>();
+		if (request.getAttribute(AnonymousCookieFilter.REQUESTED_SESSION_ID_ATTRIBUTE) instanceof String arrived) {
+			ids.add(arrived);
+		}
+		if (request.getRequestedSessionId() != null) {
+			ids.add(request.getRequestedSessionId());
+		}
+		HttpSession session = request.getSession(false);
+		if (session != null) {
+			ids.add(session.getId());
+		}
+		return ids;
 	}
 
 	private void loggedIn(Authentication authentication) {
@@ -138,18 +150,7 @@ public final class LoginLogoutListener implements ApplicationListener<AbstractAu
 		// none) are someone else's too: the session now belongs to this user. The
 		// session id may have just changed (fixation protection): the cookie filter
 		// kept the one the connections were opened with.
-		Set<String> httpSessionIds = new LinkedHashSet<>();
-		if (request.getAttribute(AnonymousCookieFilter.REQUESTED_SESSION_ID_ATTRIBUTE) instanceof String arrived) {
-			httpSessionIds.add(arrived);
-		}
-		if (request.getRequestedSessionId() != null) {
-			httpSessionIds.add(request.getRequestedSessionId());
-		}
-		HttpSession session = request.getSession(false);
-		if (session != null) {
-			httpSessionIds.add(session.getId());
-		}
-		for (String httpSessionId : httpSessionIds) {
+		for (String httpSessionId : httpSessionIds(request)) {
 			this.channel
 				.publish(new Revocation(Revocation.Kind.HTTP_SESSION, httpSessionId, RevocationReason.LOGIN, userId));
 		}
