@@ -1,6 +1,7 @@
 package io.livesession.group;
 
 import io.livesession.Frame;
+import org.jspecify.annotations.Nullable;
 import org.springframework.session.Session;
 import org.springframework.session.SessionRepository;
 
@@ -34,5 +35,20 @@ public interface FencedSessionRepository<S extends Session> extends SessionRepos
 	 * @return true when announcements are published with the commit
 	 */
 	boolean publishesAnnouncements();
+
+	/**
+	 * Find a session to run a step on and then {@link #save save}: possibly a copy this
+	 * repository kept of its own last commit rather than a fresh read. A stale copy is
+	 * safe, because the save is fenced (it costs one conflict and a re-run), and it saves
+	 * a round trip whenever this instance is the group's only writer. Its save is fenced
+	 * even when the step changed nothing, so that a result computed from it is never
+	 * stale. Never for reads that are answered as they are: use {@link #findById}.
+	 * @param id the session id
+	 * @return the session, or {@code null} when there is none
+	 * @since 0.1.0
+	 */
+	default @Nullable S findForUpdate(String id) {
+		return findById(id);
+	}
 
 }

@@ -63,7 +63,8 @@ class SpringSessionGroupStore<S extends Session> implements GroupStore {
 		// The local lock first: steps of one instance queue in memory and never conflict
 		// with each other; the fence of a shared repository handles the other instances.
 		return this.locks.withLock(groupId, () -> {
-			S existing = storage(() -> this.repository.findById(groupId));
+			S existing = storage(() -> (this.repository instanceof FencedSessionRepository<S> fenced)
+					? fenced.findForUpdate(groupId) : this.repository.findById(groupId));
 			for (int attempt = 1;; attempt++) {
 				S session = (existing != null) ? existing : newSession(groupId);
 				StoredGroup current = toStoredGroup(session, existing != null);

@@ -170,4 +170,73 @@ class FencedRedisSessionRepositoryTests {
 		assertThat(read.getMaxInactiveInterval()).isEqualTo(Duration.ofMinutes(5));
 	}
 
+	@Test
+	void theNextStepRunsOnTheLastCommitWithoutARead() {
+		FencedRedisSessionRepository a = repository("a");
+		GroupSession created = a.create("kept");
+		created.setAttribute("livesession:version", 1L);
+		created.setAttribute("count", "1");
+		a.save(created);
+		// Changed behind the repository's back: a step on the kept copy shows it was not
+		// read again.
+		this.template.opsForHash().put(a.key("kept"), "sessionAttr:note", "\"unseen\"");
+		GroupSession next = a.findForUpdate("kept");
+		assertThat(next.<String>getAttribute("count")).isEqualTo("1");
+		assertThat(next.<String>getAttribute("note")).isNull();
+		assertThat(a.findById("kept").<String>getAttribute("note")).isEqualTo("unseen");
+	}
+
+	@Test
+	void aCopyMadeStaleByAnotherInstanceCostsOneConflictCarryingTheStoredGroup() {
+		FencedRedisSessionRepository a = repository("a");
+		FencedRedisSessionRepository b = repository("b");
+		GroupSession created = a.create("stale");
+		created.setAttribute("livesession:version", 1L);
+		created.setAttribute("count", "1");
+		a.save(created);
+		GroupSession byB = b.findForUpdate("stale");
+		byB.setAttribute("livesession:version", 2L);
+		byB.setAttribute("count", "2");
+		b.save(byB);
+		GroupSession keptByA = a.findForUpdate("stale");
+		assertThat(keptByA.<String>getAttribute("count")).isEqualTo("1");
+		keptByA.setAttribute("livesession:version", 2L);
+		keptByA.setAttribute("count", "100");
+		GroupVersionConflictException conflict = assertThatExceptionOfType(GroupVersionConflictException.class)
+			.isThrownBy(() -> a.save(keptByA))
+			.actual();
+		assertThat((String) conflict.getCurrent().getAttribute("count")).isEqualTo("2");
+		// The conflict's answer is kept: the re-run starts from it.
+		assertThat(a.findForUpdate("stale").<String>getAttribute("count")).isEqualTo("2");
+		assertThat(b.findById("stale").<String>getAttribute("count")).isEqualTo("2");
+	}
+
+	@Test
+	void aStepThatChangesNothingOnAStaleCopyIsFencedSoItsResultIsNeverStale() {
+		FencedRedisSessionRepository a = repository("a");
+		FencedRedisSessionRepository b = repository("b");
+		GroupSession created = a.create("read-only");
+		created.setAttribute("livesession:version", 1L);
+		a.save(created);
+		GroupSession byB = b.findById("read-only");
+		byB.setAttribute("livesession:version", 2L);
+		b.save(byB);
+		GroupSession unchanged = a.findForUpdate("read-only");
+		assertThatExceptionOfType(GroupVersionConflictException.class).isThrownBy(() -> a.save(unchanged));
+		GroupSession fresh = a.findById("read-only");
+		// Read fresh, a step that changes nothing only slides the expiry.
+		a.save(fresh);
+		assertThat(a.findById("read-only").<Number>getAttribute("livesession:version").longValue()).isEqualTo(2L);
+	}
+
+	@Test
+	void aDeletedGroupIsNotKept() {
+		FencedRedisSessionRepository a = repository("a");
+		GroupSession created = a.create("deleted");
+		created.setAttribute("count", "1");
+		a.save(created);
+		a.deleteById("deleted");
+		assertThat(a.findForUpdate("deleted")).isNull();
+	}
+
 }
