@@ -1,5 +1,8 @@
 package io.livesession.redis;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -83,9 +86,13 @@ final class FencedRedisSessionRepository implements FencedSessionRepository<Fenc
 	 */
 	static final Duration TURN = Duration.ofMillis(50);
 
+	/**
+	 * Read once: a script on a {@code Resource} checks the resource's modification time
+	 * on every call, a jar lookup that cost as much CPU as the rest of a commit.
+	 */
 	@SuppressWarnings("rawtypes")
-	private static final RedisScript<List> COMMIT = RedisScript
-		.of(new ClassPathResource("io/livesession/redis/group-commit.lua"), List.class);
+	private static final RedisScript<List> COMMIT = RedisScript.of(script("io/livesession/redis/group-commit.lua"),
+			List.class);
 
 	private final StringRedisTemplate redis;
 
@@ -132,6 +139,16 @@ final class FencedRedisSessionRepository implements FencedSessionRepository<Fenc
 		this.defaultTimeout = defaultTimeout;
 		this.channel = channel;
 		this.messages = messages;
+	}
+
+	private static String script(String location) {
+		try {
+			return new ClassPathResource(location, FencedRedisSessionRepository.class.getClassLoader())
+				.getContentAsString(StandardCharsets.UTF_8);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException("Cannot read " + location, ex);
+		}
 	}
 
 	String key(String groupId) {

@@ -189,14 +189,7 @@ public final class Harness {
 				scenario("P4", () -> p4(servers));
 				// P5 on Redis is part of P5, so that --only=P5 measures every action row
 				// and its echo in one run.
-				scenario("P5", () -> {
-					p5Action(live, live, "memory", "same instance");
-					p5Echo(raw, "memory");
-					p5Action(cluster.get(0), cluster.get(0), "redis", "same instance");
-					p5Action(cluster.get(0), cluster.get(1), "redis", "two instances");
-					// The echo again, right after, for the Redis ratio.
-					p5Echo(raw, "redis");
-				});
+				scenario("P5", () -> p5(live, raw, cluster));
 				scenario("P6", () -> p6(redis, cluster.get(0), cluster.get(1)));
 				scenario("Soak", () -> soak(live));
 			}
@@ -457,6 +450,35 @@ public final class Harness {
 		return this.full ? 2000 : 100;
 	}
 
+	/**
+	 * Every round trip once per round, in an order rotated each round (so that a busy
+	 * moment of the machine does not always fall on the same one), then the medians.
+	 */
+	private void p5(Server live, Server raw, List<Server> cluster) throws Exception {
+		List<Step> steps = List.of(() -> p5Action(live, live, "memory", "same instance"), () -> p5Echo(raw, "memory"),
+				() -> p5Action(cluster.get(0), cluster.get(0), "redis", "same instance"),
+				() -> p5Action(cluster.get(0), cluster.get(1), "redis", "two instances"),
+				// The echo again, for the Redis ratios.
+				() -> p5Echo(raw, "redis"));
+		for (int round = 0; round < this.rounds; round++) {
+			List<Step> order = new ArrayList<>(steps);
+			java.util.Collections.rotate(order, -round);
+			for (Step step : order) {
+				step.run();
+			}
+		}
+		Map<String, List<Map<String, Object>>> byRoundTrip = new LinkedHashMap<>();
+		for (Map<String, Object> row : p5Rows()) {
+			byRoundTrip.computeIfAbsent(row.get("phase") + "|" + row.get("roundTrip"), (key) -> new ArrayList<>())
+				.add(row);
+		}
+		List<Map<String, Object>> medians = new ArrayList<>();
+		byRoundTrip.values().forEach((rows) -> medians.add(median(rows)));
+		p5Rows().clear();
+		p5Rows().addAll(medians);
+		medians.forEach((row) -> System.out.println("   P5 " + row));
+	}
+
 	private void p5Action(Server liveA, Server liveB, String phase, String tabs) throws Exception {
 		String group = "p5-" + phase + "-" + tabs.charAt(0);
 		Client a = connect(liveA, 1, (i) -> "p5a", (i) -> group).get(0);
@@ -516,7 +538,7 @@ public final class Harness {
 		row.put("roundTrip", roundTrip);
 		latency(row, "", histogram);
 		p5Rows().add(row);
-		System.out.println("   P5 " + row);
+		System.out.println("   P5 round " + row);
 	}
 
 	// P6 cross-instance: two livesession instances on a private Redis.
