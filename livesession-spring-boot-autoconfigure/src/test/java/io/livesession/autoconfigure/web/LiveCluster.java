@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
+import io.livesession.test.RedisClusterTestServer;
 import io.livesession.test.RedisTestServer;
 
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -19,7 +20,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  */
 final class LiveCluster implements AutoCloseable {
 
-	private final RedisTestServer redis;
+	/** The Redis properties of every instance: one server, or the nodes of a cluster. */
+	private final List<String> redisProperties;
 
 	private final String keyPrefix = "test-" + UUID.randomUUID() + ":";
 
@@ -28,7 +30,12 @@ final class LiveCluster implements AutoCloseable {
 	private final List<ForkedInstance> forks = new ArrayList<>();
 
 	LiveCluster(RedisTestServer redis) {
-		this.redis = redis;
+		this.redisProperties = List.of("spring.data.redis.host=" + redis.host(),
+				"spring.data.redis.port=" + redis.port());
+	}
+
+	LiveCluster(RedisClusterTestServer redis) {
+		this.redisProperties = List.of("spring.data.redis.cluster.nodes=" + redis.nodes());
 	}
 
 	ConfigurableApplicationContext start(String... properties) {
@@ -68,9 +75,9 @@ final class LiveCluster implements AutoCloseable {
 	private List<String> arguments(int port, String... properties) {
 		List<String> all = new ArrayList<>(
 				List.of("server.port=" + port, "spring.main.banner-mode=off", "livesession.store=redis",
-						"spring.data.redis.host=" + this.redis.host(), "spring.data.redis.port=" + this.redis.port(),
 						"spring.data.redis.timeout=1s", "livesession.redis.key-prefix=" + this.keyPrefix,
 						"livesession.redis.channel=" + this.keyPrefix + "ch"));
+		all.addAll(this.redisProperties);
 		all.addAll(List.of(properties));
 		// As arguments: they must win over the tests' application.properties.
 		return all.stream().map((property) -> "--" + property).toList();

@@ -1,0 +1,176 @@
+package io.livesession.autoconfigure.web;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import io.livesession.BroadcastTarget;
+import io.livesession.Broadcaster;
+import io.livesession.GroupIdPage;
+import io.livesession.Presence;
+import io.livesession.Revocations;
+import io.livesession.SessionGroups;
+import io.livesession.test.HttpBrowser;
+import io.livesession.test.LiveTestClient;
+import io.livesession.test.RedisClusterTestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Two instances on a three-master Redis Cluster ({@code spring.data.redis.cluster.nodes})
+ * behave as on one Redis: shared group state and exact totals under concurrency.
+ */
+class RedisClusterModeIntegrationTests {
+
+	static RedisClusterTestServer redis;
+
+	LiveCluster cluster;
+
+	ConfigurableApplicationContext one;
+
+	ConfigurableApplicationContext two;
+
+	@BeforeAll
+	static void startRedis() {
+		redis = RedisClusterTestServer.start();
+	}
+
+	@AfterAll
+	static void stopRedis() {
+		redis.close();
+	}
+
+	@BeforeEach
+	void startInstances() {
+		this.cluster = new LiveCluster(redis);
+		this.one = this.cluster.start("livesession.rate-limit.enabled=false");
+		this.two = this.cluster.start("livesession.rate-limit.enabled=false");
+	}
+
+	@AfterEach
+	void stopInstances() {
+		this.cluster.close();
+	}
+
+	private static LiveTestClient connect(ConfigurableApplicationContext instance, String cookie) {
+		return LiveTestClient.connect(LiveCluster.port(instance), cookie);
+	}
+
+	@Test
+	void tabsOfOneBrowserOnTwoInstancesShareTheGroupsState() {
+		String cookie = "LIVESESSION=" + HttpBrowser.anonymousCookie(LiveCluster.port(this.one));
+		try (LiveTestClient onOne = connect(this.one, cookie); LiveTestClient onTwo = connect(this.two, cookie)) {
+			onOne.next("hello");
+			onTwo.next("hello");
+			onOne.action("increment", null, "1");
+			assertThat(onOne.next("reply").at("/data/count").asInt()).isEqualTo(1);
+			JsonNode state = onTwo.next("state");
+			assertThat(state.at("/state/counter/count").asInt()).isEqualTo(1);
+		}
+	}
+
+	@Test
+	void concurrentIncrementsFromBothInstancesCountExactly() throws Exception {
+		String cookie = "LIVESESSION=" + HttpBrowser.anonymousCookie(LiveCluster.port(this.one));
+		int perClient = 100;
+		List<LiveTestClient> clients = new ArrayList<>();
+		ExecutorService executor = Executors.newFixedThreadPool(4);
+		try {
+			for (int i = 0; i < 4; i++) {
+				LiveTestClient client = connect((i % 2 == 0) ? this.one : this.two, cookie);
+				client.next("hello");
+				clients.add(client);
+			}
+			List<Future<Integer>> lasts = new ArrayList<>();
+			for (LiveTestClient client : clients) {
+				lasts.add(executor.submit(() -> {
+					int last = 0;
+					for (int n = 0; n < perClient; n++) {
+						client.action("increment", null, "r" + n);
+						last = Math.max(last, client.next("reply").at("/data/count").asInt());
+					}
+					return last;
+				}));
+			}
+			int max = 0;
+			for (Future<Integer> last : lasts) {
+				max = Math.max(max, last.get());
+			}
+			assertThat(max).isEqualTo(4 * perClient);
+		}
+		finally {
+			executor.shutdownNow();
+			clients.forEach(LiveTestClient::close);
+		}
+	}
+
+	private static LiveTestClient connectUser(ConfigurableApplicationContext instance, String user) {
+		return LiveTestClient.connect(URI.create("ws://127.0.0.1:" + LiveCluster.port(instance) + "/live"),
+				Map.of("Authorization", UserGroupsIntegrationTests.basic(user)));
+	}
+
+	@Test
+	void broadcastsCrossInstancesAndPresenceSeesBoth() throws Exception {
+		try (LiveTestClient aliceOnTwo = connectUser(this.two, "alice");
+				LiveTestClient bobOnOne = connectUser(this.one, "bob")) {
+			aliceOnTwo.next("hello");
+			bobOnOne.next("hello");
+			this.one.getBean(Broadcaster.class).send(BroadcastTarget.users("alice"), "to-alice");
+			assertThat(aliceOnTwo.poll(Duration.ofSeconds(5))).isEqualTo("to-alice");
+			this.two.getBean(Broadcaster.class).send(BroadcastTarget.all(), "to-all");
+			assertThat(bobOnOne.poll(Duration.ofSeconds(5))).isEqualTo("to-all");
+			Presence presence = this.one.getBean(Presence.class);
+			long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+			while (!presence.getOnlineUserIds().containsAll(Set.of("alice", "bob")) && System.nanoTime() < deadline) {
+				Thread.sleep(50);
+			}
+			assertThat(presence.getOnlineUserIds()).contains("alice", "bob");
+		}
+	}
+
+	@Test
+	void revokingAUserOnOneInstanceClosesTheirSocketOnTheOther() {
+		try (LiveTestClient bobOnTwo = connectUser(this.two, "bob")) {
+			bobOnTwo.next("hello");
+			this.one.getBean(Revocations.class).revokeUser("bob");
+			assertThat(bobOnTwo.awaitClose(Duration.ofSeconds(5)).getCloseCode().getCode()).isEqualTo(1008);
+		}
+	}
+
+	@Test
+	void groupIdsArePagedFromEveryMaster() {
+		Set<String> created = new HashSet<>();
+		for (int i = 0; i < 12; i++) {
+			String id = "paged-" + i;
+			this.one.getBean(SessionGroups.class).modify(id, (state) -> state.setAttribute("n", 1));
+			created.add(id);
+		}
+		Set<String> found = new HashSet<>();
+		String cursor = GroupIdPage.FIRST;
+		for (int pages = 0; pages < 100; pages++) {
+			GroupIdPage page = this.two.getBean(SessionGroups.class).findIds(cursor, 5);
+			found.addAll(page.ids());
+			if (page.isLast()) {
+				break;
+			}
+			cursor = page.nextCursor();
+		}
+		assertThat(found).containsAll(created);
+	}
+
+}
