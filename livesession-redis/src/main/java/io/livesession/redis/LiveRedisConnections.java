@@ -8,6 +8,7 @@ import io.lettuce.core.ReadFrom;
 import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
+import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
 import io.lettuce.core.resource.ClientResources;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -48,6 +49,12 @@ import org.springframework.util.ClassUtils;
 public final class LiveRedisConnections implements DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(LiveRedisConnections.class);
+
+	/**
+	 * How often livesession's cluster client reads the topology when nothing else made
+	 * it.
+	 */
+	static final Duration TOPOLOGY_REFRESH_PERIOD = Duration.ofSeconds(10);
 
 	private static final boolean LETTUCE = ClassUtils.isPresent("io.lettuce.core.RedisClient",
 			LiveRedisConnections.class.getClassLoader());
@@ -135,11 +142,35 @@ public final class LiveRedisConnections implements DisposableBean {
 		public Optional<ClientOptions> getClientOptions() {
 			ClientOptions options = this.delegate.getClientOptions()
 				.orElseGet(() -> this.cluster ? ClusterClientOptions.create() : ClientOptions.create());
-			// mutate() keeps the subclass: cluster options stay cluster options.
+			if (options instanceof ClusterClientOptions cluster) {
+				return Optional.of(cluster.mutate()
+					.topologyRefreshOptions(refresh(cluster.getTopologyRefreshOptions()))
+					.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+					.timeoutOptions(TimeoutOptions.enabled(this.commandTimeout))
+					.build());
+			}
 			return Optional.of(options.mutate()
 				.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
 				.timeoutOptions(TimeoutOptions.enabled(this.commandTimeout))
 				.build());
+		}
+
+		/**
+		 * The application's topology refresh, or, when it has none (Boot's default), an
+		 * adaptive one with a periodic backstop: without it a client keeps sending to a
+		 * master that died, and every action after a failover would answer
+		 * {@code unavailable} until a restart.
+		 */
+		private static ClusterTopologyRefreshOptions refresh(ClusterTopologyRefreshOptions application) {
+			if (application.isPeriodicRefreshEnabled() || !application.getAdaptiveRefreshTriggers().isEmpty()) {
+				return application;
+			}
+			return ClusterTopologyRefreshOptions.builder()
+				.enableAllAdaptiveRefreshTriggers()
+				.refreshTriggersReconnectAttempts(1)
+				.enablePeriodicRefresh(TOPOLOGY_REFRESH_PERIOD)
+				.dynamicRefreshSources(application.useDynamicRefreshSources())
+				.build();
 		}
 
 		/**

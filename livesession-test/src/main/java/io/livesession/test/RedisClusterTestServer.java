@@ -111,6 +111,30 @@ public final class RedisClusterTestServer implements AutoCloseable {
 	}
 
 	/**
+	 * The port of the master that serves a key now.
+	 * @param key the key
+	 * @return the master's port
+	 */
+	public int masterOf(String key) {
+		int slot = Integer.parseInt(cli(alivePort(), "cluster", "keyslot", key).trim());
+		for (String line : cli(alivePort(), "cluster", "nodes").split("\n")) {
+			String[] fields = line.trim().split(" ");
+			if (fields.length < 9 || !fields[2].contains("master") || fields[2].contains("fail")) {
+				continue;
+			}
+			for (int i = 8; i < fields.length; i++) {
+				String[] range = fields[i].split("-");
+				int from = Integer.parseInt(range[0]);
+				int to = (range.length > 1) ? Integer.parseInt(range[1]) : from;
+				if (slot >= from && slot <= to) {
+					return Integer.parseInt(fields[1].substring(fields[1].indexOf(':') + 1).replaceAll("[@,].*", ""));
+				}
+			}
+		}
+		throw new IllegalStateException("No master serves slot " + slot);
+	}
+
+	/**
 	 * Kill a node at once (SIGKILL), as a crashed master.
 	 * @param port the node's port
 	 */
@@ -121,6 +145,15 @@ public final class RedisClusterTestServer implements AutoCloseable {
 				waitFor(node.process());
 			}
 		}
+	}
+
+	private int alivePort() {
+		for (Node node : this.nodes) {
+			if (node.process().isAlive()) {
+				return node.port();
+			}
+		}
+		throw new IllegalStateException("No node of the cluster is running");
 	}
 
 	private Node startNode(int index) {
@@ -165,7 +198,7 @@ public final class RedisClusterTestServer implements AutoCloseable {
 		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
 		String info = "";
 		while (System.nanoTime() < deadline) {
-			info = cli(this.nodes.get(0).port(), "cluster", "info");
+			info = cli(alivePort(), "cluster", "info");
 			if (info.contains(expected)) {
 				return;
 			}

@@ -17,6 +17,7 @@ import io.livesession.GroupIdPage;
 import io.livesession.Presence;
 import io.livesession.Revocations;
 import io.livesession.SessionGroups;
+import io.livesession.identity.AnonymousCookies;
 import io.livesession.test.HttpBrowser;
 import io.livesession.test.LiveTestClient;
 import io.livesession.test.RedisClusterTestServer;
@@ -171,6 +172,63 @@ class RedisClusterModeIntegrationTests {
 			cursor = page.nextCursor();
 		}
 		assertThat(found).containsAll(created);
+	}
+
+	@Test
+	void aMasterFailoverLosesNoAcknowledgedIncrementAndEveryActionIsAnswered() throws Exception {
+		String value = HttpBrowser.anonymousCookie(LiveCluster.port(this.one));
+		String key = this.cluster.keyPrefix() + "groups:sessions:{anon:" + AnonymousCookies.deriveId(value) + "}";
+		try (LiveTestClient onOne = connect(this.one, "LIVESESSION=" + value);
+				LiveTestClient onTwo = connect(this.two, "LIVESESSION=" + value)) {
+			onOne.next("hello");
+			onTwo.next("hello");
+			int acked = 0;
+			for (int n = 0; n < 10; n++) {
+				acked += incremented((n % 2 == 0) ? onOne : onTwo, "before-" + n) ? 1 : 0;
+			}
+			assertThat(acked).isEqualTo(10);
+			// Asynchronous replication: give the replica the last commit, as a failover
+			// that is not within a moment of a commit would.
+			Thread.sleep(200);
+			int master = redis.masterOf(key);
+			redis.kill(master);
+			int answered = 0;
+			long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+			int n = 0;
+			while (acked < 30 && System.nanoTime() < deadline) {
+				LiveTestClient tab = (n % 2 == 0) ? onOne : onTwo;
+				if (incremented(tab, "after-" + n++)) {
+					acked++;
+				}
+				else {
+					Thread.sleep(250);
+				}
+				answered++;
+			}
+			assertThat(acked).as("acknowledged after %d answers", answered).isEqualTo(30);
+			onOne.action("increment", null, "last");
+			assertThat(onOne.next("reply").at("/data/count").asInt()).isEqualTo(31);
+		}
+	}
+
+	/**
+	 * One increment, which must be answered within the command timeout and more: a reply,
+	 * or the documented {@code unavailable} error.
+	 */
+	private static boolean incremented(LiveTestClient tab, String ref) {
+		tab.action("increment", null, ref);
+		while (true) {
+			JsonNode frame = tab.next(Duration.ofSeconds(5));
+			String type = frame.get("type").asString();
+			if (!ref.equals(frame.path("ref").asString(null))) {
+				continue;
+			}
+			if (type.equals("reply")) {
+				return true;
+			}
+			assertThat(frame.get("code").asString()).as("error %s", frame).isEqualTo("unavailable");
+			return false;
+		}
 	}
 
 }
