@@ -110,6 +110,9 @@ class ArchitectureTests {
 			.check(ALL);
 	}
 
+	// TODO issue 15: fails until Revocations, RevocationReason and UserErasure leave the
+	// root package for io.livesession.revocation (done on a parallel branch; merged with
+	// this one, the rule passes).
 	@Test
 	void theRootPackageHoldsOnlyTheApplicationFacingApi() {
 		classes().that()
@@ -127,6 +130,8 @@ class ArchitectureTests {
 		assertThat(present).as("types of the root package").containsAll(ROOT_API);
 	}
 
+	// The module's classes folder or jar, whichever the build put on the class path
+	// (importUrl reads both; importPath would read no jar).
 	private static JavaClasses classesOfModuleWith(Class<?> type) {
 		URL location = type.getProtectionDomain().getCodeSource().getLocation();
 		return new ClassFileImporter().importUrl(location);
