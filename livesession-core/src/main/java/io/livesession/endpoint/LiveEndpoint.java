@@ -4,13 +4,13 @@ import java.util.List;
 
 import io.livesession.ConnectionRegistry;
 import io.livesession.Frame;
-import io.livesession.LiveActionDeniedEvent;
 import io.livesession.LiveActionException;
 import io.livesession.LiveConnection;
 import io.livesession.SessionGroupUnavailableException;
 import io.livesession.action.ActionHandler;
 import io.livesession.action.ActionHandlerRegistry;
 import io.livesession.delivery.ManagedConnection;
+import io.livesession.event.LiveActionDeniedEvent;
 import io.livesession.group.SessionGroupManager;
 import io.livesession.registry.RegistryListener;
 import io.livesession.metrics.ActionObservationContext;

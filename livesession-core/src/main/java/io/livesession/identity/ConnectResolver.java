@@ -1,5 +1,7 @@
 package io.livesession.identity;
 
+import java.net.InetSocketAddress;
+import java.security.Principal;
 import java.util.List;
 import java.util.Set;
 
@@ -7,7 +9,7 @@ import io.livesession.ConnectInterceptor;
 import io.livesession.ConnectRequest;
 import io.livesession.ConnectionRejectedException;
 import io.livesession.GroupResolver;
-import io.livesession.LiveConnectionRejectedEvent;
+import io.livesession.event.LiveConnectionRejectedEvent;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import org.apache.commons.logging.Log;
@@ -65,8 +67,8 @@ public final class ConnectResolver {
 			HttpServletResponse servletResponse) {
 		LiveUser user = this.userResolver.resolve(servletRequest);
 		if (user == null && this.requireAuthentication) {
-			this.events.publishEvent(new LiveConnectionRejectedEvent(request, null, null,
-					LiveConnectionRejectedEvent.Reason.UNAUTHENTICATED, null));
+			this.events
+				.publishEvent(rejected(request, null, null, LiveConnectionRejectedEvent.Reason.UNAUTHENTICATED, null));
 			return new Resolution(null, HttpStatus.UNAUTHORIZED, "Authentication is required");
 		}
 		String cookie = this.cookies.resolve(servletRequest, servletResponse);
@@ -85,11 +87,37 @@ public final class ConnectResolver {
 			if (logger.isDebugEnabled()) {
 				logger.debug("Connection rejected by a connect hook: " + ex.getMessage());
 			}
-			this.events.publishEvent(new LiveConnectionRejectedEvent(request, connect.getUserId(),
-					connect.getPrincipal(), LiveConnectionRejectedEvent.Reason.HOOK, ex.getMessage()));
+			this.events.publishEvent(rejected(request, connect.getUserId(), connect.getPrincipal(),
+					LiveConnectionRejectedEvent.Reason.HOOK, ex.getMessage()));
 			return new Resolution(null, HttpStatus.FORBIDDEN, String.valueOf(ex.getMessage()));
 		}
 		return new Resolution(connect, HttpStatus.OK, "");
+	}
+
+	/**
+	 * The event for a refused handshake, with the plain values of its request.
+	 * @param request the refused handshake request
+	 * @param userId the user id, if the request was authenticated
+	 * @param principal the principal, if the request was authenticated
+	 * @param reason why it was refused
+	 * @param detail the connect hook's message, if a hook refused it
+	 * @return the event to publish
+	 */
+	public static LiveConnectionRejectedEvent rejected(ServerHttpRequest request, @Nullable String userId,
+			@Nullable Principal principal, LiveConnectionRejectedEvent.Reason reason, @Nullable String detail) {
+		InetSocketAddress remote = remoteAddress(request);
+		return new LiveConnectionRejectedEvent(request.getURI().getPath(),
+				(remote != null) ? remote.getHostString() : null, userId, principal, reason, detail);
+	}
+
+	// Some containers throw once the request is recycled; the address is only a detail.
+	private static @Nullable InetSocketAddress remoteAddress(ServerHttpRequest request) {
+		try {
+			return request.getRemoteAddress();
+		}
+		catch (RuntimeException ex) {
+			return null;
+		}
 	}
 
 	/**

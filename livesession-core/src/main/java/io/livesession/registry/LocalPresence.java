@@ -8,12 +8,12 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.locks.ReentrantLock;
 
 import io.livesession.ConnectionRegistry;
-import io.livesession.GroupClosedEvent;
-import io.livesession.GroupOpenedEvent;
 import io.livesession.LiveConnection;
 import io.livesession.Presence;
-import io.livesession.UserConnectedEvent;
-import io.livesession.UserDisconnectedEvent;
+import io.livesession.event.GroupClosedEvent;
+import io.livesession.event.GroupOpenedEvent;
+import io.livesession.event.UserConnectedEvent;
+import io.livesession.event.UserDisconnectedEvent;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;

@@ -3,11 +3,11 @@ package io.livesession.security;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
-import io.livesession.LiveUserErasedEvent;
 import io.livesession.Revocations;
 import io.livesession.SessionGroups;
 import io.livesession.UserErasure;
 import io.livesession.UserGroups;
+import io.livesession.event.LiveUserErasedEvent;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.context.ApplicationEventPublisher;

@@ -5,7 +5,7 @@ import java.util.List;
 
 import io.livesession.ConnectionRegistry;
 import io.livesession.LiveConnection;
-import io.livesession.LiveConnectionRevokedEvent;
+import io.livesession.event.LiveConnectionRevokedEvent;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.context.ApplicationEventPublisher;

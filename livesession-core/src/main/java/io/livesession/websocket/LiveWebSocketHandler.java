@@ -7,13 +7,13 @@ import java.util.UUID;
 import java.util.concurrent.Executor;
 
 import io.livesession.ConnectRequest;
-import io.livesession.LiveConnectionClosedEvent;
-import io.livesession.LiveConnectionOpenedEvent;
 import io.livesession.delivery.ConnectionInfo;
 import io.livesession.delivery.Delivery;
 import io.livesession.delivery.ManagedConnection;
 import io.livesession.delivery.SendPool;
 import io.livesession.endpoint.LiveEndpoint;
+import io.livesession.event.LiveConnectionClosedEvent;
+import io.livesession.event.LiveConnectionOpenedEvent;
 import io.livesession.metrics.LiveMetrics;
 import io.livesession.security.ConnectionBindings;
 import jakarta.servlet.http.HttpSession;

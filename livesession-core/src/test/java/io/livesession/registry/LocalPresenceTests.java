@@ -10,11 +10,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import io.livesession.ConnectionRegistry;
-import io.livesession.GroupClosedEvent;
-import io.livesession.GroupOpenedEvent;
 import io.livesession.LiveConnection;
-import io.livesession.UserConnectedEvent;
-import io.livesession.UserDisconnectedEvent;
+import io.livesession.event.GroupClosedEvent;
+import io.livesession.event.GroupOpenedEvent;
+import io.livesession.event.UserConnectedEvent;
+import io.livesession.event.UserDisconnectedEvent;
 import io.livesession.registry.InMemoryConnectionRegistryTests.FakeConnection;
 import org.junit.jupiter.api.Test;
 

@@ -3,8 +3,8 @@ package io.livesession.security;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
-import io.livesession.LiveConnectionRevokedEvent;
 import io.livesession.RevocationReason;
+import io.livesession.event.LiveConnectionRevokedEvent;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 

@@ -15,12 +15,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.livesession.GroupClosedEvent;
-import io.livesession.GroupOpenedEvent;
 import io.livesession.LiveConnection;
 import io.livesession.Presence;
-import io.livesession.UserConnectedEvent;
-import io.livesession.UserDisconnectedEvent;
+import io.livesession.event.GroupClosedEvent;
+import io.livesession.event.GroupOpenedEvent;
+import io.livesession.event.UserConnectedEvent;
+import io.livesession.event.UserDisconnectedEvent;
 import io.livesession.registry.RegistryListener;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;

@@ -7,8 +7,8 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.livesession.LiveConnection;
-import io.livesession.UserConnectedEvent;
-import io.livesession.UserDisconnectedEvent;
+import io.livesession.event.UserConnectedEvent;
+import io.livesession.event.UserDisconnectedEvent;
 import io.livesession.test.RedisTestServer;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;

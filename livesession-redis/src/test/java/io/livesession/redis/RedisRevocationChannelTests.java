@@ -9,12 +9,12 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.livesession.ConnectionRegistry;
 import io.livesession.Frame;
-import io.livesession.LiveConnectionRevokedEvent;
 import io.livesession.RevocationReason;
 import io.livesession.delivery.ConnectionInfo;
 import io.livesession.delivery.Delivery;
 import io.livesession.delivery.ManagedConnection;
 import io.livesession.delivery.TransportSession;
+import io.livesession.event.LiveConnectionRevokedEvent;
 import io.livesession.registry.ConnectionRegistries;
 import io.livesession.security.ConnectionBindings;
 import io.livesession.security.LocalRevocations;

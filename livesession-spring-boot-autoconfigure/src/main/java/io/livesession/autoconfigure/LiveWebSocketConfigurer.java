@@ -4,8 +4,9 @@ import java.security.Principal;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
-import io.livesession.LiveConnectionRejectedEvent;
+import io.livesession.event.LiveConnectionRejectedEvent;
 import io.livesession.group.GroupStore;
+import io.livesession.identity.ConnectResolver;
 import io.livesession.websocket.AdmissionInterceptor;
 import io.livesession.websocket.LiveHandshakeInterceptor;
 import io.livesession.websocket.LiveHandshakeHandler;
@@ -114,9 +115,9 @@ final class LiveWebSocketConfigurer implements WebSocketConfigurer {
 				// The servlet request's principal: Spring Security exposes a
 				// non-anonymous Authentication there.
 				Principal principal = request.getPrincipal();
-				this.events.publishEvent(
-						new LiveConnectionRejectedEvent(request, (principal != null) ? principal.getName() : null,
-								principal, LiveConnectionRejectedEvent.Reason.ORIGIN, null));
+				this.events
+					.publishEvent(ConnectResolver.rejected(request, (principal != null) ? principal.getName() : null,
+							principal, LiveConnectionRejectedEvent.Reason.ORIGIN, null));
 			}
 			return allowed;
 		}

@@ -3,12 +3,12 @@ package io.livesession.autoconfigure;
 import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 
-import io.livesession.LiveAuditEvent;
-import io.livesession.LiveConnectionRejectedEvent;
 import io.livesession.LoginMergeHandler;
 import io.livesession.Revocations;
 import io.livesession.autoconfigure.actuate.LiveAuditAutoConfiguration;
 import io.livesession.autoconfigure.actuate.LiveAuditListener;
+import io.livesession.event.LiveAuditEvent;
+import io.livesession.event.LiveConnectionRejectedEvent;
 import io.livesession.security.ChannelRevocations;
 import io.livesession.security.ConnectionBindings;
 import io.livesession.security.HttpSessionEndListener;
@@ -28,8 +28,6 @@ import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.http.server.ServletServerHttpRequest;
-import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.session.MapSessionRepository;
 import org.springframework.session.SessionRepository;
 import org.springframework.test.util.ReflectionTestUtils;
@@ -126,15 +124,15 @@ class LiveSessionSecurityAutoConfigurationTests {
 	void recordsAuditEventsInTheAuditEventRepositoryWhenThereIsOne() {
 		this.contextRunner.withBean(AuditEventRepository.class, InMemoryAuditEventRepository::new).run((context) -> {
 			assertThat(context).hasSingleBean(LiveAuditListener.class);
-			MockHttpServletRequest request = new MockHttpServletRequest("GET", "/live");
-			LiveAuditEvent event = new LiveConnectionRejectedEvent(new ServletServerHttpRequest(request), null, null,
+			LiveAuditEvent event = new LiveConnectionRejectedEvent("/live", "127.0.0.1", null, null,
 					LiveConnectionRejectedEvent.Reason.UNAUTHENTICATED, null);
 			context.publishEvent(event);
 			assertThat(context.getBean(AuditEventRepository.class).find("anonymous", null, null)).singleElement()
 				.satisfies((AuditEvent audit) -> {
 					assertThat(audit.getType()).isEqualTo(LiveConnectionRejectedEvent.TYPE);
 					assertThat(audit.getData()).containsEntry("reason", "UNAUTHENTICATED")
-						.containsEntry("path", "/live");
+						.containsEntry("path", "/live")
+						.containsEntry("remoteAddress", "127.0.0.1");
 				});
 		});
 	}

@@ -19,7 +19,7 @@ import org.springframework.context.annotation.Bean;
  */
 @AutoConfiguration(after = LiveSessionAutoConfiguration.class)
 @ConditionalOnClass(name = { "org.springframework.boot.actuate.audit.listener.AuditApplicationEvent",
-		"io.livesession.LiveAuditEvent" })
+		"io.livesession.event.LiveAuditEvent" })
 @ConditionalOnBean(type = "org.springframework.boot.actuate.audit.AuditEventRepository")
 public final class LiveAuditAutoConfiguration {
 

@@ -1,6 +1,6 @@
 package io.livesession.autoconfigure.actuate;
 
-import io.livesession.LiveAuditEvent;
+import io.livesession.event.LiveAuditEvent;
 
 import org.springframework.boot.actuate.audit.listener.AuditApplicationEvent;
 import org.springframework.context.ApplicationEventPublisher;

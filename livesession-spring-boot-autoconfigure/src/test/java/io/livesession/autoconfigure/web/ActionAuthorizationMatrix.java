@@ -11,8 +11,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 
-import io.livesession.LiveActionDeniedEvent;
 import io.livesession.SessionGroups;
+import io.livesession.event.LiveActionDeniedEvent;
 import io.livesession.identity.AnonymousCookies;
 import io.livesession.identity.DefaultGroupResolver;
 import io.livesession.test.LiveTestClient;

@@ -4,11 +4,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import io.livesession.LiveActionDeniedEvent;
-import io.livesession.LiveConnectionClosedEvent;
-import io.livesession.LiveConnectionOpenedEvent;
-import io.livesession.LiveConnectionRejectedEvent;
-import io.livesession.LiveConnectionRevokedEvent;
+import io.livesession.event.LiveActionDeniedEvent;
+import io.livesession.event.LiveConnectionClosedEvent;
+import io.livesession.event.LiveConnectionOpenedEvent;
+import io.livesession.event.LiveConnectionRejectedEvent;
+import io.livesession.event.LiveConnectionRevokedEvent;
 import io.livesession.test.LiveTestClient;
 import io.livesession.test.RawHandshake;
 import org.junit.jupiter.api.Test;

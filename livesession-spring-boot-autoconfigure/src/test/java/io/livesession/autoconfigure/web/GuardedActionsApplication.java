@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.livesession.GroupState;
 import io.livesession.LiveAction;
-import io.livesession.LiveActionDeniedEvent;
 import io.livesession.LiveController;
+import io.livesession.event.LiveActionDeniedEvent;
 import jakarta.annotation.security.RolesAllowed;
 
 import org.springframework.boot.SpringBootConfiguration;

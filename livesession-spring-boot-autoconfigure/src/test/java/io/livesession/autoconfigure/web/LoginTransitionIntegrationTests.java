@@ -4,9 +4,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import io.livesession.LiveConnectionRevokedEvent;
 import io.livesession.RevocationReason;
 import io.livesession.SessionGroups;
+import io.livesession.event.LiveConnectionRevokedEvent;
 import io.livesession.test.LiveTestClient;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;

@@ -8,11 +8,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.livesession.GroupClosedEvent;
-import io.livesession.GroupOpenedEvent;
 import io.livesession.Presence;
-import io.livesession.UserConnectedEvent;
-import io.livesession.UserDisconnectedEvent;
+import io.livesession.event.GroupClosedEvent;
+import io.livesession.event.GroupOpenedEvent;
+import io.livesession.event.UserConnectedEvent;
+import io.livesession.event.UserDisconnectedEvent;
 import io.livesession.redis.RedisPresence;
 import io.livesession.test.LiveTestClient;
 import io.livesession.test.RedisTestServer;

@@ -2,9 +2,9 @@ package io.livesession.autoconfigure.web;
 
 import java.time.Duration;
 
-import io.livesession.LiveConnectionRevokedEvent;
 import io.livesession.RevocationReason;
 import io.livesession.Revocations;
+import io.livesession.event.LiveConnectionRevokedEvent;
 import io.livesession.test.LiveTestClient;
 import jakarta.websocket.CloseReason;
 import org.junit.jupiter.api.Test;

@@ -5,8 +5,8 @@ import io.livesession.Broadcaster;
 import io.livesession.ClusterLeader;
 import io.livesession.Frame;
 import io.livesession.LiveConnection;
-import io.livesession.LiveConnectionOpenedEvent;
 import io.livesession.Presence;
+import io.livesession.event.LiveConnectionOpenedEvent;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.event.EventListener;

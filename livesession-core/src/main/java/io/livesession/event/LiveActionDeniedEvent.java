@@ -1,12 +1,16 @@
-package io.livesession;
+package io.livesession.event;
 
 import java.util.Map;
+
+import io.livesession.LiveActionException;
+import io.livesession.LiveConnection;
 
 /**
  * An action was refused with {@code unauthorized}, {@code forbidden} or
  * {@code rate_limited}.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public class LiveActionDeniedEvent extends LiveConnectionEvent {
 
@@ -17,8 +21,14 @@ public class LiveActionDeniedEvent extends LiveConnectionEvent {
 
 	private final String code;
 
+	/**
+	 * Create an event.
+	 * @param connection the connection that sent the action
+	 * @param action the action name
+	 * @param code the error code the client received
+	 */
 	public LiveActionDeniedEvent(LiveConnection connection, String action, String code) {
-		super(connection);
+		super(connection, TYPE);
 		this.action = action;
 		this.code = code;
 	}
@@ -51,16 +61,10 @@ public class LiveActionDeniedEvent extends LiveConnectionEvent {
 	}
 
 	@Override
-	public String getType() {
-		return TYPE;
-	}
-
-	@Override
-	public Map<String, Object> getDetails() {
-		Map<String, Object> details = super.getDetails();
+	protected void addDetails(Map<String, Object> details) {
+		super.addDetails(details);
 		details.put("action", this.action);
 		details.put("code", this.code);
-		return details;
 	}
 
 }

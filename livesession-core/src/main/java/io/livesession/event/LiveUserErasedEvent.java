@@ -1,15 +1,15 @@
-package io.livesession;
+package io.livesession.event;
 
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * A user was erased through {@link UserErasure}: connections revoked, groups deleted.
- * Published once, on the instance that erased.
+ * A user was erased through {@link io.livesession.UserErasure}: connections revoked,
+ * groups deleted. Published once, on the instance that erased.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public class LiveUserErasedEvent extends LiveAuditEvent {
 
@@ -18,8 +18,13 @@ public class LiveUserErasedEvent extends LiveAuditEvent {
 
 	private final Set<String> groupIds;
 
+	/**
+	 * Create an event.
+	 * @param userId the erased user
+	 * @param groupIds the groups that were deleted
+	 */
 	public LiveUserErasedEvent(String userId, Set<String> groupIds) {
-		super(userId, userId, null);
+		super(userId, TYPE, userId, null);
 		this.groupIds = Set.copyOf(groupIds);
 	}
 
@@ -32,16 +37,9 @@ public class LiveUserErasedEvent extends LiveAuditEvent {
 	}
 
 	@Override
-	public String getType() {
-		return TYPE;
-	}
-
-	@Override
-	public Map<String, Object> getDetails() {
-		Map<String, Object> details = new LinkedHashMap<>();
+	protected void addDetails(Map<String, Object> details) {
 		details.put("userId", getPrincipalName());
 		details.put("groups", List.copyOf(this.groupIds));
-		return details;
 	}
 
 }

@@ -1,11 +1,14 @@
-package io.livesession;
+package io.livesession.event;
 
 import java.util.Map;
+
+import io.livesession.LiveConnection;
 
 /**
  * A connection closed, for whatever reason: the close code says which.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public class LiveConnectionClosedEvent extends LiveConnectionEvent {
 
@@ -16,8 +19,14 @@ public class LiveConnectionClosedEvent extends LiveConnectionEvent {
 
 	private final String reason;
 
+	/**
+	 * Create an event.
+	 * @param connection the connection
+	 * @param code the WebSocket close code
+	 * @param reason the close reason text, may be empty
+	 */
 	public LiveConnectionClosedEvent(LiveConnection connection, int code, String reason) {
-		super(connection);
+		super(connection, TYPE);
 		this.code = code;
 		this.reason = reason;
 	}
@@ -39,16 +48,10 @@ public class LiveConnectionClosedEvent extends LiveConnectionEvent {
 	}
 
 	@Override
-	public String getType() {
-		return TYPE;
-	}
-
-	@Override
-	public Map<String, Object> getDetails() {
-		Map<String, Object> details = super.getDetails();
+	protected void addDetails(Map<String, Object> details) {
+		super.addDetails(details);
 		details.put("code", this.code);
 		details.put("reason", this.reason);
-		return details;
 	}
 
 }

@@ -1,6 +1,9 @@
-package io.livesession;
+package io.livesession.event;
 
 import java.util.Map;
+
+import io.livesession.LiveConnection;
+import io.livesession.RevocationReason;
 
 /**
  * A connection was closed with 1008 {@code revoked}: logout, the end of its HTTP session,
@@ -8,6 +11,7 @@ import java.util.Map;
  * instance where it was open.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public class LiveConnectionRevokedEvent extends LiveConnectionEvent {
 
@@ -16,8 +20,13 @@ public class LiveConnectionRevokedEvent extends LiveConnectionEvent {
 
 	private final RevocationReason reason;
 
+	/**
+	 * Create an event.
+	 * @param connection the revoked connection
+	 * @param reason why it was revoked
+	 */
 	public LiveConnectionRevokedEvent(LiveConnection connection, RevocationReason reason) {
-		super(connection);
+		super(connection, TYPE);
 		this.reason = reason;
 	}
 
@@ -30,15 +39,9 @@ public class LiveConnectionRevokedEvent extends LiveConnectionEvent {
 	}
 
 	@Override
-	public String getType() {
-		return TYPE;
-	}
-
-	@Override
-	public Map<String, Object> getDetails() {
-		Map<String, Object> details = super.getDetails();
+	protected void addDetails(Map<String, Object> details) {
+		super.addDetails(details);
 		details.put("reason", this.reason.name());
-		return details;
 	}
 
 }

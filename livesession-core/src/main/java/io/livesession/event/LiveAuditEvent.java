@@ -1,6 +1,7 @@
-package io.livesession;
+package io.livesession.event;
 
 import java.security.Principal;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
@@ -12,18 +13,29 @@ import org.springframework.context.ApplicationEvent;
  * {@code AuditEventRepository} bean they are also recorded as Actuator audit events.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public abstract class LiveAuditEvent extends ApplicationEvent {
 
 	/** The principal name recorded for an anonymous connection. */
 	public static final String ANONYMOUS = "anonymous";
 
+	private final String type;
+
 	private final @Nullable String userId;
 
 	private final transient @Nullable Principal principal;
 
-	protected LiveAuditEvent(Object source, @Nullable String userId, @Nullable Principal principal) {
+	/**
+	 * Create an event.
+	 * @param source the object the event is about, such as the connection id
+	 * @param type the audit event type
+	 * @param userId the user id, or {@code null} when anonymous
+	 * @param principal the principal, or {@code null} when anonymous
+	 */
+	protected LiveAuditEvent(Object source, String type, @Nullable String userId, @Nullable Principal principal) {
 		super(source);
+		this.type = type;
 		this.userId = userId;
 		this.principal = principal;
 	}
@@ -57,13 +69,25 @@ public abstract class LiveAuditEvent extends ApplicationEvent {
 	 * The audit event type, for example {@code LIVE_CONNECTION_OPENED}.
 	 * @return the type
 	 */
-	public abstract String getType();
+	public final String getType() {
+		return this.type;
+	}
 
 	/**
 	 * Details for an audit log: ids, codes and reasons. Never secrets such as HTTP
 	 * session ids or cookie values.
-	 * @return the details
+	 * @return the details, in the order {@link #addDetails} put them
 	 */
-	public abstract Map<String, Object> getDetails();
+	public final Map<String, Object> getDetails() {
+		Map<String, Object> details = new LinkedHashMap<>();
+		addDetails(details);
+		return details;
+	}
+
+	/**
+	 * Put this event's details, after those of its superclass.
+	 * @param details the details to add to
+	 */
+	protected abstract void addDetails(Map<String, Object> details);
 
 }

@@ -1,17 +1,16 @@
-package io.livesession;
+package io.livesession.event;
 
-import java.net.InetSocketAddress;
 import java.security.Principal;
-import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.livesession.ConnectInterceptor;
 import org.jspecify.annotations.Nullable;
-import org.springframework.http.server.ServerHttpRequest;
 
 /**
  * A handshake was refused before any connection existed.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public class LiveConnectionRejectedEvent extends LiveAuditEvent {
 
@@ -28,29 +27,20 @@ public class LiveConnectionRejectedEvent extends LiveAuditEvent {
 
 	/**
 	 * Create an event.
-	 * @param request the refused handshake request
+	 * @param path the path of the refused handshake request
+	 * @param remoteAddress the client's address as the server saw it, if known
 	 * @param userId the user id, if the request was authenticated
 	 * @param principal the principal, if the request was authenticated
 	 * @param reason why it was refused
 	 * @param detail the connect hook's message, if a hook refused it
 	 */
-	public LiveConnectionRejectedEvent(ServerHttpRequest request, @Nullable String userId,
+	public LiveConnectionRejectedEvent(String path, @Nullable String remoteAddress, @Nullable String userId,
 			@Nullable Principal principal, Reason reason, @Nullable String detail) {
-		super(request.getURI().getPath(), userId, principal);
+		super(path, TYPE, userId, principal);
 		this.reason = reason;
-		this.path = request.getURI().getPath();
-		InetSocketAddress remote = remoteAddress(request);
-		this.remoteAddress = (remote != null) ? remote.getHostString() : null;
+		this.path = path;
+		this.remoteAddress = remoteAddress;
 		this.detail = detail;
-	}
-
-	private static @Nullable InetSocketAddress remoteAddress(ServerHttpRequest request) {
-		try {
-			return request.getRemoteAddress();
-		}
-		catch (RuntimeException ex) {
-			return null;
-		}
 	}
 
 	/**
@@ -86,13 +76,7 @@ public class LiveConnectionRejectedEvent extends LiveAuditEvent {
 	}
 
 	@Override
-	public String getType() {
-		return TYPE;
-	}
-
-	@Override
-	public Map<String, Object> getDetails() {
-		Map<String, Object> details = new LinkedHashMap<>();
+	protected void addDetails(Map<String, Object> details) {
 		details.put("reason", this.reason.name());
 		details.put("path", this.path);
 		if (this.remoteAddress != null) {
@@ -101,7 +85,6 @@ public class LiveConnectionRejectedEvent extends LiveAuditEvent {
 		if (this.detail != null) {
 			details.put("detail", this.detail);
 		}
-		return details;
 	}
 
 	/**

@@ -1,19 +1,26 @@
-package io.livesession;
+package io.livesession.event;
 
-import java.util.LinkedHashMap;
 import java.util.Map;
+
+import io.livesession.LiveConnection;
 
 /**
  * An audit event about one connection.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public abstract class LiveConnectionEvent extends LiveAuditEvent {
 
 	private final transient LiveConnection connection;
 
-	protected LiveConnectionEvent(LiveConnection connection) {
-		super(connection.getId(), connection.getUserId(), connection.getPrincipal());
+	/**
+	 * Create an event.
+	 * @param connection the connection
+	 * @param type the audit event type
+	 */
+	protected LiveConnectionEvent(LiveConnection connection, String type) {
+		super(connection.getId(), type, connection.getUserId(), connection.getPrincipal());
 		this.connection = connection;
 	}
 
@@ -26,11 +33,9 @@ public abstract class LiveConnectionEvent extends LiveAuditEvent {
 	}
 
 	@Override
-	public Map<String, Object> getDetails() {
-		Map<String, Object> details = new LinkedHashMap<>();
+	protected void addDetails(Map<String, Object> details) {
 		details.put("connectionId", this.connection.getId());
 		details.put("groupId", this.connection.getGroupId());
-		return details;
 	}
 
 }
