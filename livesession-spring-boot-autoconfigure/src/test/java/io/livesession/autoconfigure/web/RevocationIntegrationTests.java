@@ -4,7 +4,7 @@ import java.time.Duration;
 
 import io.livesession.LiveConnectionRevokedEvent;
 import io.livesession.RevocationReason;
-import io.livesession.Revocations;
+import io.livesession.revocation.Revocations;
 import io.livesession.test.LiveTestClient;
 import jakarta.websocket.CloseReason;
 import org.junit.jupiter.api.Test;

@@ -14,7 +14,7 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.livesession.LiveUserErasedEvent;
 import io.livesession.SessionGroups;
-import io.livesession.UserErasure;
+import io.livesession.revocation.UserErasure;
 import io.livesession.test.LiveTestClient;
 import io.livesession.test.RedisTestServer;
 import org.junit.jupiter.api.AfterAll;

@@ -1,4 +1,4 @@
-package io.livesession.security;
+package io.livesession.revocation;
 
 import io.livesession.RevocationReason;
 import jakarta.servlet.http.HttpSessionEvent;

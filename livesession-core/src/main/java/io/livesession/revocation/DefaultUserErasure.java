@@ -1,12 +1,10 @@
-package io.livesession.security;
+package io.livesession.revocation;
 
 import java.util.LinkedHashSet;
 import java.util.Set;
 
 import io.livesession.LiveUserErasedEvent;
-import io.livesession.Revocations;
 import io.livesession.SessionGroups;
-import io.livesession.UserErasure;
 import io.livesession.UserGroups;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
