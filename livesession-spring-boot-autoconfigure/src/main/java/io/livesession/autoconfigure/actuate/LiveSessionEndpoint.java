@@ -209,31 +209,30 @@ public class LiveSessionEndpoint {
 	 */
 	@WriteOperation
 	public Map<String, Object> disconnect(@Selector String collection, @Selector String id) {
-		if (!collection.equals("users") && !collection.equals("connections")) {
-			throw new InvalidEndpointRequestException(
-					"Unknown collection '" + collection + "'; use 'users' or 'connections'", "Unknown collection");
-		}
 		Revocations revocations = this.revocations;
 		if (revocations == null) {
 			throw new InvalidEndpointRequestException("No Revocations bean", "Disconnecting is not available");
 		}
-		boolean users = collection.equals("users");
-		int local = (int) localConnections(users, id).stream().filter(LiveConnection::isOpen).count();
-		if (users) {
-			revocations.revokeUser(id);
-		}
-		else {
-			revocations.revokeConnection(id);
-		}
-		return Map.of("disconnected", local);
-	}
-
-	private Collection<LiveConnection> localConnections(boolean users, String id) {
-		if (users) {
-			return List.copyOf(this.registry.findByUser(id));
-		}
-		LiveConnection connection = this.registry.find(id);
-		return (connection != null) ? List.of(connection) : List.of();
+		// Counted before revoking: a revoked connection is no longer open.
+		int open = switch (collection) {
+			case "users" -> {
+				int count = (int) List.copyOf(this.registry.findByUser(id))
+					.stream()
+					.filter(LiveConnection::isOpen)
+					.count();
+				revocations.revokeUser(id);
+				yield count;
+			}
+			case "connections" -> {
+				LiveConnection connection = this.registry.find(id);
+				int count = (connection != null && connection.isOpen()) ? 1 : 0;
+				revocations.revokeConnection(id);
+				yield count;
+			}
+			default -> throw new InvalidEndpointRequestException(
+					"Unknown collection '" + collection + "'; use 'users' or 'connections'", "Unknown collection");
+		};
+		return Map.of("disconnected", open);
 	}
 
 	/**
