@@ -175,7 +175,7 @@ final class QueuedConnection extends ConnectionBase implements ManagedConnection
 		}
 		this.metrics.frameQueued(queued);
 		if (overflow) {
-			evict(LiveMetrics.SEND_BUFFER_SIZE_LIMIT, "send buffer limit exceeded");
+			evict(LiveMetrics.SEND_BUFFER_SIZE_LIMIT, CloseCode.SEND_BUFFER_LIMIT_EXCEEDED);
 			return false;
 		}
 		drain(BATCH);
@@ -264,7 +264,7 @@ final class QueuedConnection extends ConnectionBase implements ManagedConnection
 			synchronized (this) {
 				this.writing = false;
 			}
-			abort(1001, "shutting down");
+			abort(CloseCode.SEND_EXECUTOR_SHUT_DOWN);
 		}
 	}
 
@@ -288,7 +288,7 @@ final class QueuedConnection extends ConnectionBase implements ManagedConnection
 				logger.debug("Send to connection " + getId() + " failed; closing it", failure);
 			}
 			this.metrics.sendFailed();
-			abort(1011, "send failed");
+			abort(CloseCode.SEND_FAILED);
 		}
 		return false;
 	}
@@ -315,7 +315,6 @@ final class QueuedConnection extends ConnectionBase implements ManagedConnection
 				this.writing = true;
 			}
 		}
-		this.metrics.closed(code);
 		if (now) {
 			closeTransport(code, reason);
 		}
@@ -329,26 +328,21 @@ final class QueuedConnection extends ConnectionBase implements ManagedConnection
 	 * heartbeat, or an orderly close that ran out of time. An orderly close keeps its own
 	 * code and reason.
 	 */
-	private void abort(int code, String reason) {
-		boolean wasClosed;
+	private void abort(CloseCode close) {
 		int closeWith;
 		String closeFor;
 		synchronized (this) {
 			if (this.finished) {
 				return;
 			}
-			wasClosed = this.closed;
-			this.closed = true;
-			if (!wasClosed) {
-				this.closeCode = code;
-				this.closeReason = reason;
+			if (!this.closed) {
+				this.closed = true;
+				this.closeCode = close.code();
+				this.closeReason = close.reason();
 			}
 			closeWith = this.closeCode;
 			closeFor = this.closeReason;
 			finish();
-		}
-		if (!wasClosed) {
-			this.metrics.closed(code);
 		}
 		closeTransport(closeWith, closeFor);
 	}
@@ -363,16 +357,16 @@ final class QueuedConnection extends ConnectionBase implements ManagedConnection
 		long started = this.writeStartedAt;
 		if (started != 0 && now - started > limitNanos) {
 			if (this.closed) {
-				abort(1011, "send time limit exceeded");
+				abort(CloseCode.CLOSING_SEND_TIME_LIMIT);
 			}
 			else {
-				evict(LiveMetrics.SEND_TIME_LIMIT, "send time limit exceeded");
+				evict(LiveMetrics.SEND_TIME_LIMIT, CloseCode.SEND_TIME_LIMIT_EXCEEDED);
 			}
 			return;
 		}
 		long deadline = this.closeDeadline;
 		if (deadline != 0 && now - deadline > 0) {
-			abort(1011, "close grace period exceeded");
+			abort(CloseCode.CLOSE_GRACE_PERIOD_EXCEEDED);
 		}
 	}
 
@@ -380,7 +374,7 @@ final class QueuedConnection extends ConnectionBase implements ManagedConnection
 	 * Close with 4008 and unregister at once, dropping the queue; the close frame follows
 	 * a write in progress, if the peer ever takes it.
 	 */
-	private void evict(String cause, String reason) {
+	private void evict(String cause, CloseCode close) {
 		synchronized (this) {
 			if (this.closed) {
 				return;
@@ -389,12 +383,11 @@ final class QueuedConnection extends ConnectionBase implements ManagedConnection
 			finish();
 		}
 		if (logger.isDebugEnabled()) {
-			logger.debug("Evicting connection " + getId() + ": " + reason);
+			logger.debug("Evicting connection " + getId() + ": " + close.reason());
 		}
 		this.metrics.evicted(cause);
-		this.metrics.closed(4008);
 		this.evicted.accept(this);
-		closeTransport(4008, reason);
+		closeTransport(close.code(), close.reason());
 	}
 
 	/**
@@ -451,7 +444,7 @@ final class QueuedConnection extends ConnectionBase implements ManagedConnection
 					logger.debug("Connection " + getId() + " answered no heartbeat; closing it");
 				}
 				// Closed first: unregistering releases the connection.
-				abort(1001, "heartbeat timeout");
+				abort(CloseCode.HEARTBEAT_TIMEOUT);
 				this.evicted.accept(this);
 			}
 			return;

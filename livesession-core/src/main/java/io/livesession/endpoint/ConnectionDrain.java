@@ -8,6 +8,7 @@ import java.util.concurrent.locks.LockSupport;
 
 import io.livesession.ConnectionRegistry;
 import io.livesession.LiveConnection;
+import io.livesession.delivery.CloseCode;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.context.SmartLifecycle;
@@ -16,18 +17,15 @@ import org.springframework.util.Assert;
 /**
  * Drains live connections when the application stops, before the web server shuts down:
  * first new handshakes are refused (see {@link #isAccepting()}), then open connections
- * are closed with 1001 (going away) in small batches at the drain rate, so that clients
- * reconnect to other instances spread out over time instead of all at once. The drain
- * speeds up when needed to end within the shutdown phase's timeout, and closes whatever
- * is left when three quarters of that time are up. It ends once every connection is gone
- * from the registry, or at seven eighths of the timeout.
+ * are closed with {@link CloseCode#SHUTDOWN 1001} (going away) in small batches at the
+ * drain rate, so that clients reconnect to other instances spread out over time instead
+ * of all at once. The drain speeds up when needed to end within the shutdown phase's
+ * timeout, and closes whatever is left when three quarters of that time are up. It ends
+ * once every connection is gone from the registry, or at seven eighths of the timeout.
  *
  * @author livesession
  */
 public final class ConnectionDrain implements SmartLifecycle {
-
-	/** The close code telling clients the server is going away. */
-	public static final int GOING_AWAY = 1001;
 
 	/** The default drain rate, in connections per second. */
 	public static final int DEFAULT_DRAIN_RATE = 500;
@@ -159,7 +157,7 @@ public final class ConnectionDrain implements SmartLifecycle {
 			int batch = (ticksLeft <= 0) ? open.size()
 					: (int) Math.max(perTick, (open.size() + ticksLeft - 1) / ticksLeft);
 			for (LiveConnection connection : open.subList(0, Math.min(batch, open.size()))) {
-				connection.close(GOING_AWAY, "server shutting down");
+				CloseCode.SHUTDOWN.close(connection);
 				closed++;
 			}
 			if (ticksLeft <= 0) {

@@ -9,6 +9,7 @@ import io.livesession.LiveConnection;
 import io.livesession.SessionGroupUnavailableException;
 import io.livesession.action.ActionHandler;
 import io.livesession.action.ActionHandlerRegistry;
+import io.livesession.delivery.CloseCode;
 import io.livesession.delivery.ManagedConnection;
 import io.livesession.event.LiveActionDeniedEvent;
 import io.livesession.group.SessionGroupManager;
@@ -49,14 +50,6 @@ public final class LiveEndpoint {
 
 	/** The longest {@code ref} a client may send. */
 	static final int MAX_REF_LENGTH = 64;
-
-	/**
-	 * Policy violation: the close code of a connection that keeps exceeding its limit.
-	 */
-	static final int POLICY_VIOLATION = 1008;
-
-	/** The close reason of a connection that keeps exceeding its limit. */
-	static final String RATE_LIMITED_REASON = "rate_limited";
 
 	private static final ApplicationEventPublisher NO_EVENTS = (event) -> {
 	};
@@ -168,7 +161,7 @@ public final class LiveEndpoint {
 		}
 		catch (SessionGroupUnavailableException ex) {
 			logger.warn("Closing connection " + connection.getId() + ": " + ex.getMessage());
-			connection.close(1011, "group store unavailable");
+			CloseCode.GROUP_STORE_UNAVAILABLE.close(connection);
 		}
 	}
 
@@ -223,7 +216,7 @@ public final class LiveEndpoint {
 			logger.warn("Closing connection " + connection.getId() + " of "
 					+ ((connection.getUserId() != null) ? "user " + connection.getUserId() : "an anonymous browser")
 					+ ": too many frames over the rate limit (" + this.rateLimit + ")");
-			connection.close(POLICY_VIOLATION, RATE_LIMITED_REASON);
+			CloseCode.RATE_LIMITED.close(connection);
 			return;
 		}
 		JsonNode frame;

@@ -11,7 +11,7 @@ import org.springframework.util.Assert;
  * {@code framesPerSecond}; every inbound text frame takes one. A frame that finds the
  * bucket empty is answered with {@code rate_limited} and not processed. A connection that
  * has {@code maxRejections} frames refused within {@code rejectionWindow} is closed with
- * 1008.
+ * {@link io.livesession.delivery.CloseCode#RATE_LIMITED 1008 rate_limited}.
  *
  * @author livesession
  */

@@ -3,7 +3,6 @@ package io.livesession.event;
 import java.util.Map;
 
 import io.livesession.LiveConnection;
-import io.livesession.RevocationReason;
 
 /**
  * A connection was closed with 1008 {@code revoked}: logout, the end of its HTTP session,

@@ -5,8 +5,8 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * A user was erased through {@link io.livesession.UserErasure}: connections revoked,
- * groups deleted. Published once, on the instance that erased.
+ * A user was erased through {@link io.livesession.revocation.UserErasure}: connections
+ * revoked, groups deleted. Published once, on the instance that erased.
  *
  * @author livesession
  * @since 0.1.0

@@ -6,11 +6,6 @@ package io.livesession.metrics;
  * nothing. {@link #NONE} is used when no metrics are configured, and
  * {@link MicrometerLiveMetrics} records them in Micrometer.
  *
- * <p>
- * Revocations need no call of their own: a connection closed with 1008 (the protocol's
- * code for a revoked session) is reported through {@link #closed(int)}, whoever closed
- * it.
- *
  * @author livesession
  */
 public interface LiveMetrics {
@@ -92,10 +87,11 @@ public interface LiveMetrics {
 	}
 
 	/**
-	 * The server closed a connection.
-	 * @param code the WebSocket close code
+	 * A connection was revoked, once per connection: reported where revocations are
+	 * applied, since the close code cannot tell (the rate limit closes with 1008 too).
+	 * @since 0.1.0
 	 */
-	default void closed(int code) {
+	default void revoked() {
 	}
 
 	/**

@@ -30,7 +30,8 @@ import io.micrometer.core.instrument.MeterRegistry;
  * <li>{@code livesession.send.failures}: writes that failed (closed with 1011)</li>
  * <li>{@code livesession.evictions}: connections closed with 4008, tagged
  * {@code reason=send-buffer-size-limit|send-time-limit}</li>
- * <li>{@code livesession.revocations}: connections closed with 1008</li>
+ * <li>{@code livesession.revocations}: connections revoked (closed with 1008
+ * {@code revoked}; a rate-limit close is not one)</li>
  * <li>{@code livesession.refusals}: handshakes, actions and frames refused by a limit,
  * tagged
  * {@code limit=user|browser|address|instance|new-groups|group-size|sync-bytes}</li>
@@ -41,9 +42,6 @@ import io.micrometer.core.instrument.MeterRegistry;
  * @author livesession
  */
 public final class MicrometerLiveMetrics implements LiveMetrics {
-
-	/** The close code of a revoked connection. */
-	static final int REVOKED = 1008;
 
 	private final Counter framesSent;
 
@@ -160,10 +158,8 @@ public final class MicrometerLiveMetrics implements LiveMetrics {
 	}
 
 	@Override
-	public void closed(int code) {
-		if (code == REVOKED) {
-			this.revocations.increment();
-		}
+	public void revoked() {
+		this.revocations.increment();
 	}
 
 	@Override

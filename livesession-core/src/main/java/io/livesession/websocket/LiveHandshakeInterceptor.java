@@ -110,8 +110,10 @@ public final class LiveHandshakeInterceptor implements HandshakeInterceptor {
 
 	/**
 	 * Whether the group exists, taking it for existing when the store cannot be reached:
-	 * the connection is then accepted and closed with 1011 when its {@code hello} cannot
-	 * be read, as documented for an outage, instead of failing the handshake with 500.
+	 * the connection is then accepted and closed with
+	 * {@link io.livesession.delivery.CloseCode#GROUP_STORE_UNAVAILABLE 1011} when its
+	 * {@code hello} cannot be read, as documented for an outage, instead of failing the
+	 * handshake with 500.
 	 */
 	private boolean groupExists(String groupId) {
 		try {

@@ -19,9 +19,10 @@ import org.springframework.web.socket.server.RequestUpgradeStrategy;
  * Upgrades through the container's own strategy, but hides the request's user principal
  * from the container. A Jakarta WebSocket container closes a WebSocket opened under an
  * authenticated HTTP session when that session ends, with 1008 and a reason text of its
- * own; livesession does that itself, with the protocol's reason {@code revoked} and the
- * right audit reason (logout, session end), so the container must not race it. The
- * principal still reaches livesession and spring-websocket through the handshake.
+ * own; livesession does that itself, with the protocol's
+ * {@link io.livesession.delivery.CloseCode#REVOKED revoked} and the right audit reason
+ * (logout, session end), so the container must not race it. The principal still reaches
+ * livesession and spring-websocket through the handshake.
  *
  * @author livesession
  */

@@ -7,15 +7,16 @@ import java.util.UUID;
 import java.util.concurrent.Executor;
 
 import io.livesession.ConnectRequest;
+import io.livesession.event.LiveConnectionClosedEvent;
+import io.livesession.event.LiveConnectionOpenedEvent;
+import io.livesession.delivery.CloseCode;
 import io.livesession.delivery.ConnectionInfo;
 import io.livesession.delivery.Delivery;
 import io.livesession.delivery.ManagedConnection;
 import io.livesession.delivery.SendPool;
 import io.livesession.endpoint.LiveEndpoint;
-import io.livesession.event.LiveConnectionClosedEvent;
-import io.livesession.event.LiveConnectionOpenedEvent;
 import io.livesession.metrics.LiveMetrics;
-import io.livesession.security.ConnectionBindings;
+import io.livesession.revocation.ConnectionBindings;
 import jakarta.servlet.http.HttpSession;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
@@ -41,9 +42,6 @@ public final class LiveWebSocketHandler extends AbstractWebSocketHandler {
 	private static final String CONNECTION_ATTRIBUTE = LiveWebSocketHandler.class.getName() + ".connection";
 
 	private static final String PARTIAL_TEXT_ATTRIBUTE = LiveWebSocketHandler.class.getName() + ".partialText";
-
-	/** The close reason of a text frame above the limit (1009). */
-	static final String FRAME_TOO_LARGE = "frame too large";
 
 	private static final ApplicationEventPublisher NO_EVENTS = (event) -> {
 	};
@@ -217,7 +215,7 @@ public final class LiveWebSocketHandler extends AbstractWebSocketHandler {
 			return;
 		}
 		if (text.length() > this.maxTextMessageSize) {
-			connection.close(CloseStatus.TOO_BIG_TO_PROCESS.getCode(), FRAME_TOO_LARGE);
+			CloseCode.FRAME_TOO_LARGE.close(connection);
 			return;
 		}
 		this.endpoint.received(connection, text);
@@ -255,14 +253,14 @@ public final class LiveWebSocketHandler extends AbstractWebSocketHandler {
 	@Override
 	protected void handleBinaryMessage(WebSocketSession session, BinaryMessage message) {
 		// On the first part, whatever the frame's size.
-		connection(session).close(CloseStatus.NOT_ACCEPTABLE.getCode(), "binary frames are not accepted");
+		CloseCode.BINARY_FRAME.close(connection(session));
 	}
 
 	@Override
 	public void handleTransportError(WebSocketSession session, Throwable exception) {
 		ManagedConnection connection = (ManagedConnection) session.getAttributes().get(CONNECTION_ATTRIBUTE);
 		if (connection != null) {
-			connection.close(CloseStatus.SERVER_ERROR.getCode(), "transport error");
+			CloseCode.TRANSPORT_ERROR.close(connection);
 		}
 	}
 

@@ -6,7 +6,6 @@ import java.util.Set;
 
 import io.livesession.LiveActionException;
 import io.livesession.LiveConnection;
-import io.livesession.RevocationReason;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;

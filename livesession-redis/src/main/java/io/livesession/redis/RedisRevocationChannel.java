@@ -2,10 +2,10 @@ package io.livesession.redis;
 
 import java.nio.charset.StandardCharsets;
 
-import io.livesession.RevocationReason;
-import io.livesession.security.LocalRevocations;
-import io.livesession.security.Revocation;
-import io.livesession.security.RevocationChannel;
+import io.livesession.event.RevocationReason;
+import io.livesession.revocation.LocalRevocations;
+import io.livesession.revocation.Revocation;
+import io.livesession.revocation.RevocationChannel;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;

@@ -9,16 +9,17 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import io.livesession.ConnectionRegistry;
 import io.livesession.Frame;
-import io.livesession.RevocationReason;
+import io.livesession.event.RevocationReason;
 import io.livesession.delivery.ConnectionInfo;
 import io.livesession.delivery.Delivery;
 import io.livesession.delivery.ManagedConnection;
 import io.livesession.delivery.TransportSession;
 import io.livesession.event.LiveConnectionRevokedEvent;
+import io.livesession.metrics.LiveMetrics;
 import io.livesession.registry.ConnectionRegistries;
-import io.livesession.security.ConnectionBindings;
-import io.livesession.security.LocalRevocations;
-import io.livesession.security.Revocation;
+import io.livesession.revocation.ConnectionBindings;
+import io.livesession.revocation.LocalRevocations;
+import io.livesession.revocation.Revocation;
 import io.livesession.test.RedisTestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -133,7 +134,7 @@ class RedisRevocationChannelTests {
 
 		Instance() {
 			LocalRevocations local = new LocalRevocations(this.registry, this.bindings,
-					(event) -> this.events.add((LiveConnectionRevokedEvent) event));
+					(event) -> this.events.add((LiveConnectionRevokedEvent) event), LiveMetrics.NONE);
 			this.channel = new RedisRevocationChannel(RedisRevocationChannelTests.this.connectionFactory, local,
 					RedisRevocationChannelTests.this.channelName, UUID.randomUUID().toString());
 			this.channel.start();

@@ -36,7 +36,7 @@ import io.livesession.limits.ConnectionLimits;
 import io.livesession.metrics.LiveMetrics;
 import io.livesession.registry.ConnectionRegistries;
 import io.livesession.registry.RegistryListener;
-import io.livesession.security.ConnectionBindings;
+import io.livesession.revocation.ConnectionBindings;
 import io.livesession.websocket.LiveHandshakeHandler;
 import io.livesession.websocket.LiveHandshakeInterceptor;
 import io.livesession.websocket.LiveWebSocketHandler;

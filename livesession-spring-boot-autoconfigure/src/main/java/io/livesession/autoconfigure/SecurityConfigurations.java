@@ -5,23 +5,24 @@ import java.util.Set;
 import io.livesession.ConnectionRegistry;
 import io.livesession.GroupResolver;
 import io.livesession.LoginMergeHandler;
-import io.livesession.Revocations;
 import io.livesession.SessionGroups;
-import io.livesession.UserErasure;
 import io.livesession.UserGroups;
-import io.livesession.identity.DefaultGroupResolver;
-import io.livesession.security.DefaultUserErasure;
 import io.livesession.group.SessionGroupManager;
 import io.livesession.identity.AnonymousCookies;
+import io.livesession.identity.DefaultGroupResolver;
 import io.livesession.identity.UserResolver;
-import io.livesession.security.ChannelRevocations;
-import io.livesession.security.ConnectionBindings;
-import io.livesession.security.CredentialsExpiry;
-import io.livesession.security.HttpSessionEndListener;
-import io.livesession.security.HttpSessionMonitor;
-import io.livesession.security.LocalRevocations;
-import io.livesession.security.LoginLogoutListener;
-import io.livesession.security.RevocationChannel;
+import io.livesession.metrics.LiveMetrics;
+import io.livesession.revocation.ChannelRevocations;
+import io.livesession.revocation.ConnectionBindings;
+import io.livesession.revocation.CredentialsExpiry;
+import io.livesession.revocation.DefaultUserErasure;
+import io.livesession.revocation.HttpSessionEndListener;
+import io.livesession.revocation.HttpSessionMonitor;
+import io.livesession.revocation.LocalRevocations;
+import io.livesession.revocation.LoginLogoutListener;
+import io.livesession.revocation.RevocationChannel;
+import io.livesession.revocation.Revocations;
+import io.livesession.revocation.UserErasure;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -55,8 +56,8 @@ final class SecurityConfigurations {
 		@Bean
 		@ConditionalOnMissingBean
 		LocalRevocations liveLocalRevocations(ConnectionRegistry registry, ConnectionBindings bindings,
-				ApplicationEventPublisher events) {
-			return new LocalRevocations(registry, bindings, events);
+				ApplicationEventPublisher events, ObjectProvider<LiveMetrics> metrics) {
+			return new LocalRevocations(registry, bindings, events, metrics.getIfUnique(() -> LiveMetrics.NONE));
 		}
 
 		@Bean

@@ -110,9 +110,6 @@ class ArchitectureTests {
 			.check(ALL);
 	}
 
-	// TODO issue 15: fails until Revocations, RevocationReason and UserErasure leave the
-	// root package for io.livesession.revocation (done on a parallel branch; merged with
-	// this one, the rule passes).
 	@Test
 	void theRootPackageHoldsOnlyTheApplicationFacingApi() {
 		classes().that()

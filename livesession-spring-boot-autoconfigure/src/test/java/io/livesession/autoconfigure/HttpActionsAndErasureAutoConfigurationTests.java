@@ -3,13 +3,13 @@ package io.livesession.autoconfigure;
 import java.util.List;
 import java.util.Set;
 
-import io.livesession.UserErasure;
 import io.livesession.UserGroups;
 import io.livesession.identity.AnonymousCookies;
 import io.livesession.identity.ConnectResolver;
 import io.livesession.identity.UserResolver;
-import io.livesession.security.CredentialsExpiry;
-import io.livesession.security.DefaultUserErasure;
+import io.livesession.revocation.CredentialsExpiry;
+import io.livesession.revocation.DefaultUserErasure;
+import io.livesession.revocation.UserErasure;
 import io.livesession.websocket.LiveHandshakeInterceptor;
 import org.junit.jupiter.api.Test;
 

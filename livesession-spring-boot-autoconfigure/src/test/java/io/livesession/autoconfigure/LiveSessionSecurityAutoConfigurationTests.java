@@ -4,18 +4,18 @@ import java.time.Duration;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.livesession.LoginMergeHandler;
-import io.livesession.Revocations;
 import io.livesession.autoconfigure.actuate.LiveAuditAutoConfiguration;
 import io.livesession.autoconfigure.actuate.LiveAuditListener;
 import io.livesession.event.LiveAuditEvent;
 import io.livesession.event.LiveConnectionRejectedEvent;
-import io.livesession.security.ChannelRevocations;
-import io.livesession.security.ConnectionBindings;
-import io.livesession.security.HttpSessionEndListener;
-import io.livesession.security.HttpSessionMonitor;
-import io.livesession.security.LocalRevocations;
-import io.livesession.security.LoginLogoutListener;
-import io.livesession.security.RevocationChannel;
+import io.livesession.revocation.ChannelRevocations;
+import io.livesession.revocation.ConnectionBindings;
+import io.livesession.revocation.HttpSessionEndListener;
+import io.livesession.revocation.HttpSessionMonitor;
+import io.livesession.revocation.LocalRevocations;
+import io.livesession.revocation.LoginLogoutListener;
+import io.livesession.revocation.RevocationChannel;
+import io.livesession.revocation.Revocations;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.actuate.audit.AuditEvent;

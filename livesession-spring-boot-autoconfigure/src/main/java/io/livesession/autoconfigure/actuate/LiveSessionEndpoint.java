@@ -11,7 +11,8 @@ import io.livesession.GroupIdPage;
 import io.livesession.LiveConnection;
 import io.livesession.Presence;
 import io.livesession.SessionGroups;
-import io.livesession.UserErasure;
+import io.livesession.revocation.Revocations;
+import io.livesession.revocation.UserErasure;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.Access;
@@ -35,9 +36,10 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * <li>{@code GET /actuator/livesession/groups/{groupId}} and {@code GET
  * /actuator/livesession/users/{userId}}: the connections of one group or user</li>
  * <li>{@code POST /actuator/livesession/users/{userId}} and {@code POST
- * /actuator/livesession/connections/{connectionId}}: disconnect, that is close with 1008
- * {@code revoked}, every connection of the user or the one connection on this
- * instance</li>
+ * /actuator/livesession/connections/{connectionId}}: disconnect every connection of the
+ * user, or the one connection, on every instance through {@link Revocations}, as the
+ * application's own revocations do: closed with 1008 {@code revoked}, a
+ * {@code LiveConnectionRevokedEvent} and its audit entry where each was open</li>
  * <li>{@code DELETE /actuator/livesession/users/{userId}}: erase the user with
  * {@link UserErasure}: every connection of the user closed on every instance, the user's
  * groups deleted from the store</li>
@@ -51,9 +53,6 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
 @Endpoint(id = "livesession", defaultAccess = Access.READ_ONLY)
 public class LiveSessionEndpoint {
 
-	/** The close code and reason of a disconnected connection. */
-	static final int REVOKED = 1008;
-
 	static final int DEFAULT_PAGE_SIZE = 20;
 
 	static final int MAX_PAGE_SIZE = 500;
@@ -62,30 +61,26 @@ public class LiveSessionEndpoint {
 
 	private final Presence presence;
 
+	private final @Nullable Revocations revocations;
+
 	private final @Nullable UserErasure erasure;
 
 	private final @Nullable SessionGroups groups;
-
-	public LiveSessionEndpoint(ConnectionRegistry registry, Presence presence) {
-		this(registry, presence, null);
-	}
-
-	public LiveSessionEndpoint(ConnectionRegistry registry, Presence presence, @Nullable UserErasure erasure) {
-		this(registry, presence, erasure, null);
-	}
 
 	/**
 	 * Create the endpoint.
 	 * @param registry this instance's connections
 	 * @param presence the presence counts
+	 * @param revocations disconnects users and connections, if available
 	 * @param erasure erases users, if available
 	 * @param groups pages through the stored groups, if available
 	 * @since 0.1.0
 	 */
-	public LiveSessionEndpoint(ConnectionRegistry registry, Presence presence, @Nullable UserErasure erasure,
-			@Nullable SessionGroups groups) {
+	public LiveSessionEndpoint(ConnectionRegistry registry, Presence presence, @Nullable Revocations revocations,
+			@Nullable UserErasure erasure, @Nullable SessionGroups groups) {
 		this.registry = registry;
 		this.presence = presence;
+		this.revocations = revocations;
 		this.erasure = erasure;
 		this.groups = groups;
 	}
@@ -205,31 +200,39 @@ public class LiveSessionEndpoint {
 	}
 
 	/**
-	 * Disconnect every connection of a user, or one connection, on this instance: they
-	 * are closed with 1008 {@code revoked}.
+	 * Disconnect every connection of a user, or one connection, on every instance: a
+	 * revocation with the reason {@code APPLICATION}.
 	 * @param collection {@code users} or {@code connections}
 	 * @param id the user or connection id
-	 * @return how many connections were closed
+	 * @return how many of the connections were open on this instance (the others are
+	 * closed by their own instances, which do not answer here)
 	 */
 	@WriteOperation
 	public Map<String, Object> disconnect(@Selector String collection, @Selector String id) {
-		List<LiveConnection> targets = switch (collection) {
-			case "users" -> List.copyOf(this.registry.findByUser(id));
+		Revocations revocations = this.revocations;
+		if (revocations == null) {
+			throw new InvalidEndpointRequestException("No Revocations bean", "Disconnecting is not available");
+		}
+		// Counted before revoking: a revoked connection is no longer open.
+		int open = switch (collection) {
+			case "users" -> {
+				int count = (int) List.copyOf(this.registry.findByUser(id))
+					.stream()
+					.filter(LiveConnection::isOpen)
+					.count();
+				revocations.revokeUser(id);
+				yield count;
+			}
 			case "connections" -> {
 				LiveConnection connection = this.registry.find(id);
-				yield (connection != null) ? List.of(connection) : List.of();
+				int count = (connection != null && connection.isOpen()) ? 1 : 0;
+				revocations.revokeConnection(id);
+				yield count;
 			}
 			default -> throw new InvalidEndpointRequestException(
 					"Unknown collection '" + collection + "'; use 'users' or 'connections'", "Unknown collection");
 		};
-		int closed = 0;
-		for (LiveConnection connection : targets) {
-			if (connection.isOpen()) {
-				connection.close(REVOKED, "revoked");
-				closed++;
-			}
-		}
-		return Map.of("disconnected", closed);
+		return Map.of("disconnected", open);
 	}
 
 	/**

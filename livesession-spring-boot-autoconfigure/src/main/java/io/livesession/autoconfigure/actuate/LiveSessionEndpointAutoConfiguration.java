@@ -3,8 +3,9 @@ package io.livesession.autoconfigure.actuate;
 import io.livesession.ConnectionRegistry;
 import io.livesession.Presence;
 import io.livesession.SessionGroups;
-import io.livesession.UserErasure;
 import io.livesession.autoconfigure.LiveSessionAutoConfiguration;
+import io.livesession.revocation.Revocations;
+import io.livesession.revocation.UserErasure;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
@@ -31,8 +32,10 @@ public final class LiveSessionEndpointAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	LiveSessionEndpoint liveSessionEndpoint(ConnectionRegistry registry, Presence presence,
-			ObjectProvider<UserErasure> erasure, ObjectProvider<SessionGroups> groups) {
-		return new LiveSessionEndpoint(registry, presence, erasure.getIfUnique(), groups.getIfUnique());
+			ObjectProvider<Revocations> revocations, ObjectProvider<UserErasure> erasure,
+			ObjectProvider<SessionGroups> groups) {
+		return new LiveSessionEndpoint(registry, presence, revocations.getIfUnique(), erasure.getIfUnique(),
+				groups.getIfUnique());
 	}
 
 }

@@ -1,27 +1,35 @@
 package io.livesession.autoconfigure.web;
 
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
+import java.util.Map;
 
-import io.livesession.Revocations;
+import io.livesession.event.LiveConnectionRevokedEvent;
+import io.livesession.event.RevocationReason;
+import io.livesession.revocation.Revocations;
 import io.livesession.test.LiveTestClient;
 import io.livesession.test.RedisTestServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.boot.actuate.audit.AuditEventRepository;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.session.SessionRepository;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Two instances on one Redis, with HTTP sessions in Redis through Spring Session: a
- * logout, the revocation API and the end of an HTTP session reach the sockets on every
- * instance, and a socket keeps its Redis HTTP session alive.
+ * logout, the revocation API, the Actuator disconnect and the end of an HTTP session
+ * reach the sockets on every instance, and a socket keeps its Redis HTTP session alive.
  */
 class ClusterRevocationIntegrationTests {
 
@@ -52,7 +60,9 @@ class ClusterRevocationIntegrationTests {
 
 	private ConfigurableApplicationContext start() {
 		return this.cluster.start(LoginTestApplication.class, "test.redis-sessions=true",
-				"livesession.security.session-check-interval=200ms");
+				"livesession.security.session-check-interval=200ms",
+				"management.endpoints.web.exposure.include=livesession",
+				"management.endpoint.livesession.access=unrestricted");
 	}
 
 	@AfterEach
@@ -102,6 +112,50 @@ class ClusterRevocationIntegrationTests {
 			RevocationIntegrationTests.assertRevoked(onOne, Duration.ofSeconds(1));
 			RevocationIntegrationTests.assertRevoked(onTwo, Duration.ofSeconds(2));
 			RevocationIntegrationTests.assertStillServed(bystander, "carol");
+		}
+	}
+
+	@Test
+	void theActuatorDisconnectOnOneInstanceRevokesOnEveryInstanceWithAnEventAnAuditEntryAndTheMetric() {
+		Browser bob = browser(this.one);
+		bob.login("bob");
+		Browser carol = browser(this.two);
+		carol.login("carol");
+		Browser admin = browser(this.one);
+		admin.login("admin");
+		try (LiveTestClient onOne = bob.connect();
+				LiveTestClient onTwo = bob.on(LiveCluster.port(this.two)).connect();
+				LiveTestClient carolOnTwo = carol.connect()) {
+			HttpResponse<String> user = admin.postJson("/actuator/livesession/users/bob", "{}",
+					Map.of("X-CSRF-TOKEN", admin.csrf("/logout")));
+			assertThat(user.statusCode()).as(user.body()).isEqualTo(200);
+			assertThat(user.body()).as("the connections of the receiving instance").isEqualTo("{\"disconnected\":1}");
+			RevocationIntegrationTests.assertRevoked(onOne, Duration.ofSeconds(1));
+			RevocationIntegrationTests.assertRevoked(onTwo, Duration.ofSeconds(2));
+			RevocationIntegrationTests.assertStillServed(carolOnTwo, "carol");
+			for (ConfigurableApplicationContext instance : List.of(this.one, this.two)) {
+				LiveConnectionRevokedEvent event = instance.getBean(LoginTestApplication.RecordedEvents.class)
+					.await(LiveConnectionRevokedEvent.class, (revoked) -> "bob".equals(revoked.getUserId()));
+				assertThat(event.getReason()).isEqualTo(RevocationReason.APPLICATION);
+				await().atMost(Duration.ofSeconds(5))
+					.untilAsserted(() -> assertThat(instance.getBean(AuditEventRepository.class)
+						.find("bob", null, LiveConnectionRevokedEvent.TYPE)).singleElement()
+						.satisfies((audit) -> assertThat(audit.getData()).containsEntry("reason", "APPLICATION")));
+				assertThat(instance.getBean(MeterRegistry.class).get("livesession.revocations").counter().count())
+					.isOne();
+			}
+
+			// A connection of the other instance: this one has none to count, the other
+			// closes it.
+			String carolsConnection = carolOnTwo.getReceived().get(0).get("connectionId").asString();
+			HttpResponse<String> connection = admin.postJson("/actuator/livesession/connections/" + carolsConnection,
+					"{}", Map.of("X-CSRF-TOKEN", admin.csrf("/logout")));
+			assertThat(connection.statusCode()).as(connection.body()).isEqualTo(200);
+			assertThat(connection.body()).isEqualTo("{\"disconnected\":0}");
+			RevocationIntegrationTests.assertRevoked(carolOnTwo, Duration.ofSeconds(2));
+			assertThat(this.two.getBean(LoginTestApplication.RecordedEvents.class)
+				.await(LiveConnectionRevokedEvent.class, (revoked) -> "carol".equals(revoked.getUserId()))
+				.getReason()).isEqualTo(RevocationReason.APPLICATION);
 		}
 	}
 

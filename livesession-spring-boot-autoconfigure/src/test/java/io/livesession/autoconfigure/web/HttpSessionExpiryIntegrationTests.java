@@ -2,7 +2,7 @@ package io.livesession.autoconfigure.web;
 
 import java.time.Duration;
 
-import io.livesession.RevocationReason;
+import io.livesession.event.RevocationReason;
 import io.livesession.event.LiveConnectionRevokedEvent;
 import io.livesession.test.LiveTestClient;
 import org.junit.jupiter.api.Test;

@@ -8,9 +8,9 @@ import io.livesession.BroadcastTarget;
 import io.livesession.Broadcaster;
 import io.livesession.ConnectionRegistry;
 import io.livesession.LiveConnection;
-import io.livesession.Revocations;
 import io.livesession.SessionGroups;
-import io.livesession.UserErasure;
+import io.livesession.revocation.Revocations;
+import io.livesession.revocation.UserErasure;
 import io.livesession.test.CloseIgnoringClient;
 
 import org.springframework.context.ConfigurableApplicationContext;

@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
-import io.livesession.RevocationReason;
+import io.livesession.event.RevocationReason;
 import io.livesession.SessionGroups;
 import io.livesession.event.LiveConnectionRevokedEvent;
 import io.livesession.test.LiveTestClient;

@@ -16,6 +16,7 @@ import io.livesession.autoconfigure.actuate.LiveSessionEndpoint;
 import io.livesession.identity.AnonymousCookies;
 import io.livesession.metrics.ActionObservationContext;
 import io.livesession.metrics.BroadcastObservationContext;
+import io.livesession.revocation.Revocations;
 import io.livesession.test.HttpBrowser;
 import io.livesession.test.LiveTestClient;
 import io.micrometer.common.KeyValue;
@@ -140,6 +141,40 @@ class MetricsIntegrationTests {
 					.tags("livesession.target", "all", "livesession.frame", "message")
 					.timer()
 					.count()).isEqualTo(3);
+			}
+		}
+	}
+
+	@Test
+	void aRateLimitCloseIsNotCountedAsARevocationAndARevocationIs() {
+		try (ConfigurableApplicationContext context = new SpringApplicationBuilder(LiveTestApplication.class)
+			.properties("server.port=0", "spring.main.banner-mode=off", "livesession.rate-limit.actions-per-second=1",
+					"livesession.rate-limit.burst=1", "livesession.rate-limit.max-rejections=3",
+					"livesession.rate-limit.rejection-window=1m")
+			.run()) {
+			int port = LiveCluster.port(context);
+			MeterRegistry meters = context.getBean(MeterRegistry.class);
+			try (LiveTestClient flooder = LiveTestClient.connect(port, "LIVESESSION=" + AnonymousCookies.generate());
+					LiveTestClient alice = user(port, "alice")) {
+				flooder.next("hello");
+				alice.next("hello");
+				for (int i = 0; i < 20 && !flooder.isClosed(); i++) {
+					try {
+						flooder.action("echo", i, "r" + i);
+					}
+					catch (RuntimeException ex) {
+						// Closed by the server meanwhile.
+						break;
+					}
+				}
+				assertThat(flooder.awaitClose(Duration.ofSeconds(10)).getCloseCode().getCode()).isEqualTo(1008);
+				assertThat(flooder.awaitClose(Duration.ofSeconds(1)).getReasonPhrase()).isEqualTo("rate_limited");
+				assertThat(meters.get("livesession.revocations").counter().count()).as("the rate limit revokes nothing")
+					.isZero();
+
+				context.getBean(Revocations.class).revokeUser("alice");
+				RevocationIntegrationTests.assertRevoked(alice, Duration.ofSeconds(5));
+				awaitCount(meters, "livesession.revocations", 1);
 			}
 		}
 	}

@@ -15,7 +15,7 @@ import io.livesession.BroadcastTarget;
 import io.livesession.Broadcaster;
 import io.livesession.GroupIdPage;
 import io.livesession.Presence;
-import io.livesession.Revocations;
+import io.livesession.revocation.Revocations;
 import io.livesession.SessionGroups;
 import io.livesession.identity.AnonymousCookies;
 import io.livesession.test.HttpBrowser;

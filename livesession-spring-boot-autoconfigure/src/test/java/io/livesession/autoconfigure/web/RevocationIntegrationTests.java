@@ -2,8 +2,8 @@ package io.livesession.autoconfigure.web;
 
 import java.time.Duration;
 
-import io.livesession.RevocationReason;
-import io.livesession.Revocations;
+import io.livesession.event.RevocationReason;
+import io.livesession.revocation.Revocations;
 import io.livesession.event.LiveConnectionRevokedEvent;
 import io.livesession.test.LiveTestClient;
 import jakarta.websocket.CloseReason;

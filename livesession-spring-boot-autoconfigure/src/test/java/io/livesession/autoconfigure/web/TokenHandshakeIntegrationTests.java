@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 
-import io.livesession.security.CredentialsExpiry;
+import io.livesession.revocation.CredentialsExpiry;
 import io.livesession.test.LiveTestClient;
 import io.livesession.test.RawHandshake;
 import jakarta.websocket.CloseReason;

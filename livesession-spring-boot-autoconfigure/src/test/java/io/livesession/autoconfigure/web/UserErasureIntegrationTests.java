@@ -13,7 +13,7 @@ import io.lettuce.core.ScanCursor;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
 import io.livesession.SessionGroups;
-import io.livesession.UserErasure;
+import io.livesession.revocation.UserErasure;
 import io.livesession.event.LiveUserErasedEvent;
 import io.livesession.test.LiveTestClient;
 import io.livesession.test.RedisTestServer;

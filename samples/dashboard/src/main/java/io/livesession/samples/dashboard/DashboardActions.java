@@ -9,7 +9,7 @@ import io.livesession.LiveAction;
 import io.livesession.LiveActionException;
 import io.livesession.LiveConnection;
 import io.livesession.LiveController;
-import io.livesession.Revocations;
+import io.livesession.revocation.Revocations;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.security.access.prepost.PreAuthorize;

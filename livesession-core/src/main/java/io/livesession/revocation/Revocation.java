@@ -1,6 +1,6 @@
-package io.livesession.security;
+package io.livesession.revocation;
 
-import io.livesession.RevocationReason;
+import io.livesession.event.RevocationReason;
 import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 

@@ -1,13 +1,11 @@
-package io.livesession.security;
+package io.livesession.revocation;
 
 import java.util.LinkedHashSet;
 import java.util.Set;
 
-import io.livesession.Revocations;
-import io.livesession.SessionGroups;
-import io.livesession.UserErasure;
-import io.livesession.UserGroups;
 import io.livesession.event.LiveUserErasedEvent;
+import io.livesession.SessionGroups;
+import io.livesession.UserGroups;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.context.ApplicationEventPublisher;

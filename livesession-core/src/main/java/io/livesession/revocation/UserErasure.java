@@ -1,6 +1,9 @@
-package io.livesession;
+package io.livesession.revocation;
 
 import java.util.Set;
+
+import io.livesession.event.LiveUserErasedEvent;
+import io.livesession.UserGroups;
 
 /**
  * Erases a user from livesession, for a "right to be forgotten" request or a deleted
@@ -9,6 +12,7 @@ import java.util.Set;
  * publishes a {@link LiveUserErasedEvent}.
  *
  * @author livesession
+ * @since 0.1.0
  */
 @FunctionalInterface
 public interface UserErasure {

@@ -1,10 +1,12 @@
-package io.livesession.security;
+package io.livesession.revocation;
 
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
-import io.livesession.RevocationReason;
+import io.livesession.event.RevocationReason;
 import io.livesession.event.LiveConnectionRevokedEvent;
+import io.livesession.metrics.LiveMetrics;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -19,8 +21,17 @@ class LocalRevocationsTests {
 
 	private final List<Object> events = new CopyOnWriteArrayList<>();
 
+	private final AtomicInteger revokedMetric = new AtomicInteger();
+
 	private final LocalRevocations revocations = new LocalRevocations(this.connections.registry,
-			this.connections.bindings, this.events::add);
+			this.connections.bindings, this.events::add, new LiveMetrics() {
+
+				@Override
+				public void revoked() {
+					LocalRevocationsTests.this.revokedMetric.incrementAndGet();
+				}
+
+			});
 
 	@BeforeEach
 	void openConnections() {
@@ -83,6 +94,7 @@ class LocalRevocationsTests {
 		}
 		assertClosed();
 		assertThat(this.events).isEmpty();
+		assertThat(this.revokedMetric).hasValue(0);
 	}
 
 	@Test
@@ -96,6 +108,7 @@ class LocalRevocationsTests {
 		assertThat(this.events).map((event) -> ((LiveConnectionRevokedEvent) event).getReason())
 			.containsExactly(RevocationReason.LOGOUT, RevocationReason.LOGOUT, RevocationReason.APPLICATION);
 		assertThat(((LiveConnectionRevokedEvent) this.events.get(0)).getPrincipalName()).isEqualTo("alice");
+		assertThat(this.revokedMetric).as("counted once per connection, like the events").hasValue(3);
 	}
 
 	@Test

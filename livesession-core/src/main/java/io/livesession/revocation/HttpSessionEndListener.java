@@ -1,6 +1,6 @@
-package io.livesession.security;
+package io.livesession.revocation;
 
-import io.livesession.RevocationReason;
+import io.livesession.event.RevocationReason;
 import jakarta.servlet.http.HttpSessionEvent;
 import jakarta.servlet.http.HttpSessionListener;
 import org.springframework.context.ApplicationListener;

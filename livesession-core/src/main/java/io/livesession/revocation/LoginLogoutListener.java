@@ -1,4 +1,4 @@
-package io.livesession.security;
+package io.livesession.revocation;
 
 import java.util.LinkedHashSet;
 import java.util.Set;
@@ -6,7 +6,7 @@ import java.util.Set;
 import io.livesession.ConnectRequest;
 import io.livesession.GroupResolver;
 import io.livesession.LoginMergeHandler;
-import io.livesession.RevocationReason;
+import io.livesession.event.RevocationReason;
 import io.livesession.SessionGroup;
 import io.livesession.SessionGroups;
 import io.livesession.identity.AnonymousCookieFilter;

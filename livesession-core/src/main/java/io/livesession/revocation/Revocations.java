@@ -1,13 +1,17 @@
-package io.livesession;
+package io.livesession.revocation;
+
+import io.livesession.event.LiveConnectionRevokedEvent;
+import io.livesession.event.RevocationReason;
 
 /**
  * Disconnects connections on every instance of the cluster: each matching connection is
  * closed with 1008 and the reason {@code revoked}, and a
  * {@link LiveConnectionRevokedEvent} is published where it was open. The browser client
  * does not reconnect after 1008. Logout, the end of an HTTP session and a login use the
- * same mechanism.
+ * same mechanism, with their own {@link RevocationReason}.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public interface Revocations {
 

@@ -1,4 +1,4 @@
-package io.livesession.security;
+package io.livesession.revocation;
 
 import java.util.Collection;
 import java.util.Collections;

@@ -1,4 +1,4 @@
-package io.livesession.security;
+package io.livesession.revocation;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -11,7 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import io.livesession.LiveConnection;
-import io.livesession.RevocationReason;
+import io.livesession.event.RevocationReason;
 import io.livesession.registry.RegistryListener;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;

@@ -1,4 +1,4 @@
-package io.livesession.security;
+package io.livesession.revocation;
 
 import java.util.Collection;
 import java.util.List;
@@ -6,24 +6,21 @@ import java.util.List;
 import io.livesession.ConnectionRegistry;
 import io.livesession.LiveConnection;
 import io.livesession.event.LiveConnectionRevokedEvent;
+import io.livesession.delivery.CloseCode;
+import io.livesession.metrics.LiveMetrics;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.context.ApplicationEventPublisher;
 
 /**
- * Applies a revocation to this instance: closes each matching connection with 1008
- * {@code revoked} and publishes a {@link LiveConnectionRevokedEvent}, once per connection
- * however many revocations match it.
+ * Applies a revocation to this instance: closes each matching connection with
+ * {@link CloseCode#REVOKED 1008 revoked}, publishes a {@link LiveConnectionRevokedEvent}
+ * and counts it in {@link LiveMetrics#revoked()}, once per connection however many
+ * revocations match it. Every revocation, local or from another instance, ends here.
  *
  * @author livesession
  */
 public final class LocalRevocations {
-
-	/** The close code of a revoked connection: policy violation. */
-	public static final int CLOSE_CODE = 1008;
-
-	/** The close reason of a revoked connection. */
-	public static final String CLOSE_REASON = "revoked";
 
 	private static final Log logger = LogFactory.getLog(LocalRevocations.class);
 
@@ -33,11 +30,14 @@ public final class LocalRevocations {
 
 	private final ApplicationEventPublisher events;
 
-	public LocalRevocations(ConnectionRegistry registry, ConnectionBindings bindings,
-			ApplicationEventPublisher events) {
+	private final LiveMetrics metrics;
+
+	public LocalRevocations(ConnectionRegistry registry, ConnectionBindings bindings, ApplicationEventPublisher events,
+			LiveMetrics metrics) {
 		this.registry = registry;
 		this.bindings = bindings;
 		this.events = events;
+		this.metrics = metrics;
 	}
 
 	/**
@@ -53,8 +53,9 @@ public final class LocalRevocations {
 				continue;
 			}
 			if (this.bindings.markRevoked(connection)) {
-				connection.close(CLOSE_CODE, CLOSE_REASON);
+				CloseCode.REVOKED.close(connection);
 				count++;
+				this.metrics.revoked();
 				this.events.publishEvent(new LiveConnectionRevokedEvent(connection, revocation.reason()));
 			}
 		}

@@ -1,4 +1,4 @@
-package io.livesession.security;
+package io.livesession.revocation;
 
 /**
  * Carries a revocation to every instance, where each closes its own matching connections.

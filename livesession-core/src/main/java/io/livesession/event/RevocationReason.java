@@ -1,4 +1,4 @@
-package io.livesession;
+package io.livesession.event;
 
 /**
  * Why a connection was revoked.
@@ -26,7 +26,8 @@ public enum RevocationReason {
 	LOGIN,
 
 	/**
-	 * The application disconnected it through {@link Revocations}.
+	 * The application disconnected it through
+	 * {@link io.livesession.revocation.Revocations}.
 	 */
 	APPLICATION,
 

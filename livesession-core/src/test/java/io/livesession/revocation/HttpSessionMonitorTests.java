@@ -1,4 +1,4 @@
-package io.livesession.security;
+package io.livesession.revocation;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.livesession.metrics.LiveMetrics;
 import jakarta.servlet.http.HttpSession;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
@@ -27,7 +28,7 @@ class HttpSessionMonitorTests {
 
 	private final LocalRevocations revocations = new LocalRevocations(this.connections.registry,
 			this.connections.bindings, (event) -> {
-			});
+			}, LiveMetrics.NONE);
 
 	private final Map<String, Session> store = new ConcurrentHashMap<>();
 

@@ -1,7 +1,6 @@
-package io.livesession.security;
+package io.livesession.revocation;
 
-import io.livesession.RevocationReason;
-import io.livesession.Revocations;
+import io.livesession.event.RevocationReason;
 
 /**
  * {@link Revocations} on a {@link RevocationChannel}, with the reason
