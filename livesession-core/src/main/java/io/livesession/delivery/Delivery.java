@@ -52,7 +52,10 @@ public final class Delivery {
 	 */
 	public static ManagedConnection connection(ConnectionInfo info, TransportSession transport, Executor executor,
 			long sendBufferSizeLimit) {
-		return new QueuedConnection(info, transport, executor, sendBufferSizeLimit);
+		// Closes run on the caller's thread; an orderly close waits for the queue.
+		return new QueuedConnection(info, new AsyncTransport(transport, executor, Runnable::run), sendBufferSizeLimit,
+				Long.MAX_VALUE, LiveMetrics.NONE, (connection) -> {
+				}, null);
 	}
 
 	/**
@@ -70,7 +73,8 @@ public final class Delivery {
 	 */
 	public static ManagedConnection connection(ConnectionInfo info, TransportSession transport, SendPool pool,
 			long sendBufferSizeLimit, LiveMetrics metrics, Consumer<? super ManagedConnection> evicted) {
-		return new QueuedConnection(info, transport, pool, sendBufferSizeLimit, metrics, evicted);
+		return new QueuedConnection(info, new AsyncTransport(transport, pool.getExecutor(), pool.getCloser()),
+				sendBufferSizeLimit, pool.getCloseGracePeriod().toNanos(), metrics, evicted, pool);
 	}
 
 }
