@@ -73,19 +73,6 @@ public final class LiveActionHttpHandler implements HttpRequestHandler {
 	private final Predicate<String> groupExists;
 
 	/**
-	 * Create a handler.
-	 * @param endpoint the endpoint that performs actions
-	 * @param resolver resolves the caller and its group
-	 * @param mapper the JSON mapper
-	 * @param allowedOriginPatterns origins allowed besides the request's own
-	 * @param maxBodySize the largest body accepted, in bytes
-	 */
-	public LiveActionHttpHandler(LiveEndpoint endpoint, ConnectResolver resolver, JsonMapper mapper,
-			List<String> allowedOriginPatterns, long maxBodySize) {
-		this(endpoint, resolver, mapper, allowedOriginPatterns, maxBodySize, null, (groupId) -> true);
-	}
-
-	/**
 	 * Create a handler that charges an anonymous caller's remote address for each group
 	 * it creates.
 	 * @param endpoint the endpoint that performs actions

@@ -66,14 +66,6 @@ public class LiveSessionEndpoint {
 
 	private final @Nullable SessionGroups groups;
 
-	public LiveSessionEndpoint(ConnectionRegistry registry, Presence presence) {
-		this(registry, presence, null);
-	}
-
-	public LiveSessionEndpoint(ConnectionRegistry registry, Presence presence, @Nullable UserErasure erasure) {
-		this(registry, presence, erasure, null);
-	}
-
 	/**
 	 * Create the endpoint.
 	 * @param registry this instance's connections
