@@ -176,7 +176,8 @@ public final class SessionGroupManager implements SessionGroups {
 				task.run();
 			}
 			catch (RuntimeException ex) {
-				// Committed already: a failing side effect must not become an error reply.
+				// Committed already: a failing side effect must not become an error
+				// reply.
 				logger.error("An after-commit task of group " + state.getId() + " failed", ex);
 			}
 		}
