@@ -117,12 +117,4 @@ public final class ActionHandlerRegistry implements SmartInitializingSingleton {
 		return this.handlers.get(name);
 	}
 
-	/**
-	 * The names of all actions.
-	 * @return the names, sorted
-	 */
-	public Set<String> getActionNames() {
-		return this.handlers.keySet();
-	}
-
 }

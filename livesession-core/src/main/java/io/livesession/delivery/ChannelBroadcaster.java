@@ -6,9 +6,11 @@ import io.livesession.BroadcastTarget;
 import io.livesession.Broadcaster;
 import io.livesession.Frame;
 import io.livesession.metrics.BroadcastObservationContext;
+import io.livesession.metrics.BroadcastObservationConvention;
 import io.livesession.metrics.DefaultBroadcastObservationConvention;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -28,7 +30,11 @@ final class ChannelBroadcaster implements Broadcaster {
 
 	private final ObservationRegistry observations;
 
-	ChannelBroadcaster(JsonMapper mapper, DeliveryChannel channel, ObservationRegistry observations) {
+	private final @Nullable BroadcastObservationConvention convention;
+
+	ChannelBroadcaster(JsonMapper mapper, DeliveryChannel channel, ObservationRegistry observations,
+			@Nullable BroadcastObservationConvention convention) {
+		this.convention = convention;
 		this.mapper = mapper;
 		this.channel = channel;
 		this.observations = observations;
@@ -43,7 +49,8 @@ final class ChannelBroadcaster implements Broadcaster {
 			return this.channel.publish(target, frame);
 		}
 		BroadcastObservationContext context = new BroadcastObservationContext(target, frame.isState());
-		Observation observation = Observation.createNotStarted(null, CONVENTION, () -> context, this.observations)
+		Observation observation = Observation
+			.createNotStarted(this.convention, CONVENTION, () -> context, this.observations)
 			.start();
 		try (Observation.Scope scope = observation.openScope()) {
 			int recipients = this.channel.publish(target, frame);

@@ -4,8 +4,10 @@ import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 
 import io.livesession.Broadcaster;
+import io.livesession.metrics.BroadcastObservationConvention;
 import io.livesession.metrics.LiveMetrics;
 import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -38,7 +40,23 @@ public final class Delivery {
 	 */
 	public static Broadcaster broadcaster(JsonMapper mapper, DeliveryChannel channel,
 			ObservationRegistry observations) {
-		return new ChannelBroadcaster(mapper, channel, observations);
+		return broadcaster(mapper, channel, observations, null);
+	}
+
+	/**
+	 * A broadcaster that encodes each payload once, publishes it on the channel and
+	 * observes each broadcast with a convention of the application's.
+	 * @param mapper the JSON mapper for object payloads
+	 * @param channel the channel
+	 * @param observations the observation registry
+	 * @param convention names and tags the observations, or {@code null} for the
+	 * {@link io.livesession.metrics.DefaultBroadcastObservationConvention default} one
+	 * @return the broadcaster
+	 * @since 0.1.0
+	 */
+	public static Broadcaster broadcaster(JsonMapper mapper, DeliveryChannel channel, ObservationRegistry observations,
+			@Nullable BroadcastObservationConvention convention) {
+		return new ChannelBroadcaster(mapper, channel, observations, convention);
 	}
 
 	/**
@@ -52,7 +70,10 @@ public final class Delivery {
 	 */
 	public static ManagedConnection connection(ConnectionInfo info, TransportSession transport, Executor executor,
 			long sendBufferSizeLimit) {
-		return new QueuedConnection(info, transport, executor, sendBufferSizeLimit);
+		// Closes run on the caller's thread; an orderly close waits for the queue.
+		return new QueuedConnection(info, new AsyncTransport(transport, executor, Runnable::run), sendBufferSizeLimit,
+				Long.MAX_VALUE, LiveMetrics.NONE, (connection) -> {
+				}, null);
 	}
 
 	/**
@@ -70,7 +91,8 @@ public final class Delivery {
 	 */
 	public static ManagedConnection connection(ConnectionInfo info, TransportSession transport, SendPool pool,
 			long sendBufferSizeLimit, LiveMetrics metrics, Consumer<? super ManagedConnection> evicted) {
-		return new QueuedConnection(info, transport, pool, sendBufferSizeLimit, metrics, evicted);
+		return new QueuedConnection(info, new AsyncTransport(transport, pool.getExecutor(), pool.getCloser()),
+				sendBufferSizeLimit, pool.getCloseGracePeriod().toNanos(), metrics, evicted, pool);
 	}
 
 }

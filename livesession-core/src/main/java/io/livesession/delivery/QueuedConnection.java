@@ -1,8 +1,5 @@
 package io.livesession.delivery;
 
-import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 import io.livesession.Frame;
@@ -22,12 +19,9 @@ import org.springframework.util.Assert;
  * asynchronous write usually completes at once (the socket buffer takes the frame), and
  * the sender returns. Otherwise the frame is queued, and the thread that completes the
  * write in progress (the container's) writes the next frames, up to {@value #BATCH} per
- * completion before it hands the rest to the pool's executor. This replaced a queue
- * drained by a small pool of threads with blocking writes: with 2,000 connections on one
- * CPU, that design's delivery p99 was about 7 times that of a plain loop of blocking
- * {@code sendMessage} calls (the handoff to the pool, not the CPU, set the latency; see
- * docs/benchmarks.md), and every stalled peer parked a send thread until the send time
- * limit.
+ * completion before it hands the rest to the pool's executor (why not a pool of threads
+ * with blocking writes, nor Spring's {@code ConcurrentWebSocketSessionDecorator}:
+ * docs/architecture.md).
  *
  * <p>
  * A connection that cannot keep up is evicted: closed with 4008 at once and unregistered,
@@ -36,11 +30,6 @@ import org.springframework.util.Assert;
  * watchdog). Any other close is orderly: the frames already queued go out first, within
  * {@link SendPool#getCloseGracePeriod() a grace period}, then the close frame. Closing
  * never waits for the network: the transport is closed on the pool's closing threads.
- *
- * <p>
- * Spring's {@code ConcurrentWebSocketSessionDecorator} is not used: its writes block, it
- * checks its limits only when a second sender contends for the session, and it does not
- * coalesce state.
  *
  * @author livesession
  */
@@ -51,17 +40,9 @@ final class QueuedConnection extends ConnectionBase implements ManagedConnection
 	/** Frames written per completion, so that one busy connection cannot hog a thread. */
 	static final int BATCH = 64;
 
-	private static final long NO_GRACE_LIMIT = Long.MAX_VALUE;
-
-	private final TransportSession transport;
-
-	private final Executor executor;
-
-	private final Executor closer;
+	private final AsyncTransport transport;
 
 	private final long sendBufferSizeLimit;
-
-	private final long closeGraceNanos;
 
 	private final LiveMetrics metrics;
 
@@ -77,56 +58,22 @@ final class QueuedConnection extends ConnectionBase implements ManagedConnection
 	/** Whether a write (or ping) is in progress or a thread is about to start one. */
 	private boolean writing;
 
-	/** Closing started: no new frames are accepted. */
-	private volatile boolean closed;
+	private final CloseState closing = new CloseState();
+
+	private final ConnectionClock clock;
 
 	/**
-	 * The transport close was issued (or the transport is gone): nothing more is sent.
+	 * Create a connection; {@link Delivery} makes them.
+	 * @param closeGraceNanos the longest an orderly close waits for the queue
+	 * @param pool the pool whose watchdog holds writes to the send time limit, or
+	 * {@code null} for none
 	 */
-	private boolean finished;
-
-	private int closeCode;
-
-	private String closeReason = "";
-
-	/** When an orderly close gives up on the queue ({@link System#nanoTime()}), or 0. */
-	private volatile long closeDeadline;
-
-	/** When the current write started ({@link System#nanoTime()}), 0 when idle. */
-	private volatile long writeStartedAt;
-
-	private volatile long lastHeard = System.nanoTime();
-
-	/** When the last ping was sent (the heartbeat round's time), 0 before the first. */
-	private volatile long pingSentAt;
-
-	/**
-	 * A connection without a send time limit whose closes run on the caller's thread.
-	 */
-	QueuedConnection(ConnectionInfo info, TransportSession transport, Executor executor, long sendBufferSizeLimit) {
-		this(info, transport, executor, Runnable::run, sendBufferSizeLimit, NO_GRACE_LIMIT, LiveMetrics.NONE,
-				(connection) -> {
-				}, null);
-	}
-
-	/**
-	 * A connection watched by the pool's watchdog.
-	 */
-	QueuedConnection(ConnectionInfo info, TransportSession transport, SendPool pool, long sendBufferSizeLimit,
-			LiveMetrics metrics, Consumer<? super ManagedConnection> evicted) {
-		this(info, transport, pool.getExecutor(), pool.getCloser(), sendBufferSizeLimit,
-				pool.getCloseGracePeriod().toNanos(), metrics, evicted, pool);
-	}
-
-	private QueuedConnection(ConnectionInfo info, TransportSession transport, Executor executor, Executor closer,
-			long sendBufferSizeLimit, long closeGraceNanos, LiveMetrics metrics,
-			Consumer<? super ManagedConnection> evicted, @Nullable SendPool pool) {
+	QueuedConnection(ConnectionInfo info, AsyncTransport transport, long sendBufferSizeLimit, long closeGraceNanos,
+			LiveMetrics metrics, Consumer<? super ManagedConnection> evicted, @Nullable SendPool pool) {
 		super(info);
 		this.transport = transport;
-		this.executor = executor;
-		this.closer = closer;
 		this.sendBufferSizeLimit = sendBufferSizeLimit;
-		this.closeGraceNanos = closeGraceNanos;
+		this.clock = new ConnectionClock(closeGraceNanos);
 		this.metrics = metrics;
 		this.queue = new OutboundQueue(metrics);
 		this.evicted = evicted;
@@ -138,13 +85,13 @@ final class QueuedConnection extends ConnectionBase implements ManagedConnection
 
 	@Override
 	public boolean isOpen() {
-		return !this.closed && this.transport.isOpen();
+		return !this.closing.isStarted() && this.transport.isOpen();
 	}
 
 	@Override
 	public boolean isClosing() {
 		// Set at the start of close(), evict() and released(), before the close frame.
-		return this.closed || !this.transport.isOpen();
+		return this.closing.isStarted() || !this.transport.isOpen();
 	}
 
 	@Override
@@ -153,7 +100,7 @@ final class QueuedConnection extends ConnectionBase implements ManagedConnection
 		boolean overflow;
 		long queued;
 		synchronized (this) {
-			if (this.closed) {
+			if (this.closing.isStarted()) {
 				return false;
 			}
 			int offered = this.queue.offer(frame, this.ready);
@@ -185,7 +132,7 @@ final class QueuedConnection extends ConnectionBase implements ManagedConnection
 	@Override
 	public void open(Frame greeting, long stateVersion) {
 		synchronized (this) {
-			if (this.closed) {
+			if (this.closing.isStarted()) {
 				return;
 			}
 			this.queue.greet(greeting, stateVersion);
@@ -210,13 +157,13 @@ final class QueuedConnection extends ConnectionBase implements ManagedConnection
 			Frame frame = null;
 			boolean finishClose = false;
 			synchronized (this) {
-				if (this.finished) {
+				if (this.closing.isFinished()) {
 					this.writing = false;
 					return;
 				}
 				if (this.queue.isEmpty()) {
 					this.writing = false;
-					if (!this.closed) {
+					if (!this.closing.isStarted()) {
 						return;
 					}
 					// An orderly close: everything queued has gone out.
@@ -225,11 +172,11 @@ final class QueuedConnection extends ConnectionBase implements ManagedConnection
 				}
 				else if (left > 0) {
 					frame = this.queue.poll();
-					this.writeStartedAt = System.nanoTime() | 1;
+					this.clock.writeStarted();
 				}
 			}
 			if (finishClose) {
-				closeTransport(this.closeCode, this.closeReason);
+				this.transport.close(this.closing.code(), this.closing.reason());
 				return;
 			}
 			if (frame == null) {
@@ -237,19 +184,12 @@ final class QueuedConnection extends ConnectionBase implements ManagedConnection
 				handOff();
 				return;
 			}
-			Write write = new Write();
-			try {
-				this.transport.send(frame, write);
-			}
-			catch (RuntimeException ex) {
-				// Against the contract, but one connection must not fail its sender.
-				write.completed(ex);
-			}
+			PendingWrite write = this.transport.write(frame, this::writtenLater);
 			if (!write.completedBeforeReturn()) {
 				// Still in progress: its completion continues the drain.
 				return;
 			}
-			if (!written(write.failure)) {
+			if (!written(write.failure())) {
 				return;
 			}
 			left--;
@@ -257,10 +197,7 @@ final class QueuedConnection extends ConnectionBase implements ManagedConnection
 	}
 
 	private void handOff() {
-		try {
-			this.executor.execute(() -> drain(BATCH));
-		}
-		catch (RejectedExecutionException ex) {
+		if (!this.transport.execute(() -> drain(BATCH))) {
 			synchronized (this) {
 				this.writing = false;
 			}
@@ -273,7 +210,7 @@ final class QueuedConnection extends ConnectionBase implements ManagedConnection
 	 * @return whether the drain may go on
 	 */
 	private boolean written(@Nullable Throwable failure) {
-		this.writeStartedAt = 0;
+		this.clock.writeEnded();
 		if (failure == null) {
 			this.metrics.frameSent();
 			return true;
@@ -281,7 +218,7 @@ final class QueuedConnection extends ConnectionBase implements ManagedConnection
 		boolean report;
 		synchronized (this) {
 			this.writing = false;
-			report = !this.finished;
+			report = !this.closing.isFinished();
 		}
 		if (report) {
 			if (logger.isDebugEnabled()) {
@@ -293,30 +230,33 @@ final class QueuedConnection extends ConnectionBase implements ManagedConnection
 		return false;
 	}
 
+	/** A write completed after {@code send} returned, on the container's thread. */
+	private void writtenLater(@Nullable Throwable failure) {
+		if (written(failure)) {
+			drain(BATCH);
+		}
+	}
+
 	@Override
 	public void close(int code, String reason) {
 		boolean now;
 		boolean start = false;
 		synchronized (this) {
-			if (this.closed) {
+			if (!this.closing.start(code, reason)) {
 				return;
 			}
-			this.closed = true;
-			this.closeCode = code;
-			this.closeReason = reason;
 			now = !this.ready || (!this.writing && this.queue.isEmpty());
 			if (now) {
 				finish();
 			}
 			else {
-				long deadline = System.nanoTime() + Math.min(this.closeGraceNanos, Long.MAX_VALUE / 4);
-				this.closeDeadline = deadline | 1;
+				this.clock.closeWithin();
 				start = !this.writing;
 				this.writing = true;
 			}
 		}
 		if (now) {
-			closeTransport(code, reason);
+			this.transport.close(code, reason);
 		}
 		else if (start) {
 			drain(BATCH);
@@ -329,22 +269,14 @@ final class QueuedConnection extends ConnectionBase implements ManagedConnection
 	 * code and reason.
 	 */
 	private void abort(CloseCode close) {
-		int closeWith;
-		String closeFor;
 		synchronized (this) {
-			if (this.finished) {
+			if (this.closing.isFinished()) {
 				return;
 			}
-			if (!this.closed) {
-				this.closed = true;
-				this.closeCode = close.code();
-				this.closeReason = close.reason();
-			}
-			closeWith = this.closeCode;
-			closeFor = this.closeReason;
+			this.closing.start(close.code(), close.reason());
 			finish();
 		}
-		closeTransport(closeWith, closeFor);
+		this.transport.close(this.closing.code(), this.closing.reason());
 	}
 
 	/**
@@ -354,19 +286,18 @@ final class QueuedConnection extends ConnectionBase implements ManagedConnection
 	 * @param now the current {@link System#nanoTime()}
 	 */
 	void check(long limitNanos, long now) {
-		long started = this.writeStartedAt;
-		if (started != 0 && now - started > limitNanos) {
-			if (this.closed) {
-				abort(CloseCode.CLOSING_SEND_TIME_LIMIT);
+		switch (this.clock.overdue(limitNanos, now)) {
+			case WRITE -> {
+				if (this.closing.isStarted()) {
+					abort(CloseCode.CLOSING_SEND_TIME_LIMIT);
+				}
+				else {
+					evict(LiveMetrics.SEND_TIME_LIMIT, CloseCode.SEND_TIME_LIMIT_EXCEEDED);
+				}
 			}
-			else {
-				evict(LiveMetrics.SEND_TIME_LIMIT, CloseCode.SEND_TIME_LIMIT_EXCEEDED);
+			case CLOSE -> abort(CloseCode.CLOSE_GRACE_PERIOD_EXCEEDED);
+			case NONE -> {
 			}
-			return;
-		}
-		long deadline = this.closeDeadline;
-		if (deadline != 0 && now - deadline > 0) {
-			abort(CloseCode.CLOSE_GRACE_PERIOD_EXCEEDED);
 		}
 	}
 
@@ -376,10 +307,9 @@ final class QueuedConnection extends ConnectionBase implements ManagedConnection
 	 */
 	private void evict(String cause, CloseCode close) {
 		synchronized (this) {
-			if (this.closed) {
+			if (!this.closing.start(close.code(), close.reason())) {
 				return;
 			}
-			this.closed = true;
 			finish();
 		}
 		if (logger.isDebugEnabled()) {
@@ -387,30 +317,14 @@ final class QueuedConnection extends ConnectionBase implements ManagedConnection
 		}
 		this.metrics.evicted(cause);
 		this.evicted.accept(this);
-		closeTransport(close.code(), close.reason());
-	}
-
-	/**
-	 * Close the transport on a closing thread, never on the caller's: the close frame is
-	 * a blocking write in the Jakarta WebSocket API, which waits when the peer stopped
-	 * reading and its socket buffers are full. The close frame gives up quickly on such a
-	 * peer.
-	 */
-	private void closeTransport(int code, String reason) {
-		this.transport.expediteClose();
-		try {
-			this.closer.execute(() -> this.transport.close(code, reason));
-		}
-		catch (RejectedExecutionException ex) {
-			this.transport.close(code, reason);
-		}
+		this.transport.close(close.code(), close.reason());
 	}
 
 	@Override
 	public void released() {
 		synchronized (this) {
-			this.closed = true;
-			if (!this.finished) {
+			this.closing.started();
+			if (!this.closing.isFinished()) {
 				finish();
 			}
 		}
@@ -418,8 +332,8 @@ final class QueuedConnection extends ConnectionBase implements ManagedConnection
 
 	/** Guarded by {@code this}. */
 	private void finish() {
-		this.finished = true;
-		this.closeDeadline = 0;
+		this.closing.finish();
+		this.clock.closeEnded();
 		this.metrics.framesDropped(LiveMetrics.CLOSED, this.queue.clear());
 		if (this.pool != null) {
 			this.pool.unwatch(this);
@@ -428,46 +342,35 @@ final class QueuedConnection extends ConnectionBase implements ManagedConnection
 
 	@Override
 	public void heard() {
-		this.lastHeard = System.nanoTime();
+		this.clock.heard();
 	}
 
 	@Override
 	public void heartbeat(long now, long timeoutNanos, boolean ping) {
-		if (this.closed) {
+		if (this.closing.isStarted()) {
 			return;
 		}
-		long pinged = this.pingSentAt;
-		if (pinged != 0 && this.lastHeard - pinged < 0) {
-			// A ping is unanswered.
-			if (now - pinged >= timeoutNanos) {
-				if (logger.isDebugEnabled()) {
-					logger.debug("Connection " + getId() + " answered no heartbeat; closing it");
-				}
-				// Closed first: unregistering releases the connection.
-				abort(CloseCode.HEARTBEAT_TIMEOUT);
-				this.evicted.accept(this);
+		ConnectionClock.Liveness liveness = this.clock.liveness(now, timeoutNanos);
+		if (liveness == ConnectionClock.Liveness.DEAD) {
+			if (logger.isDebugEnabled()) {
+				logger.debug("Connection " + getId() + " answered no heartbeat; closing it");
 			}
-			return;
+			// Closed first: unregistering releases the connection.
+			abort(CloseCode.HEARTBEAT_TIMEOUT);
+			this.evicted.accept(this);
 		}
-		if (!ping) {
+		if (liveness != ConnectionClock.Liveness.ANSWERED || !ping) {
 			return;
 		}
 		synchronized (this) {
-			if (this.writing || !this.ready || this.closed) {
+			if (this.writing || !this.ready || this.closing.isStarted()) {
 				// A write in progress is watched by the send time limit instead.
 				return;
 			}
 			this.writing = true;
 		}
-		this.pingSentAt = now;
-		try {
-			// The ping may block briefly: never on the scheduler's thread.
-			this.executor.execute(() -> {
-				this.transport.ping();
-				drain(BATCH);
-			});
-		}
-		catch (RejectedExecutionException ex) {
+		this.clock.pinged(now);
+		if (!this.transport.ping(() -> drain(BATCH))) {
 			synchronized (this) {
 				this.writing = false;
 			}
@@ -477,35 +380,6 @@ final class QueuedConnection extends ConnectionBase implements ManagedConnection
 	@Override
 	public synchronized long getQueuedBytes() {
 		return this.queue.getBytes();
-	}
-
-	/**
-	 * Told when one write completed, possibly before {@code send} returned: then the
-	 * sending thread goes on with the next frame itself, rather than the callback
-	 * recursing into the next write.
-	 */
-	private final class Write implements TransportSession.SendCallback {
-
-		private final AtomicInteger state = new AtomicInteger();
-
-		private @Nullable Throwable failure;
-
-		@Override
-		public void completed(@Nullable Throwable failure) {
-			this.failure = failure;
-			if (this.state.compareAndSet(0, 1)) {
-				return;
-			}
-			// Completed later, on the container's thread, which continues the drain.
-			if (written(failure)) {
-				drain(BATCH);
-			}
-		}
-
-		boolean completedBeforeReturn() {
-			return !this.state.compareAndSet(0, 2);
-		}
-
 	}
 
 }

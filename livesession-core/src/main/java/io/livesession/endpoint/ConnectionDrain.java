@@ -51,14 +51,6 @@ public final class ConnectionDrain implements SmartLifecycle {
 	private volatile boolean accepting = true;
 
 	/**
-	 * A drain at the default rate within the default timeout.
-	 * @param registry the connections to drain
-	 */
-	public ConnectionDrain(ConnectionRegistry registry) {
-		this(registry, DEFAULT_DRAIN_RATE, DEFAULT_TIMEOUT);
-	}
-
-	/**
 	 * Create a drain.
 	 * @param registry the connections to drain
 	 * @param drainRate connections closed per second

@@ -35,6 +35,18 @@ final class InboundText {
 		return (path != null && path.length() > MAX_PATH_LENGTH) ? path.substring(0, MAX_PATH_LENGTH) + "…" : path;
 	}
 
+	/**
+	 * The first part of an HTTP action that is not well-formed: its name, or a field of
+	 * its data.
+	 * @param action the action name
+	 * @param data the action's data, or {@code null}
+	 * @return {@code action}, a path such as {@code data.items[2]}, or {@code null}
+	 */
+	static @Nullable String findInvalidAction(String action, @Nullable JsonNode data) {
+		String path = !isWellFormed(action) ? "action" : (data != null) ? findInvalid(data, "data") : null;
+		return (path != null && path.length() > MAX_PATH_LENGTH) ? path.substring(0, MAX_PATH_LENGTH) + "…" : path;
+	}
+
 	static @Nullable String findInvalid(JsonNode node, String path) {
 		if (node.isString()) {
 			return isWellFormed(node.stringValue()) ? null : path;

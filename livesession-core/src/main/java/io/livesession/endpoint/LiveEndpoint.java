@@ -1,23 +1,22 @@
 package io.livesession.endpoint;
 
 import java.util.List;
+import java.util.function.IntPredicate;
 
 import io.livesession.ConnectionRegistry;
 import io.livesession.Frame;
 import io.livesession.LiveActionException;
 import io.livesession.LiveConnection;
 import io.livesession.SessionGroupUnavailableException;
-import io.livesession.action.ActionHandler;
 import io.livesession.action.ActionHandlerRegistry;
 import io.livesession.delivery.CloseCode;
 import io.livesession.delivery.ManagedConnection;
 import io.livesession.event.LiveActionDeniedEvent;
 import io.livesession.group.SessionGroupManager;
-import io.livesession.registry.RegistryListener;
-import io.livesession.metrics.ActionObservationContext;
-import io.livesession.metrics.DefaultActionObservationConvention;
+import io.livesession.metrics.ActionObservationConvention;
 import io.livesession.metrics.LiveMetrics;
-import io.micrometer.observation.Observation;
+import io.livesession.protocol.ProtocolFrames;
+import io.livesession.registry.RegistryListener;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -37,19 +36,20 @@ import tools.jackson.databind.json.JsonMapper;
  * token bucket per user (or per anonymous browser) for all of its connections and HTTP
  * actions, kept across reconnects. A connection that is closing processes no frame.
  *
+ * <p>
+ * A coordinator: frames are parsed and checked by {@link InboundFrame}, the limit is kept
+ * by {@link RateLimiting}, actions are run and observed by {@link ActionExecution}, the
+ * registry listeners are told by {@link RegistryListeners}, and the frames sent are built
+ * by {@link ProtocolFrames}.
+ *
  * @author livesession
  */
 public final class LiveEndpoint {
 
 	private static final Log logger = LogFactory.getLog(LiveEndpoint.class);
 
-	private static final DefaultActionObservationConvention ACTION_CONVENTION = new DefaultActionObservationConvention();
-
 	/** The default bytes of returned state that cost a {@code sync} one more frame. */
 	public static final long DEFAULT_SYNC_COST = 16 * 1024;
-
-	/** The longest {@code ref} a client may send. */
-	static final int MAX_REF_LENGTH = 64;
 
 	private static final ApplicationEventPublisher NO_EVENTS = (event) -> {
 	};
@@ -58,25 +58,15 @@ public final class LiveEndpoint {
 
 	private final SessionGroupManager groups;
 
-	private final ActionHandlerRegistry actions;
-
 	private final ObjectReader reader;
 
 	private final ProtocolFrames frames;
 
-	private final List<RegistryListener> listeners;
+	private final RegistryListeners listeners;
 
-	private final @Nullable RateLimit rateLimit;
+	private final RateLimiting rateLimiting;
 
-	private final CallerBuckets callerBuckets;
-
-	private final ApplicationEventPublisher events;
-
-	private ObservationRegistry observations = ObservationRegistry.NOOP;
-
-	private long syncCost = DEFAULT_SYNC_COST;
-
-	private LiveMetrics metrics = LiveMetrics.NONE;
+	private final ActionExecution actions;
 
 	public LiveEndpoint(ConnectionRegistry registry, SessionGroupManager groups, ActionHandlerRegistry actions,
 			JsonMapper mapper) {
@@ -91,11 +81,6 @@ public final class LiveEndpoint {
 	public LiveEndpoint(ConnectionRegistry registry, SessionGroupManager groups, ActionHandlerRegistry actions,
 			JsonMapper mapper, @Nullable RateLimit rateLimit) {
 		this(registry, groups, actions, mapper, List.of(), rateLimit, NO_EVENTS);
-	}
-
-	public LiveEndpoint(ConnectionRegistry registry, SessionGroupManager groups, ActionHandlerRegistry actions,
-			JsonMapper mapper, ApplicationEventPublisher events) {
-		this(registry, groups, actions, mapper, List.of(), null, events);
 	}
 
 	/**
@@ -113,15 +98,13 @@ public final class LiveEndpoint {
 	public LiveEndpoint(ConnectionRegistry registry, SessionGroupManager groups, ActionHandlerRegistry actions,
 			JsonMapper mapper, List<RegistryListener> listeners, @Nullable RateLimit rateLimit,
 			ApplicationEventPublisher events) {
-		this.listeners = List.copyOf(listeners);
-		this.events = events;
 		this.registry = registry;
 		this.groups = groups;
-		this.actions = actions;
 		this.reader = mapper.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
-		this.frames = new ProtocolFrames(mapper, groups);
-		this.rateLimit = rateLimit;
-		this.callerBuckets = new CallerBuckets(rateLimit);
+		this.frames = new ProtocolFrames(mapper);
+		this.listeners = new RegistryListeners(listeners);
+		this.rateLimiting = new RateLimiting(rateLimit, events);
+		this.actions = new ActionExecution(actions, groups, events);
 	}
 
 	/**
@@ -133,8 +116,7 @@ public final class LiveEndpoint {
 	 * @since 0.1.0
 	 */
 	public void setSyncCost(long bytesPerFrame, LiveMetrics metrics) {
-		this.syncCost = bytesPerFrame;
-		this.metrics = metrics;
+		this.rateLimiting.setSyncCost(bytesPerFrame, metrics);
 	}
 
 	/**
@@ -143,7 +125,17 @@ public final class LiveEndpoint {
 	 * @param observations the observation registry
 	 */
 	public void setObservationRegistry(ObservationRegistry observations) {
-		this.observations = observations;
+		this.actions.setObservationRegistry(observations);
+	}
+
+	/**
+	 * Name and tag the action observations with this convention instead of the
+	 * {@link io.livesession.metrics.DefaultActionObservationConvention default} one.
+	 * @param convention the convention, or {@code null} for the default
+	 * @since 0.1.0
+	 */
+	public void setObservationConvention(@Nullable ActionObservationConvention convention) {
+		this.actions.setObservationConvention(convention);
 	}
 
 	/**
@@ -152,9 +144,7 @@ public final class LiveEndpoint {
 	 */
 	public void opened(ManagedConnection connection) {
 		this.registry.register(connection);
-		for (RegistryListener listener : this.listeners) {
-			tell(listener, connection, true);
-		}
+		this.listeners.registered(connection);
 		try {
 			this.groups.open(connection.getGroupId(),
 					(group) -> connection.open(this.frames.hello(connection, group), group.getVersion()));
@@ -172,28 +162,10 @@ public final class LiveEndpoint {
 	public void closed(ManagedConnection connection) {
 		connection.released();
 		// Only a connection that was registered, and only once: the transport may report
-		// a close twice, or for a connection that failed before it was registered.
-		// The caller's token bucket stays: a reconnect must not refill it.
+		// a close twice, or for a connection that failed before it was registered. The
+		// caller's token bucket stays: a reconnect must not refill it.
 		if (this.registry.unregister(connection)) {
-			for (RegistryListener listener : this.listeners) {
-				tell(listener, connection, false);
-			}
-		}
-	}
-
-	private static void tell(RegistryListener listener, ManagedConnection connection, boolean registered) {
-		try {
-			if (registered) {
-				listener.connectionRegistered(connection);
-			}
-			else {
-				listener.connectionUnregistered(connection);
-			}
-		}
-		catch (RuntimeException ex) {
-			// A listener's failure must not fail the connection, nor keep the others
-			// from being told.
-			logger.error("Registry listener " + listener + " failed for connection " + connection.getId(), ex);
+			this.listeners.unregistered(connection);
 		}
 	}
 
@@ -211,99 +183,45 @@ public final class LiveEndpoint {
 			}
 			return;
 		}
-		TokenBucket.Verdict verdict = this.callerBuckets.take(connection);
+		TokenBucket.Verdict verdict = this.rateLimiting.takeFrame(connection);
 		if (verdict == TokenBucket.Verdict.ABUSIVE) {
-			logger.warn("Closing connection " + connection.getId() + " of "
-					+ ((connection.getUserId() != null) ? "user " + connection.getUserId() : "an anonymous browser")
-					+ ": too many frames over the rate limit (" + this.rateLimit + ")");
-			CloseCode.RATE_LIMITED.close(connection);
 			return;
 		}
-		JsonNode frame;
-		String notJson = "Frame is not valid JSON";
-		try {
-			frame = this.reader.readValue(text);
-		}
-		catch (JacksonException ex) {
-			frame = null;
-			notJson = notJson(ex);
-		}
-		JsonNode refNode = (frame != null && frame.isObject()) ? frame.get("ref") : null;
-		boolean validRef = refNode == null || refNode.isNull()
-				|| (refNode.isString() && refNode.stringValue().length() <= MAX_REF_LENGTH);
-		String ref = (validRef && refNode != null && refNode.isString()) ? refNode.stringValue() : null;
+		InboundFrame frame = InboundFrame.parse(this.reader, text);
 		if (verdict == TokenBucket.Verdict.REFUSED) {
 			// Not processed at all; the ref, when the frame has a valid one, lets the
 			// client tell which action was refused.
-			JsonNode action = (frame != null) ? frame.path("action") : null;
-			this.events.publishEvent(new LiveActionDeniedEvent(connection,
-					(action != null && action.isString()) ? action.stringValue() : "",
-					LiveActionException.RATE_LIMITED));
-			error(connection, ref, LiveActionException.RATE_LIMITED, "Too many frames; slow down");
+			this.rateLimiting.frameRefused(connection, frame.actionName());
+			error(connection, frame.ref(), LiveActionException.RATE_LIMITED, "Too many frames; slow down");
 			return;
 		}
-		if (frame == null || frame.isMissingNode()) {
-			error(connection, null, LiveActionException.BAD_REQUEST, notJson);
+		InboundFrame.Invalid invalid = frame.invalid();
+		if (invalid != null) {
+			error(connection, invalid.ref(), LiveActionException.BAD_REQUEST, invalid.message());
 			return;
 		}
-		if (!frame.isObject()) {
-			error(connection, null, LiveActionException.BAD_REQUEST, "Frame must be a JSON object");
-			return;
+		switch (frame.type()) {
+			case "action" -> action(connection, frame.json(), frame.ref());
+			case "sync" -> sync(connection, frame.ref());
+			default -> error(connection, frame.ref(), LiveActionException.BAD_REQUEST, "Unknown frame type");
 		}
-		if (!validRef) {
-			error(connection, null, LiveActionException.BAD_REQUEST,
-					"'ref' must be a string of at most " + MAX_REF_LENGTH + " characters");
-			return;
-		}
-		String invalidText = InboundText.findInvalid(frame);
-		if (invalidText != null) {
-			error(connection, (ref != null && InboundText.isWellFormed(ref)) ? ref : null,
-					LiveActionException.BAD_REQUEST, invalidText + ": " + InboundText.INVALID_TEXT);
-			return;
-		}
-		JsonNode type = frame.get("type");
-		if (type == null || !type.isString()) {
-			error(connection, ref, LiveActionException.BAD_REQUEST, "Frame needs a string 'type'");
-			return;
-		}
-		switch (type.stringValue()) {
-			case "action" -> observeAction(connection, frame, ref);
-			case "sync" -> sync(connection, ref);
-			default -> error(connection, ref, LiveActionException.BAD_REQUEST, "Unknown frame type");
-		}
-	}
-
-	private void observeAction(ManagedConnection connection, JsonNode frame, @Nullable String ref) {
-		if (this.observations.isNoop()) {
-			action(connection, frame, ref);
-			return;
-		}
-		// Only names with a handler become tag values: clients choose the others.
-		JsonNode name = frame.get("action");
-		String action = (name != null && name.isString() && this.actions.find(name.stringValue()) != null)
-				? name.stringValue() : ActionObservationContext.UNKNOWN;
-		ActionObservationContext context = new ActionObservationContext(action, connection);
-		Observation.createNotStarted(null, ACTION_CONVENTION, () -> context, this.observations)
-			.observe(() -> action(connection, frame, ref));
 	}
 
 	private void action(ManagedConnection connection, JsonNode frame, @Nullable String ref) {
 		JsonNode name = frame.get("action");
-		if (name == null || !name.isString() || name.stringValue().isEmpty()) {
-			error(connection, ref, LiveActionException.BAD_REQUEST, "Action frame needs a non-empty string 'action'");
-			return;
-		}
-		Object result;
-		try {
-			result = execute(connection, name.stringValue(), frame.get("data"));
-		}
-		catch (LiveActionException ex) {
+		this.actions.observe(connection, (name != null && name.isString()) ? name.stringValue() : null, () -> {
+			if (name == null || !name.isString() || name.stringValue().isEmpty()) {
+				throw LiveActionException.badRequest("Action frame needs a non-empty string 'action'");
+			}
+			Object result = this.actions.execute(connection, name.stringValue(), frame.get("data"));
+			if (ref != null) {
+				connection.send(this.frames.reply(ref, result));
+			}
+			return null;
+		}, (ex) -> {
 			error(connection, ref, ex.getCode(), String.valueOf(ex.getMessage()));
-			return;
-		}
-		if (ref != null) {
-			connection.send(this.frames.reply(ref, result));
-		}
+			return null;
+		});
 	}
 
 	/**
@@ -319,61 +237,14 @@ public final class LiveEndpoint {
 	 * @throws LiveActionException with the protocol's error code when refused or failed
 	 */
 	public @Nullable Object perform(LiveConnection caller, String action, @Nullable JsonNode data) {
-		String invalidText = !InboundText.isWellFormed(action) ? "action"
-				: (data != null) ? InboundText.findInvalid(data, "data") : null;
-		invalidText = (invalidText != null && invalidText.length() > 120) ? invalidText.substring(0, 120) + "…"
-				: invalidText;
+		String invalidText = InboundText.findInvalidAction(action, data);
 		if (invalidText != null) {
 			throw LiveActionException.badRequest(invalidText + ": " + InboundText.INVALID_TEXT);
 		}
-		if (this.rateLimit != null && this.callerBuckets.take(caller) != TokenBucket.Verdict.ACCEPTED) {
-			this.events.publishEvent(new LiveActionDeniedEvent(caller, action, LiveActionException.RATE_LIMITED));
-			throw new LiveActionException(LiveActionException.RATE_LIMITED, "Too many actions; slow down");
-		}
-		if (this.observations.isNoop()) {
-			return execute(caller, action, data);
-		}
-		ActionObservationContext context = new ActionObservationContext(
-				(this.actions.find(action) != null) ? action : ActionObservationContext.UNKNOWN, caller);
-		return Observation.createNotStarted(null, ACTION_CONVENTION, () -> context, this.observations).observe(() -> {
-			try {
-				return execute(caller, action, data);
-			}
-			catch (LiveActionException ex) {
-				context.setOutcome(ex.getCode());
-				throw ex;
-			}
-		});
-	}
-
-	private @Nullable Object execute(LiveConnection caller, String action, @Nullable JsonNode data) {
-		ActionHandler handler = this.actions.find(action);
-		if (handler == null) {
-			throw new LiveActionException(LiveActionException.UNKNOWN_ACTION, "No handler for this action");
-		}
-		try {
-			return handler.needsGroup() ? this.groups.update(caller.getGroupId(), (state) -> {
-				// Checked again under the group's lock: a revocation may have come while
-				// the frame waited for it.
-				ensureNotClosing(caller);
-				return handler.invoke(caller, data, state);
-			}) : handler.invoke(ensureNotClosing(caller), data, null);
-		}
-		catch (LiveActionException ex) {
-			if (LiveActionDeniedEvent.isDenial(ex.getCode())) {
-				this.events.publishEvent(new LiveActionDeniedEvent(caller, handler.getName(), ex.getCode()));
-			}
+		this.rateLimiting.takeAction(caller, action);
+		return this.actions.observe(caller, action, () -> this.actions.execute(caller, action, data), (ex) -> {
 			throw ex;
-		}
-		catch (SessionGroupUnavailableException ex) {
-			throw new LiveActionException(LiveActionException.UNAVAILABLE,
-					"The session group store is unavailable; nothing was changed");
-		}
-		catch (RuntimeException ex) {
-			// Logged here, never sent: stack traces and messages may hold secrets.
-			logger.error("Action '" + handler.getName() + "' failed for " + caller.getId(), ex);
-			throw new LiveActionException(LiveActionException.INTERNAL, "The action failed");
-		}
+		});
 	}
 
 	/**
@@ -383,26 +254,16 @@ public final class LiveEndpoint {
 	 * @return the message
 	 */
 	public static String notJson(JacksonException ex) {
-		String message = ex.getOriginalMessage();
-		return (message != null && message.startsWith("Duplicate Object property"))
-				? "Frame is not valid JSON: a field appears twice" : "Frame is not valid JSON";
-	}
-
-	private static LiveConnection ensureNotClosing(LiveConnection caller) {
-		if (caller instanceof ManagedConnection connection && connection.isClosing()) {
-			throw new LiveActionException(LiveActionException.UNAVAILABLE,
-					"The connection is closing; nothing was changed");
-		}
-		return caller;
+		return InboundFrame.notJson(ex);
 	}
 
 	private void sync(ManagedConnection connection, @Nullable String ref) {
 		boolean[] refused = new boolean[1];
-		TokenBucket bucket = this.callerBuckets.find(connection);
+		IntPredicate payment = this.rateLimiting.syncPayment(connection);
 		try {
 			this.groups.open(connection.getGroupId(), (group) -> {
 				Frame frame = this.frames.fullState(group);
-				refused[0] = bucket != null && !bucket.takeForBytes(frame.getSize(), this.syncCost);
+				refused[0] = !payment.test(frame.getSize());
 				if (!refused[0]) {
 					connection.send(frame);
 				}
@@ -413,16 +274,12 @@ public final class LiveEndpoint {
 			return;
 		}
 		if (refused[0]) {
-			this.metrics.refused(LiveMetrics.LIMIT_SYNC_BYTES);
+			this.rateLimiting.syncRefused();
 			error(connection, ref, LiveActionException.RATE_LIMITED, "Too much state requested; slow down");
 		}
 	}
 
 	private void error(ManagedConnection connection, @Nullable String ref, String code, String message) {
-		Observation current = this.observations.getCurrentObservation();
-		if (current != null && current.getContext() instanceof ActionObservationContext action) {
-			action.setOutcome(code);
-		}
 		connection.send(this.frames.error(ref, code, message));
 	}
 

@@ -15,14 +15,14 @@ import io.livesession.GroupState;
 import io.livesession.GroupTooLargeException;
 import io.livesession.SessionGroup;
 import io.livesession.SessionGroups;
+import io.livesession.metrics.LiveMetrics;
+import io.livesession.protocol.ProtocolFrames;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import io.livesession.metrics.LiveMetrics;
 import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The {@link SessionGroups} service: typed access to a {@link GroupStore}, initial state
@@ -53,6 +53,8 @@ public final class SessionGroupManager implements SessionGroups {
 
 	private final LiveMetrics metrics;
 
+	private final ProtocolFrames frames;
+
 	public SessionGroupManager(GroupStore store, JsonMapper mapper, Broadcaster broadcaster,
 			List<GroupInitializer> initializers) {
 		this(store, mapper, broadcaster, initializers, DEFAULT_MAX_SIZE, LiveMetrics.NONE);
@@ -76,6 +78,7 @@ public final class SessionGroupManager implements SessionGroups {
 		this.metrics = metrics;
 		this.store = store;
 		this.mapper = mapper;
+		this.frames = new ProtocolFrames(mapper);
 		this.broadcaster = broadcaster;
 		this.initializers = List.copyOf(initializers);
 	}
@@ -154,35 +157,8 @@ public final class SessionGroupManager implements SessionGroups {
 		this.broadcaster.send(BroadcastTarget.groups(groupId), fullStateFrame(empty));
 	}
 
-	/**
-	 * The whole state of a group as a JSON object.
-	 * @param group the group
-	 * @return the state
-	 */
-	public ObjectNode toStateNode(SessionGroup group) {
-		ObjectNode state = this.mapper.createObjectNode();
-		for (String name : group.getAttributeNames()) {
-			state.set(name, group.getAttributeNode(name));
-		}
-		return state;
-	}
-
-	/**
-	 * The encoded {@code state} frame with {@code full: true} of a group.
-	 * @param group the group
-	 * @return the frame text
-	 */
-	public String fullStateFrame(SessionGroup group) {
-		ObjectNode frame = this.mapper.createObjectNode();
-		frame.put("type", "state");
-		frame.put("version", group.getVersion());
-		frame.set("state", toStateNode(group));
-		frame.put("full", true);
-		return this.mapper.writeValueAsString(frame);
-	}
-
 	private Frame fullStateFrame(StoredGroup committed) {
-		return Frame.state(fullStateFrame(new JsonSessionGroup(committed, this.mapper)), committed.version());
+		return this.frames.fullState(new JsonSessionGroup(committed, this.mapper));
 	}
 
 	/**
@@ -191,8 +167,7 @@ public final class SessionGroupManager implements SessionGroups {
 	 * @return the frame
 	 */
 	public Frame currentFullState(String groupId) {
-		SessionGroup group = get(groupId);
-		return Frame.state(fullStateFrame(group), group.getVersion());
+		return this.frames.fullState(get(groupId));
 	}
 
 	private static void runAfterCommit(JsonGroupState state) {
@@ -201,7 +176,7 @@ public final class SessionGroupManager implements SessionGroups {
 				task.run();
 			}
 			catch (RuntimeException ex) {
-				// Committed already: a failing side effect must not turn into an error
+				// Committed already: a failing side effect must not become an error
 				// reply.
 				logger.error("An after-commit task of group " + state.getId() + " failed", ex);
 			}
@@ -237,19 +212,7 @@ public final class SessionGroupManager implements SessionGroups {
 	}
 
 	private Frame stateFrame(StoredGroup committed, Map<String, @Nullable JsonNode> changes) {
-		ObjectNode frame = this.mapper.createObjectNode();
-		frame.put("type", "state");
-		frame.put("version", committed.version());
-		ObjectNode state = frame.putObject("state");
-		changes.forEach((name, node) -> {
-			if (node != null) {
-				state.set(name, node);
-			}
-			else {
-				state.putNull(name);
-			}
-		});
-		return Frame.state(this.mapper.writeValueAsString(frame), committed.version(), () -> fullStateFrame(committed));
+		return this.frames.stateChange(committed.version(), changes, () -> fullStateFrame(committed));
 	}
 
 }

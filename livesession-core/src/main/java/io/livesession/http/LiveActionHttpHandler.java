@@ -14,6 +14,7 @@ import io.livesession.SessionGroupUnavailableException;
 import io.livesession.endpoint.LiveEndpoint;
 import io.livesession.identity.ConnectResolver;
 import io.livesession.limits.ConnectionLimits;
+import io.livesession.protocol.ProtocolFrames;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpSession;
@@ -59,6 +60,8 @@ public final class LiveActionHttpHandler implements HttpRequestHandler {
 
 	private final JsonMapper mapper;
 
+	private final ProtocolFrames frames;
+
 	private final ObjectReader reader;
 
 	private final CorsConfiguration origins = new CorsConfiguration();
@@ -68,19 +71,6 @@ public final class LiveActionHttpHandler implements HttpRequestHandler {
 	private final @Nullable ConnectionLimits limits;
 
 	private final Predicate<String> groupExists;
-
-	/**
-	 * Create a handler.
-	 * @param endpoint the endpoint that performs actions
-	 * @param resolver resolves the caller and its group
-	 * @param mapper the JSON mapper
-	 * @param allowedOriginPatterns origins allowed besides the request's own
-	 * @param maxBodySize the largest body accepted, in bytes
-	 */
-	public LiveActionHttpHandler(LiveEndpoint endpoint, ConnectResolver resolver, JsonMapper mapper,
-			List<String> allowedOriginPatterns, long maxBodySize) {
-		this(endpoint, resolver, mapper, allowedOriginPatterns, maxBodySize, null, (groupId) -> true);
-	}
 
 	/**
 	 * Create a handler that charges an anonymous caller's remote address for each group
@@ -102,6 +92,7 @@ public final class LiveActionHttpHandler implements HttpRequestHandler {
 		this.endpoint = endpoint;
 		this.resolver = resolver;
 		this.mapper = mapper;
+		this.frames = new ProtocolFrames(mapper);
 		this.reader = mapper.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 		this.origins.setAllowedOriginPatterns(allowedOriginPatterns);
 		this.maxBodySize = maxBodySize;
@@ -175,10 +166,7 @@ public final class LiveActionHttpHandler implements HttpRequestHandler {
 			error(response, status(ex.getCode()), ex.getCode(), String.valueOf(ex.getMessage()));
 			return;
 		}
-		ObjectNode reply = this.mapper.createObjectNode();
-		reply.put("type", "reply");
-		reply.set("data", this.mapper.valueToTree(result));
-		write(response, HttpStatus.OK, reply);
+		write(response, HttpStatus.OK, this.frames.httpReply(result));
 	}
 
 	private boolean isAllowed(ServletServerHttpRequest request, String origin) {
@@ -274,13 +262,7 @@ public final class LiveActionHttpHandler implements HttpRequestHandler {
 
 	private void error(HttpServletResponse response, HttpStatus status, String code, String message)
 			throws IOException {
-		ObjectNode error = this.mapper.createObjectNode();
-		error.put("type", "error");
-		// The error frame exactly: a client handles both transports' errors alike.
-		error.putNull("ref");
-		error.put("code", code);
-		error.put("message", message);
-		write(response, status, error);
+		write(response, status, this.frames.httpError(code, message));
 	}
 
 	private void write(HttpServletResponse response, HttpStatus status, JsonNode body) throws IOException {

@@ -23,7 +23,6 @@ import jakarta.servlet.http.HttpSession;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -79,18 +78,7 @@ public final class LiveHandshakeInterceptor implements HandshakeInterceptor {
 			List<ConnectInterceptor> connectInterceptors, boolean requireAuthentication) {
 		this(new ConnectResolver(cookies, userResolver, groupResolver, connectInterceptors, requireAuthentication,
 				(event) -> {
-				}));
-	}
-
-	public LiveHandshakeInterceptor(AnonymousCookies cookies, UserResolver userResolver, GroupResolver groupResolver,
-			List<ConnectInterceptor> connectInterceptors, boolean requireAuthentication,
-			ApplicationEventPublisher events) {
-		this(new ConnectResolver(cookies, userResolver, groupResolver, connectInterceptors, requireAuthentication,
-				events));
-	}
-
-	public LiveHandshakeInterceptor(ConnectResolver resolver) {
-		this(resolver, null, (groupId) -> true);
+				}), null, (groupId) -> true);
 	}
 
 	/**

@@ -75,35 +75,8 @@ public final class LiveWebSocketHandler extends AbstractWebSocketHandler {
 	 */
 	public LiveWebSocketHandler(LiveEndpoint endpoint, Executor sendExecutor, long sendBufferSizeLimit,
 			int maxTextMessageSize) {
-		this(endpoint, sendExecutor, sendBufferSizeLimit, maxTextMessageSize, new ConnectionBindings(), NO_EVENTS);
-	}
-
-	public LiveWebSocketHandler(LiveEndpoint endpoint, Executor sendExecutor, long sendBufferSizeLimit,
-			int maxTextMessageSize, ConnectionBindings bindings, ApplicationEventPublisher events) {
-		this(endpoint, sendExecutor, null, sendBufferSizeLimit, maxTextMessageSize, LiveMetrics.NONE, bindings, events,
-				null);
-	}
-
-	public LiveWebSocketHandler(LiveEndpoint endpoint, SendPool sendPool, long sendBufferSizeLimit,
-			int maxTextMessageSize, LiveMetrics metrics) {
-		this(endpoint, sendPool, sendBufferSizeLimit, maxTextMessageSize, metrics, new ConnectionBindings(), NO_EVENTS);
-	}
-
-	/**
-	 * A handler whose connections have a send buffer limit and the pool's send time
-	 * limit; an evicted connection is unregistered at once.
-	 * @param endpoint the protocol endpoint
-	 * @param sendPool runs the writes and enforces the send time limit
-	 * @param sendBufferSizeLimit bytes that may be queued for a connection
-	 * @param maxTextMessageSize the largest inbound text frame
-	 * @param metrics what delivery reports to
-	 * @param bindings ties connections to their browser and HTTP session for revocation
-	 * @param events where connection opening and closing are published
-	 */
-	public LiveWebSocketHandler(LiveEndpoint endpoint, SendPool sendPool, long sendBufferSizeLimit,
-			int maxTextMessageSize, LiveMetrics metrics, ConnectionBindings bindings,
-			ApplicationEventPublisher events) {
-		this(endpoint, sendPool, sendBufferSizeLimit, maxTextMessageSize, metrics, bindings, events, null);
+		this(endpoint, sendExecutor, null, sendBufferSizeLimit, maxTextMessageSize, LiveMetrics.NONE,
+				new ConnectionBindings(), NO_EVENTS, null);
 	}
 
 	/**

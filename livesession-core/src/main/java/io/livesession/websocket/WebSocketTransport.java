@@ -69,10 +69,6 @@ final class WebSocketTransport implements TransportSession {
 		this(session, null, null, ContainerTimeouts.NONE);
 	}
 
-	WebSocketTransport(WebSocketSession session, Duration sendTimeLimit) {
-		this(session, sendTimeLimit, null, ContainerTimeouts.DEFAULTS);
-	}
-
 	/**
 	 * A transport for the session.
 	 * @param session the session

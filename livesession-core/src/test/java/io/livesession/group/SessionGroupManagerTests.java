@@ -293,7 +293,7 @@ class SessionGroupManagerTests {
 		assertThat(state.propertyNames()).containsExactlyInAnyOrder("a", "c");
 		assertThat(state.get("a").asInt()).isEqualTo(10);
 		assertThat(state.get("c").asString()).isEqualTo("x");
-		assertThat(full.getText()).isEqualTo(this.manager.fullStateFrame(this.manager.get(GROUP)));
+		assertThat(full.getText()).isEqualTo(this.manager.currentFullState(GROUP).getText());
 	}
 
 	@Test

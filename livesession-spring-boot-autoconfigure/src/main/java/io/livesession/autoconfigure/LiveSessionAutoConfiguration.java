@@ -33,6 +33,8 @@ import io.livesession.identity.AnonymousCookies;
 import io.livesession.identity.DefaultGroupResolver;
 import io.livesession.identity.UserResolver;
 import io.livesession.limits.ConnectionLimits;
+import io.livesession.metrics.ActionObservationConvention;
+import io.livesession.metrics.BroadcastObservationConvention;
 import io.livesession.metrics.LiveMetrics;
 import io.livesession.registry.ConnectionRegistries;
 import io.livesession.registry.RegistryListener;
@@ -118,9 +120,10 @@ public final class LiveSessionAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		Broadcaster liveBroadcaster(ObjectProvider<JsonMapper> mapper, DeliveryChannel channel,
-				ObjectProvider<ObservationRegistry> observations) {
+				ObjectProvider<ObservationRegistry> observations,
+				ObjectProvider<BroadcastObservationConvention> convention) {
 			return Delivery.broadcaster(jsonMapper(mapper), channel,
-					observations.getIfUnique(() -> ObservationRegistry.NOOP));
+					observations.getIfUnique(() -> ObservationRegistry.NOOP), convention.getIfUnique());
 		}
 
 	}
@@ -178,13 +181,14 @@ public final class LiveSessionAutoConfiguration {
 				ActionHandlerRegistry actions, ObjectProvider<JsonMapper> mapper,
 				ObjectProvider<RegistryListener> listeners, LiveSessionProperties properties,
 				ApplicationEventPublisher events, ObjectProvider<ObservationRegistry> observations,
-				ObjectProvider<LiveMetrics> metrics) {
+				ObjectProvider<ActionObservationConvention> convention, ObjectProvider<LiveMetrics> metrics) {
 			LiveSessionProperties.RateLimit limit = properties.getRateLimit();
 			RateLimit rateLimit = limit.isEnabled() ? new RateLimit(limit.getActionsPerSecond(), limit.getBurst(),
 					limit.getMaxRejections(), limit.getRejectionWindow()) : null;
 			LiveEndpoint endpoint = new LiveEndpoint(registry, groups, actions, actionMapper(mapper, properties),
 					listeners.orderedStream().toList(), rateLimit, events);
 			observations.ifUnique(endpoint::setObservationRegistry);
+			endpoint.setObservationConvention(convention.getIfUnique());
 			endpoint.setSyncCost(properties.getLimits().getSyncCost().toBytes(),
 					metrics.getIfUnique(() -> LiveMetrics.NONE));
 			return endpoint;
