@@ -1,21 +1,22 @@
 package io.livesession.group;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledFuture;
 
 import io.livesession.ConnectionRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.TaskScheduler;
 
 /**
  * Keeps groups with open connections alive and removes expired ones: every interval it
  * slides the expiry of this instance's connected groups, then sweeps. Touch before sweep,
- * on one thread, so a group with a connection is never swept.
+ * in one task, so a group with a connection is never swept. Runs on the
+ * {@link TaskScheduler} the instance's other periodic jobs share.
  *
  * @author livesession
  */
@@ -23,18 +24,30 @@ public final class GroupMaintenance implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(GroupMaintenance.class);
 
+	private static final Duration MIN_INTERVAL = Duration.ofMillis(10);
+
 	private final GroupStore store;
 
 	private final ConnectionRegistry registry;
 
 	private final Duration interval;
 
-	private volatile @Nullable ScheduledExecutorService executor;
+	private final TaskScheduler scheduler;
 
-	public GroupMaintenance(GroupStore store, ConnectionRegistry registry, Duration interval) {
+	private volatile @Nullable ScheduledFuture<?> task;
+
+	/**
+	 * Create the maintenance job.
+	 * @param store the groups
+	 * @param registry this instance's connections, whose groups are kept alive
+	 * @param interval the time between two passes
+	 * @param scheduler runs the passes
+	 */
+	public GroupMaintenance(GroupStore store, ConnectionRegistry registry, Duration interval, TaskScheduler scheduler) {
 		this.store = store;
 		this.registry = registry;
 		this.interval = interval;
+		this.scheduler = scheduler;
 	}
 
 	/**
@@ -47,15 +60,11 @@ public final class GroupMaintenance implements SmartLifecycle {
 	}
 
 	@Override
-	public void start() {
-		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "livesession-groups");
-			thread.setDaemon(true);
-			return thread;
-		});
-		long millis = Math.max(10, this.interval.toMillis());
-		executor.scheduleWithFixedDelay(this::runSafely, millis, millis, TimeUnit.MILLISECONDS);
-		this.executor = executor;
+	public synchronized void start() {
+		if (this.task == null) {
+			Duration delay = this.interval.compareTo(MIN_INTERVAL) < 0 ? MIN_INTERVAL : this.interval;
+			this.task = this.scheduler.scheduleWithFixedDelay(this::runSafely, Instant.now().plus(delay), delay);
+		}
 	}
 
 	private void runSafely() {
@@ -71,17 +80,17 @@ public final class GroupMaintenance implements SmartLifecycle {
 	}
 
 	@Override
-	public void stop() {
-		ScheduledExecutorService executor = this.executor;
-		if (executor != null) {
-			executor.shutdownNow();
-			this.executor = null;
+	public synchronized void stop() {
+		ScheduledFuture<?> task = this.task;
+		if (task != null) {
+			task.cancel(false);
+			this.task = null;
 		}
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.executor != null;
+		return this.task != null;
 	}
 
 }

@@ -3,9 +3,7 @@ package io.livesession.security;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ScheduledFuture;
 
 import io.livesession.RevocationReason;
 import jakarta.servlet.http.HttpSession;
@@ -13,6 +11,7 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.session.Session;
 import org.springframework.session.SessionRepository;
 
@@ -27,7 +26,8 @@ import org.springframework.session.SessionRepository;
  * sessions through the application's {@link SessionRepository} ({@code findById}, then
  * {@code setLastAccessedTime} and {@code save}). A session is touched only when it has
  * been idle for half its timeout or a minute, whichever is shorter, so an active session
- * costs nothing extra. Sessions of neither kind are left to the session events.
+ * costs nothing extra. Sessions of neither kind are left to the session events. Runs on
+ * the {@link TaskScheduler} the instance's other periodic jobs share.
  *
  * @author livesession
  */
@@ -35,6 +35,8 @@ public final class HttpSessionMonitor implements SmartLifecycle {
 
 	/** The longest a used session goes without being touched. */
 	static final Duration MAX_TOUCH_INTERVAL = Duration.ofMinutes(1);
+
+	private static final Duration MIN_INTERVAL = Duration.ofMillis(10);
 
 	private static final Log logger = LogFactory.getLog(HttpSessionMonitor.class);
 
@@ -48,7 +50,9 @@ public final class HttpSessionMonitor implements SmartLifecycle {
 
 	private final boolean keepAlive;
 
-	private volatile @Nullable ScheduledExecutorService executor;
+	private final TaskScheduler scheduler;
+
+	private volatile @Nullable ScheduledFuture<?> task;
 
 	private volatile long lastFailureLog;
 
@@ -59,9 +63,12 @@ public final class HttpSessionMonitor implements SmartLifecycle {
 	 * @param repository the application's Spring Session repository, if any
 	 * @param interval how often to check
 	 * @param keepAlive whether to keep the sessions of open connections alive
+	 * @param scheduler runs the checks
 	 */
 	public HttpSessionMonitor(ConnectionBindings bindings, LocalRevocations revocations,
-			@Nullable SessionRepository<? extends Session> repository, Duration interval, boolean keepAlive) {
+			@Nullable SessionRepository<? extends Session> repository, Duration interval, boolean keepAlive,
+			TaskScheduler scheduler) {
+		this.scheduler = scheduler;
 		this.bindings = bindings;
 		this.revocations = revocations;
 		this.repository = repository;
@@ -157,15 +164,11 @@ public final class HttpSessionMonitor implements SmartLifecycle {
 	}
 
 	@Override
-	public void start() {
-		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "livesession-http-sessions");
-			thread.setDaemon(true);
-			return thread;
-		});
-		long millis = Math.max(10, this.interval.toMillis());
-		executor.scheduleWithFixedDelay(this::runSafely, millis, millis, TimeUnit.MILLISECONDS);
-		this.executor = executor;
+	public synchronized void start() {
+		if (this.task == null) {
+			Duration delay = this.interval.compareTo(MIN_INTERVAL) < 0 ? MIN_INTERVAL : this.interval;
+			this.task = this.scheduler.scheduleWithFixedDelay(this::runSafely, Instant.now().plus(delay), delay);
+		}
 	}
 
 	private void runSafely() {
@@ -178,17 +181,17 @@ public final class HttpSessionMonitor implements SmartLifecycle {
 	}
 
 	@Override
-	public void stop() {
-		ScheduledExecutorService executor = this.executor;
-		if (executor != null) {
-			executor.shutdownNow();
-			this.executor = null;
+	public synchronized void stop() {
+		ScheduledFuture<?> task = this.task;
+		if (task != null) {
+			task.cancel(false);
+			this.task = null;
 		}
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.executor != null;
+		return this.task != null;
 	}
 
 }
