@@ -9,8 +9,8 @@ import java.util.HexFormat;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.core.io.ClassPathResource;
-import org.springframework.util.Assert;
 
 /**
  * The browser client {@code livesession.js} and its TypeScript declarations as the
@@ -42,9 +42,10 @@ public final class LiveClientScript {
 	 * {@code /} and has no wildcard, query or fragment
 	 */
 	public LiveClientScript(String path) {
-		Assert.isTrue(path.startsWith("/") && !path.matches(".*[*?{}#\\s].*"),
-				() -> "livesession.client.path must start with '/' and contain no wildcard, query, fragment or "
-						+ "space, but was '" + path + "'");
+		if (!path.startsWith("/") || path.matches(".*[*?{}#\\s].*")) {
+			throw new InvalidConfigurationPropertyValueException("livesession.client.path", path,
+					"must start with '/' and contain no wildcard, query, fragment or space");
+		}
 		this.path = path;
 		this.typesPath = (path.endsWith(".js") ? path.substring(0, path.length() - 3) : path) + ".d.ts";
 		this.script = load(SCRIPT_LOCATION);

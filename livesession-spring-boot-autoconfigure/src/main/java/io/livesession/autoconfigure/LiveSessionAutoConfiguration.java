@@ -52,6 +52,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.context.LifecycleProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
@@ -60,7 +61,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
 import org.springframework.scheduling.TaskScheduler;
-import org.springframework.util.Assert;
 import org.springframework.util.StringUtils;
 import org.springframework.security.access.expression.method.DefaultMethodSecurityExpressionHandler;
 import org.springframework.security.access.expression.method.MethodSecurityExpressionHandler;
@@ -182,7 +182,7 @@ public final class LiveSessionAutoConfiguration {
 				ApplicationEventPublisher events, ObjectProvider<ObservationRegistry> observations,
 				ObjectProvider<LiveMetrics> metrics) {
 			LiveSessionProperties.RateLimit limit = properties.getRateLimit();
-			RateLimit rateLimit = limit.isEnabled() ? new RateLimit(limit.getActionsPerSecond(), limit.getBurst(),
+			RateLimit rateLimit = limit.isEnabled() ? new RateLimit(limit.getFramesPerSecond(), limit.getBurst(),
 					limit.getMaxRejections(), limit.getRejectionWindow()) : null;
 			LiveEndpoint endpoint = new LiveEndpoint(registry, groups, actions, actionMapper(mapper, properties),
 					listeners.orderedStream().toList(), rateLimit, events);
@@ -235,7 +235,11 @@ public final class LiveSessionAutoConfiguration {
 			String secret = anonymous.getSecret();
 			AnonymousCookieKey cookieKey;
 			if (StringUtils.hasText(secret)) {
-				Assert.state(secret.length() >= 32, "livesession.anonymous.secret must have at least 32 characters");
+				if (secret.length() < 32) {
+					// The value is a secret: the failure names its length only.
+					throw new InvalidConfigurationPropertyValueException("livesession.anonymous.secret",
+							"(" + secret.length() + " characters)", "must have at least 32 characters");
+				}
 				byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
 				cookieKey = bytes::clone;
 			}

@@ -7,6 +7,7 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -304,7 +305,7 @@ public class LiveSessionProperties {
 		 * anonymous browser) may send over all of its connections; a frame over the limit
 		 * is answered with 'rate_limited' and not processed.
 		 */
-		private double actionsPerSecond = 20;
+		private double framesPerSecond = 20;
 
 		/**
 		 * How many frames one user (or anonymous browser) may send at once, above the
@@ -331,12 +332,36 @@ public class LiveSessionProperties {
 			this.enabled = enabled;
 		}
 
-		public double getActionsPerSecond() {
-			return this.actionsPerSecond;
+		public double getFramesPerSecond() {
+			return this.framesPerSecond;
 		}
 
+		public void setFramesPerSecond(double framesPerSecond) {
+			this.framesPerSecond = framesPerSecond;
+		}
+
+		/**
+		 * Sustained rate of frames one user (or anonymous browser) may send; the old name
+		 * of frames-per-second, which it counts.
+		 * @return the sustained rate of frames
+		 * @deprecated since 0.1.0 for {@link #getFramesPerSecond()}, as it counts every
+		 * frame, not only actions
+		 */
+		@Deprecated(since = "0.1.0")
+		@DeprecatedConfigurationProperty(replacement = "livesession.rate-limit.frames-per-second", since = "0.1.0",
+				reason = "It counts every inbound frame (actions, syncs and bad frames), not only actions")
+		public double getActionsPerSecond() {
+			return getFramesPerSecond();
+		}
+
+		/**
+		 * Set the sustained rate of frames under the old name.
+		 * @param actionsPerSecond the sustained rate of frames
+		 * @deprecated since 0.1.0 for {@link #setFramesPerSecond(double)}
+		 */
+		@Deprecated(since = "0.1.0")
 		public void setActionsPerSecond(double actionsPerSecond) {
-			this.actionsPerSecond = actionsPerSecond;
+			setFramesPerSecond(actionsPerSecond);
 		}
 
 		public int getBurst() {
