@@ -89,7 +89,7 @@ final class Report {
 		Map<String, Object> p3p = largest("P3", "P");
 		Map<String, Object> p3r = largest("P3", "R");
 		Double heapOverR = (p3p != null && p3r != null)
-				? (double) (Harness.num(p3p, "heapPerConnection") - Harness.num(p3r, "heapPerConnection")) : null;
+				? (double) (Bench.num(p3p, "heapPerConnection") - Bench.num(p3r, "heapPerConnection")) : null;
 		goal(goals, "P3 heap over R ≤ 1 KB per connection (bytes)", heapOverR, (r) -> r <= 1024);
 		Map<String, Object> fifty = new LinkedHashMap<>();
 		fifty.put("goal", "P3 50k idle connections held");
@@ -98,7 +98,7 @@ final class Report {
 		goals.add(fifty);
 		Map<String, Object> p4 = find("P4", (row) -> "P".equals(row.get("server")));
 		goal(goals, "P4 healthy p99 with 5 % stalled ≤ 1.2 × no-stall p99", (p4 != null)
-				? Harness.num(p4, "stall_p99Us") / (double) Math.max(1, Harness.num(p4, "noStall_p99Us")) : null,
+				? Bench.num(p4, "stall_p99Us") / (double) Math.max(1, Bench.num(p4, "noStall_p99Us")) : null,
 				(r) -> r <= 1.2);
 		goal(goals, "P5 action p99 ≤ 1.5 × raw echo p99 (memory)", p5Ratio("memory", "same instance"), (r) -> r <= 1.5);
 		goal(goals, "P5 action p99 ≤ 3 × raw echo p99 (Redis, both tabs on one instance)",
@@ -136,22 +136,22 @@ final class Report {
 
 	private @Nullable Double p2Scaling(String server) {
 		List<Map<String, Object>> rows = rows("P2");
-		int small = rows.stream().mapToInt((r) -> (int) Harness.num(r, "connections")).min().orElse(0);
-		int large = rows.stream().mapToInt((r) -> (int) Harness.num(r, "connections")).max().orElse(0);
+		int small = rows.stream().mapToInt((r) -> (int) Bench.num(r, "connections")).min().orElse(0);
+		int large = rows.stream().mapToInt((r) -> (int) Bench.num(r, "connections")).max().orElse(0);
 		Double worst = null;
 		for (Map<String, Object> big : rows) {
-			if (!server.equals(big.get("server")) || Harness.num(big, "connections") != large || large == small) {
+			if (!server.equals(big.get("server")) || Bench.num(big, "connections") != large || large == small) {
 				continue;
 			}
 			Map<String, Object> little = find("P2",
-					(r) -> server.equals(r.get("server")) && Harness.num(r, "connections") == small
+					(r) -> server.equals(r.get("server")) && Bench.num(r, "connections") == small
 							&& Objects.equals(r.get("target"), big.get("target"))
 							&& Objects.equals(r.get("recipients"), big.get("recipients")));
 			if (little == null) {
 				continue;
 			}
 			for (String key : List.of("sendP99Us", "p99Us")) {
-				double r = Harness.num(big, key) / (double) Math.max(1, Harness.num(little, key));
+				double r = Bench.num(big, key) / (double) Math.max(1, Bench.num(little, key));
 				worst = (worst == null) ? r : Math.max(worst, r);
 			}
 		}
@@ -433,7 +433,7 @@ final class Report {
 	private @Nullable Map<String, Object> largest(String scenario, String server) {
 		return rows(scenario).stream()
 			.filter((row) -> server.equals(row.get("server")))
-			.max((a, b) -> Long.compare(Harness.num(a, "connections"), Harness.num(b, "connections")))
+			.max((a, b) -> Long.compare(Bench.num(a, "connections"), Bench.num(b, "connections")))
 			.orElse(null);
 	}
 
@@ -460,7 +460,7 @@ final class Report {
 	}
 
 	private static String diff(Map<String, Object> a, @Nullable Map<String, Object> b, String key) {
-		return (b != null) ? Long.toString(Harness.num(a, key) - Harness.num(b, key)) : "";
+		return (b != null) ? Long.toString(Bench.num(a, key) - Bench.num(b, key)) : "";
 	}
 
 	private static String fmt(@Nullable Object value) {
