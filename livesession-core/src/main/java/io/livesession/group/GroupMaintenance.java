@@ -1,14 +1,12 @@
 package io.livesession.group;
 
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
 
 import io.livesession.ConnectionRegistry;
+import io.livesession.scheduling.PeriodicJob;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.TaskScheduler;
 
@@ -19,22 +17,17 @@ import org.springframework.scheduling.TaskScheduler;
  * {@link TaskScheduler} the instance's other periodic jobs share.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class GroupMaintenance implements SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(GroupMaintenance.class);
 
-	private static final Duration MIN_INTERVAL = Duration.ofMillis(10);
-
 	private final GroupStore store;
 
 	private final ConnectionRegistry registry;
 
-	private final Duration interval;
-
-	private final TaskScheduler scheduler;
-
-	private volatile @Nullable ScheduledFuture<?> task;
+	private final PeriodicJob job;
 
 	/**
 	 * Create the maintenance job.
@@ -46,8 +39,7 @@ public final class GroupMaintenance implements SmartLifecycle {
 	public GroupMaintenance(GroupStore store, ConnectionRegistry registry, Duration interval, TaskScheduler scheduler) {
 		this.store = store;
 		this.registry = registry;
-		this.interval = interval;
-		this.scheduler = scheduler;
+		this.job = new PeriodicJob("Session group maintenance", logger, scheduler, interval, this::runLogged);
 	}
 
 	/**
@@ -59,38 +51,26 @@ public final class GroupMaintenance implements SmartLifecycle {
 		return this.store.removeExpired();
 	}
 
-	@Override
-	public synchronized void start() {
-		if (this.task == null) {
-			Duration delay = this.interval.compareTo(MIN_INTERVAL) < 0 ? MIN_INTERVAL : this.interval;
-			this.task = this.scheduler.scheduleWithFixedDelay(this::runSafely, Instant.now().plus(delay), delay);
-		}
-	}
-
-	private void runSafely() {
-		try {
-			int removed = runOnce();
-			if (removed > 0 && logger.isDebugEnabled()) {
-				logger.debug("Removed " + removed + " expired session group(s)");
-			}
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Session group maintenance failed; retrying in " + this.interval, ex);
+	private void runLogged() {
+		int removed = runOnce();
+		if (removed > 0 && logger.isDebugEnabled()) {
+			logger.debug("Removed " + removed + " expired session group(s)");
 		}
 	}
 
 	@Override
-	public synchronized void stop() {
-		ScheduledFuture<?> task = this.task;
-		if (task != null) {
-			task.cancel(false);
-			this.task = null;
-		}
+	public void start() {
+		this.job.start();
+	}
+
+	@Override
+	public void stop() {
+		this.job.stop();
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.task != null;
+		return this.job.isRunning();
 	}
 
 }

@@ -3,9 +3,9 @@ package io.livesession.security;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.ScheduledFuture;
 
 import io.livesession.RevocationReason;
+import io.livesession.scheduling.PeriodicJob;
 import jakarta.servlet.http.HttpSession;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -30,13 +30,12 @@ import org.springframework.session.SessionRepository;
  * the {@link TaskScheduler} the instance's other periodic jobs share.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class HttpSessionMonitor implements SmartLifecycle {
 
 	/** The longest a used session goes without being touched. */
 	static final Duration MAX_TOUCH_INTERVAL = Duration.ofMinutes(1);
-
-	private static final Duration MIN_INTERVAL = Duration.ofMillis(10);
 
 	private static final Log logger = LogFactory.getLog(HttpSessionMonitor.class);
 
@@ -46,13 +45,9 @@ public final class HttpSessionMonitor implements SmartLifecycle {
 
 	private final @Nullable SessionRepository<? extends Session> repository;
 
-	private final Duration interval;
-
 	private final boolean keepAlive;
 
-	private final TaskScheduler scheduler;
-
-	private volatile @Nullable ScheduledFuture<?> task;
+	private final PeriodicJob job;
 
 	private volatile long lastFailureLog;
 
@@ -68,12 +63,11 @@ public final class HttpSessionMonitor implements SmartLifecycle {
 	public HttpSessionMonitor(ConnectionBindings bindings, LocalRevocations revocations,
 			@Nullable SessionRepository<? extends Session> repository, Duration interval, boolean keepAlive,
 			TaskScheduler scheduler) {
-		this.scheduler = scheduler;
 		this.bindings = bindings;
 		this.revocations = revocations;
 		this.repository = repository;
-		this.interval = interval;
 		this.keepAlive = keepAlive;
+		this.job = new PeriodicJob("HTTP session check", logger, scheduler, interval, this::runOnce);
 	}
 
 	/**
@@ -164,34 +158,18 @@ public final class HttpSessionMonitor implements SmartLifecycle {
 	}
 
 	@Override
-	public synchronized void start() {
-		if (this.task == null) {
-			Duration delay = this.interval.compareTo(MIN_INTERVAL) < 0 ? MIN_INTERVAL : this.interval;
-			this.task = this.scheduler.scheduleWithFixedDelay(this::runSafely, Instant.now().plus(delay), delay);
-		}
-	}
-
-	private void runSafely() {
-		try {
-			runOnce();
-		}
-		catch (RuntimeException ex) {
-			logger.warn("HTTP session check failed; retrying in " + this.interval, ex);
-		}
+	public void start() {
+		this.job.start();
 	}
 
 	@Override
-	public synchronized void stop() {
-		ScheduledFuture<?> task = this.task;
-		if (task != null) {
-			task.cancel(false);
-			this.task = null;
-		}
+	public void stop() {
+		this.job.stop();
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.task != null;
+		return this.job.isRunning();
 	}
 
 }

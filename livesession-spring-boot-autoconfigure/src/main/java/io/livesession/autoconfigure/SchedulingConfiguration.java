@@ -1,5 +1,6 @@
 package io.livesession.autoconfigure;
 
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.TaskScheduler;
@@ -13,7 +14,7 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
  * <p>
  * Not a default candidate: an application that asks for a {@link TaskScheduler} by type
  * still gets its own or Spring Boot's, and Boot's scheduling auto-configuration does not
- * back off because of this one.
+ * back off because of this one. An application replaces it with a bean of the same name.
  *
  * @author livesession
  */
@@ -24,6 +25,7 @@ class SchedulingConfiguration {
 	static final String TASK_SCHEDULER = "livesessionTaskScheduler";
 
 	@Bean(name = TASK_SCHEDULER, defaultCandidate = false)
+	@ConditionalOnMissingBean(name = TASK_SCHEDULER)
 	ThreadPoolTaskScheduler livesessionTaskScheduler() {
 		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
 		scheduler.setPoolSize(2);
