@@ -14,6 +14,7 @@ import org.springframework.context.ApplicationEvent;
  *
  * @author livesession
  * @see Presence
+ * @since 0.1.0
  */
 public class GroupOpenedEvent extends ApplicationEvent {
 

@@ -7,6 +7,7 @@ import java.util.Map;
  * {@code rate_limited}.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public class LiveActionDeniedEvent extends LiveConnectionEvent {
 

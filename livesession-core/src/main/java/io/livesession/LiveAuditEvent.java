@@ -12,6 +12,7 @@ import org.springframework.context.ApplicationEvent;
  * {@code AuditEventRepository} bean they are also recorded as Actuator audit events.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public abstract class LiveAuditEvent extends ApplicationEvent {
 

@@ -6,6 +6,7 @@ import java.util.Map;
  * A connection closed, for whatever reason: the close code says which.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public class LiveConnectionClosedEvent extends LiveConnectionEvent {
 

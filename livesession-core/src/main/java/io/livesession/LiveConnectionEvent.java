@@ -7,6 +7,7 @@ import java.util.Map;
  * An audit event about one connection.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public abstract class LiveConnectionEvent extends LiveAuditEvent {
 

@@ -4,6 +4,7 @@ package io.livesession;
  * A connection was opened and greeted.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public class LiveConnectionOpenedEvent extends LiveConnectionEvent {
 

@@ -12,6 +12,7 @@ import org.springframework.http.server.ServerHttpRequest;
  * A handshake was refused before any connection existed.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public class LiveConnectionRejectedEvent extends LiveAuditEvent {
 
@@ -106,6 +107,8 @@ public class LiveConnectionRejectedEvent extends LiveAuditEvent {
 
 	/**
 	 * Why a handshake was refused.
+	 *
+	 * @since 0.1.0
 	 */
 	public enum Reason {
 

@@ -8,6 +8,7 @@ import java.util.Map;
  * instance where it was open.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public class LiveConnectionRevokedEvent extends LiveConnectionEvent {
 

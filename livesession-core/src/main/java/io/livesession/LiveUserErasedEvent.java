@@ -10,6 +10,7 @@ import java.util.Set;
  * Published once, on the instance that erased.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public class LiveUserErasedEvent extends LiveAuditEvent {
 

@@ -8,6 +8,7 @@ package io.livesession;
  * same mechanism.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public interface Revocations {
 

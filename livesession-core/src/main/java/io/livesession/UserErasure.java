@@ -9,6 +9,7 @@ import java.util.Set;
  * publishes a {@link LiveUserErasedEvent}.
  *
  * @author livesession
+ * @since 0.1.0
  */
 @FunctionalInterface
 public interface UserErasure {

@@ -9,6 +9,7 @@ import java.util.Set;
  * bean. Never return groups shared with other users.
  *
  * @author livesession
+ * @since 0.1.0
  */
 @FunctionalInterface
 public interface UserGroups {

@@ -33,6 +33,7 @@ import org.springframework.util.Assert;
  * that does not read.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class SendPool implements AutoCloseable {
 

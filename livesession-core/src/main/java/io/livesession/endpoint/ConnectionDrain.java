@@ -23,6 +23,7 @@ import org.springframework.util.Assert;
  * from the registry, or at seven eighths of the timeout.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class ConnectionDrain implements SmartLifecycle {
 

@@ -37,6 +37,7 @@ import tools.jackson.databind.json.JsonMapper;
  * actions, kept across reconnects. A connection that is closing processes no frame.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class LiveEndpoint {
 

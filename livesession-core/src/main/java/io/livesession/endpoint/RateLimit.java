@@ -14,6 +14,7 @@ import org.springframework.util.Assert;
  * 1008.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class RateLimit {
 

@@ -12,6 +12,7 @@ package io.livesession.metrics;
  * it.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public interface LiveMetrics {
 

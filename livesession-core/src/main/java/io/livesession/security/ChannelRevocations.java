@@ -8,6 +8,7 @@ import io.livesession.Revocations;
  * {@link RevocationReason#APPLICATION}.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class ChannelRevocations implements Revocations {
 

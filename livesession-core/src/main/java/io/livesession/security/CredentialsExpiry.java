@@ -24,6 +24,7 @@ import org.springframework.security.oauth2.core.OAuth2Token;
  * request that opened it, so without this a token would grant access past its lifetime.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class CredentialsExpiry implements RegistryListener, DisposableBean {
 

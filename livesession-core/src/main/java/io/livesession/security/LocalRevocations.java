@@ -16,6 +16,7 @@ import org.springframework.context.ApplicationEventPublisher;
  * however many revocations match it.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class LocalRevocations {
 

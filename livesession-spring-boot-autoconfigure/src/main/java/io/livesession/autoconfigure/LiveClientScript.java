@@ -19,6 +19,7 @@ import org.springframework.core.io.ClassPathResource;
  * pages can import {@link #getVersionedPath()} to let browsers cache the script for good.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class LiveClientScript {
 

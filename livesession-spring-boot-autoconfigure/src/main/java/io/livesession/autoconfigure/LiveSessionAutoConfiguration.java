@@ -81,6 +81,7 @@ import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
  * application defines.
  *
  * @author livesession
+ * @since 0.1.0
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
 		"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration" })

@@ -14,6 +14,7 @@ import org.springframework.util.unit.DataSize;
  * Configuration properties for livesession.
  *
  * @author livesession
+ * @since 0.1.0
  */
 @ConfigurationProperties("livesession")
 public class LiveSessionProperties {
@@ -161,6 +162,8 @@ public class LiveSessionProperties {
 
 	/**
 	 * Group store types.
+	 *
+	 * @since 0.1.0
 	 */
 	public enum StoreType {
 
@@ -178,6 +181,8 @@ public class LiveSessionProperties {
 
 	/**
 	 * Redis support.
+	 *
+	 * @since 0.1.0
 	 */
 	public static class Redis {
 
@@ -292,6 +297,8 @@ public class LiveSessionProperties {
 	/**
 	 * The limit on the frames each user (or anonymous browser) sends: one token bucket
 	 * for all of its connections and HTTP actions, kept across reconnects.
+	 *
+	 * @since 0.1.0
 	 */
 	public static class RateLimit {
 
@@ -404,6 +411,8 @@ public class LiveSessionProperties {
 
 	/**
 	 * The cluster leader (ClusterLeader) that runs once-per-cluster jobs.
+	 *
+	 * @since 0.1.0
 	 */
 	public static class Leader {
 
@@ -426,6 +435,8 @@ public class LiveSessionProperties {
 
 	/**
 	 * Graceful shutdown.
+	 *
+	 * @since 0.1.0
 	 */
 	public static class Shutdown {
 
@@ -452,6 +463,8 @@ public class LiveSessionProperties {
 
 	/**
 	 * The anonymous browser cookie.
+	 *
+	 * @since 0.1.0
 	 */
 	public static class Anonymous {
 
@@ -514,6 +527,8 @@ public class LiveSessionProperties {
 
 	/**
 	 * Session groups.
+	 *
+	 * @since 0.1.0
 	 */
 	public static class Group {
 
@@ -565,6 +580,8 @@ public class LiveSessionProperties {
 
 	/**
 	 * The browser client livesession.js that the starter serves.
+	 *
+	 * @since 0.1.0
 	 */
 	public static class Client {
 
@@ -586,6 +603,8 @@ public class LiveSessionProperties {
 
 	/**
 	 * Actions over plain HTTP.
+	 *
+	 * @since 0.1.0
 	 */
 	public static class HttpActions {
 
@@ -608,6 +627,8 @@ public class LiveSessionProperties {
 
 	/**
 	 * Revocation and HTTP sessions.
+	 *
+	 * @since 0.1.0
 	 */
 	public static class Security {
 
@@ -644,6 +665,8 @@ public class LiveSessionProperties {
 
 	/**
 	 * How the data of actions (WebSocket frames and HTTP actions) is bound.
+	 *
+	 * @since 0.1.0
 	 */
 	public static class Actions {
 
@@ -670,6 +693,8 @@ public class LiveSessionProperties {
 
 	/**
 	 * WebSocket heartbeats (ping and pong control frames).
+	 *
+	 * @since 0.1.0
 	 */
 	public static class Heartbeat {
 
@@ -715,6 +740,8 @@ public class LiveSessionProperties {
 	 * HTTP 429 (503 for the instance's limit) and Retry-After before the upgrade; 0 turns
 	 * a limit off. Behind a reverse proxy, set server.forward-headers-strategy so that
 	 * the remote address is the client's, not the proxy's.
+	 *
+	 * @since 0.1.0
 	 */
 	public static class Limits {
 
