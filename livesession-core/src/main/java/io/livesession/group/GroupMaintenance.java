@@ -7,7 +7,6 @@ import io.livesession.ConnectionRegistry;
 import io.livesession.scheduling.PeriodicJob;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.TaskScheduler;
 
 /**
@@ -19,15 +18,13 @@ import org.springframework.scheduling.TaskScheduler;
  * @author livesession
  * @since 0.1.0
  */
-public final class GroupMaintenance implements SmartLifecycle {
+public final class GroupMaintenance extends PeriodicJob {
 
 	private static final Log logger = LogFactory.getLog(GroupMaintenance.class);
 
 	private final GroupStore store;
 
 	private final ConnectionRegistry registry;
-
-	private final PeriodicJob job;
 
 	/**
 	 * Create the maintenance job.
@@ -37,9 +34,9 @@ public final class GroupMaintenance implements SmartLifecycle {
 	 * @param scheduler runs the passes
 	 */
 	public GroupMaintenance(GroupStore store, ConnectionRegistry registry, Duration interval, TaskScheduler scheduler) {
+		super("Session group maintenance", logger, scheduler, interval);
 		this.store = store;
 		this.registry = registry;
-		this.job = new PeriodicJob("Session group maintenance", logger, scheduler, interval, this::runLogged);
 	}
 
 	/**
@@ -51,26 +48,12 @@ public final class GroupMaintenance implements SmartLifecycle {
 		return this.store.removeExpired();
 	}
 
-	private void runLogged() {
+	@Override
+	protected void runScheduled() {
 		int removed = runOnce();
 		if (removed > 0 && logger.isDebugEnabled()) {
 			logger.debug("Removed " + removed + " expired session group(s)");
 		}
-	}
-
-	@Override
-	public void start() {
-		this.job.start();
-	}
-
-	@Override
-	public void stop() {
-		this.job.stop();
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.job.isRunning();
 	}
 
 }

@@ -6,17 +6,18 @@ import java.util.concurrent.ScheduledFuture;
 
 import org.apache.commons.logging.Log;
 import org.jspecify.annotations.Nullable;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.TaskScheduler;
 
 /**
- * One job run with a fixed delay on a {@link TaskScheduler} shared with livesession's
- * other periodic jobs: started and stopped by its owner's lifecycle, and kept running
- * when one run fails, since the next may succeed (a store back up, say).
+ * A job run with a fixed delay on a {@link TaskScheduler} shared with livesession's other
+ * periodic jobs, from the context's start to its stop, and kept running when one run
+ * fails, since the next may succeed (a store back up, say).
  *
  * @author livesession
  * @since 0.1.0
  */
-public final class PeriodicJob {
+public abstract class PeriodicJob implements SmartLifecycle {
 
 	/** The shortest delay, so that a tiny interval cannot monopolize a shared thread. */
 	private static final Duration MIN_INTERVAL = Duration.ofMillis(10);
@@ -29,8 +30,6 @@ public final class PeriodicJob {
 
 	private final Duration interval;
 
-	private final Runnable job;
-
 	private volatile @Nullable ScheduledFuture<?> task;
 
 	/**
@@ -39,19 +38,23 @@ public final class PeriodicJob {
 	 * @param logger where failures are logged
 	 * @param scheduler runs the job
 	 * @param interval the delay between the end of one run and the start of the next
-	 * @param job the job
 	 */
-	public PeriodicJob(String description, Log logger, TaskScheduler scheduler, Duration interval, Runnable job) {
+	protected PeriodicJob(String description, Log logger, TaskScheduler scheduler, Duration interval) {
 		this.description = description;
 		this.logger = logger;
 		this.scheduler = scheduler;
 		this.interval = (interval.compareTo(MIN_INTERVAL) < 0) ? MIN_INTERVAL : interval;
-		this.job = job;
 	}
+
+	/**
+	 * One run of the job.
+	 */
+	protected abstract void runScheduled();
 
 	/**
 	 * Schedule the runs, the first one after an interval; nothing when already started.
 	 */
+	@Override
 	public synchronized void start() {
 		if (this.task == null) {
 			this.task = this.scheduler.scheduleWithFixedDelay(this::runSafely, Instant.now().plus(this.interval),
@@ -61,7 +64,7 @@ public final class PeriodicJob {
 
 	private void runSafely() {
 		try {
-			this.job.run();
+			runScheduled();
 		}
 		catch (RuntimeException ex) {
 			this.logger.warn(this.description + " failed; retrying in " + this.interval, ex);
@@ -71,6 +74,7 @@ public final class PeriodicJob {
 	/**
 	 * Cancel the runs to come; a run in progress completes.
 	 */
+	@Override
 	public synchronized void stop() {
 		ScheduledFuture<?> task = this.task;
 		if (task != null) {
@@ -83,6 +87,7 @@ public final class PeriodicJob {
 	 * Whether the runs are scheduled.
 	 * @return {@code true} between {@link #start()} and {@link #stop()}
 	 */
+	@Override
 	public boolean isRunning() {
 		return this.task != null;
 	}

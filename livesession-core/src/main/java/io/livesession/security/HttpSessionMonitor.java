@@ -10,7 +10,6 @@ import jakarta.servlet.http.HttpSession;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.session.Session;
 import org.springframework.session.SessionRepository;
@@ -32,7 +31,7 @@ import org.springframework.session.SessionRepository;
  * @author livesession
  * @since 0.1.0
  */
-public final class HttpSessionMonitor implements SmartLifecycle {
+public final class HttpSessionMonitor extends PeriodicJob {
 
 	/** The longest a used session goes without being touched. */
 	static final Duration MAX_TOUCH_INTERVAL = Duration.ofMinutes(1);
@@ -46,8 +45,6 @@ public final class HttpSessionMonitor implements SmartLifecycle {
 	private final @Nullable SessionRepository<? extends Session> repository;
 
 	private final boolean keepAlive;
-
-	private final PeriodicJob job;
 
 	private volatile long lastFailureLog;
 
@@ -63,11 +60,11 @@ public final class HttpSessionMonitor implements SmartLifecycle {
 	public HttpSessionMonitor(ConnectionBindings bindings, LocalRevocations revocations,
 			@Nullable SessionRepository<? extends Session> repository, Duration interval, boolean keepAlive,
 			TaskScheduler scheduler) {
+		super("HTTP session check", logger, scheduler, interval);
 		this.bindings = bindings;
 		this.revocations = revocations;
 		this.repository = repository;
 		this.keepAlive = keepAlive;
-		this.job = new PeriodicJob("HTTP session check", logger, scheduler, interval, this::runOnce);
 	}
 
 	/**
@@ -158,18 +155,8 @@ public final class HttpSessionMonitor implements SmartLifecycle {
 	}
 
 	@Override
-	public void start() {
-		this.job.start();
-	}
-
-	@Override
-	public void stop() {
-		this.job.stop();
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.job.isRunning();
+	protected void runScheduled() {
+		runOnce();
 	}
 
 }
