@@ -98,8 +98,7 @@ public final class SendPool implements AutoCloseable {
 	 * with 4008
 	 * @param closeGracePeriod how long an orderly close may take to send the frames
 	 * queued before it
-	 * @param scheduler runs the watchdog, or {@code null} for one daemon thread of its
-	 * own
+	 * @param scheduler runs the watchdog; {@code null} for a thread of its own
 	 * @since 0.1.0
 	 */
 	public SendPool(int threads, Duration sendTimeLimit, Duration closeGracePeriod, @Nullable TaskScheduler scheduler) {
