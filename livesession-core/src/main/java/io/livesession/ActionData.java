@@ -11,6 +11,7 @@ import java.lang.annotation.Target;
  * is answered with {@code bad_request}. Optional for the one unannotated parameter.
  *
  * @author livesession
+ * @since 0.1.0
  */
 @Target(ElementType.PARAMETER)
 @Retention(RetentionPolicy.RUNTIME)

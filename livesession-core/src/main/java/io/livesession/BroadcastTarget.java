@@ -11,6 +11,7 @@ import org.springframework.util.Assert;
  * be sent to other instances and matched against their own registries.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public sealed interface BroadcastTarget {
 

@@ -7,6 +7,7 @@ package io.livesession;
  * carry no envelope. A closed or failing connection never stops delivery to the others.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public interface Broadcaster {
 

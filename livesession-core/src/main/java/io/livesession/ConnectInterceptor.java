@@ -8,6 +8,7 @@ package io.livesession;
  * run in {@link org.springframework.core.Ordered order}.
  *
  * @author livesession
+ * @since 0.1.0
  */
 @FunctionalInterface
 public interface ConnectInterceptor {

@@ -14,6 +14,7 @@ import org.springframework.util.Assert;
  * it. Connect hooks may add connection-scoped values to {@link #getAttributes()}.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class ConnectRequest {
 

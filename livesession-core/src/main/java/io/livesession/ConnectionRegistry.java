@@ -19,6 +19,7 @@ import org.jspecify.annotations.Nullable;
  * </pre>
  *
  * @author livesession
+ * @since 0.1.0
  */
 public interface ConnectionRegistry {
 

@@ -5,6 +5,7 @@ package io.livesession;
  * answered with HTTP 403 and the message as the reason.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public class ConnectionRejectedException extends RuntimeException {
 

@@ -13,6 +13,7 @@ import org.springframework.util.Assert;
  * may be queued for any number of connections.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class Frame {
 

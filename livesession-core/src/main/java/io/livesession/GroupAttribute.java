@@ -12,6 +12,7 @@ import java.lang.annotation.Target;
  * changed; the handler then runs while the group is locked.
  *
  * @author livesession
+ * @since 0.1.0
  */
 @Target(ElementType.PARAMETER)
 @Retention(RetentionPolicy.RUNTIME)

@@ -5,6 +5,7 @@ package io.livesession;
  * a group is created, inside the same atomic step; the initial state has version 0.
  *
  * @author livesession
+ * @since 0.1.0
  */
 @FunctionalInterface
 public interface GroupInitializer {

@@ -6,6 +6,7 @@ package io.livesession;
  * application bean of this type replaces it (a workspace from the URL, a tenant, ...).
  *
  * @author livesession
+ * @since 0.1.0
  */
 @FunctionalInterface
 public interface GroupResolver {

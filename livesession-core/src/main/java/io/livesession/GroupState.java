@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
  *
  * @author livesession
  * @see SessionGroups#update(String, java.util.function.Function)
+ * @since 0.1.0
  */
 public interface GroupState extends SessionGroup {
 

@@ -24,6 +24,7 @@ import java.lang.annotation.Target;
  * once, after the commit.
  *
  * @author livesession
+ * @since 0.1.0
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)

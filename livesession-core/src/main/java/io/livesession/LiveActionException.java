@@ -7,6 +7,7 @@ import org.springframework.util.Assert;
  * open and the group state is left unchanged.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public class LiveActionException extends RuntimeException {
 

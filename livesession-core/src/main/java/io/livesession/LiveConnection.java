@@ -16,6 +16,7 @@ import org.jspecify.annotations.Nullable;
  * used; connect hooks ({@link ConnectInterceptor}) may set them at the handshake.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public interface LiveConnection {
 

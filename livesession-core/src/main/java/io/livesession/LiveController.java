@@ -13,6 +13,7 @@ import org.springframework.stereotype.Component;
  * A component whose {@link LiveAction @LiveAction} methods handle client actions.
  *
  * @author livesession
+ * @since 0.1.0
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)

@@ -12,6 +12,7 @@ package io.livesession;
  * If the handler throws, nothing is committed and the login still succeeds.
  *
  * @author livesession
+ * @since 0.1.0
  */
 @FunctionalInterface
 public interface LoginMergeHandler {

@@ -8,6 +8,7 @@ import java.util.Set;
  * the cluster.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public interface Presence {
 

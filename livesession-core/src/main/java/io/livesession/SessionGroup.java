@@ -11,6 +11,7 @@ import tools.jackson.databind.JsonNode;
  * JSON document.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public interface SessionGroup {
 

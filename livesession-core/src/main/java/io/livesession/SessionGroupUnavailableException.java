@@ -7,6 +7,7 @@ import org.jspecify.annotations.Nullable;
  * {@code unavailable}.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public class SessionGroupUnavailableException extends RuntimeException {
 

@@ -10,6 +10,7 @@ import java.util.Set;
  * shared with other users.
  *
  * @author livesession
+ * @since 0.1.0
  */
 @FunctionalInterface
 public interface UserGroups {

@@ -22,6 +22,7 @@ import tools.jackson.databind.json.JsonMapper;
  * One {@code @LiveAction} method with its parameters resolved once, at startup.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class ActionHandler {
 

@@ -28,6 +28,7 @@ import tools.jackson.databind.json.JsonMapper;
  * startup rather than run unguarded.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class ActionHandlerRegistry implements SmartInitializingSingleton {
 

@@ -9,6 +9,7 @@ import org.jspecify.annotations.Nullable;
  * applied in order, the first one outermost.
  *
  * @author livesession
+ * @since 0.1.0
  */
 @FunctionalInterface
 public interface ActionInterceptor {

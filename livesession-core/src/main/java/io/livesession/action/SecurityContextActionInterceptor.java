@@ -35,6 +35,7 @@ import org.springframework.util.StringUtils;
  * authenticated user to {@code forbidden}.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class SecurityContextActionInterceptor implements ActionInterceptor, Ordered {
 

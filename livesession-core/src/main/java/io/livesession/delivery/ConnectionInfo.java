@@ -17,6 +17,7 @@ import org.jspecify.annotations.Nullable;
  * @param httpSessionId the HTTP session id of the handshake, if any
  * @param openedAt when the connection opened
  * @author livesession
+ * @since 0.1.0
  */
 public record ConnectionInfo(String id, @Nullable String userId, String groupId, @Nullable Principal principal,
 		Set<String> authorities, @Nullable String httpSessionId, Instant openedAt) {

@@ -14,6 +14,7 @@ import tools.jackson.databind.json.JsonMapper;
  * Factory methods for delivery components.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class Delivery {
 

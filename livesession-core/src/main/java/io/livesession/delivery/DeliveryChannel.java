@@ -9,6 +9,7 @@ import io.livesession.Frame;
  * publishes once and delivers locally on receipt.
  *
  * @author livesession
+ * @since 0.1.0
  */
 @FunctionalInterface
 public interface DeliveryChannel {

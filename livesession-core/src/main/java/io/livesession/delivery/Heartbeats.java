@@ -40,8 +40,8 @@ public final class Heartbeats implements AutoCloseable {
 	private volatile @Nullable ScheduledFuture<?> rounds;
 
 	/**
-	 * Heartbeats on a scheduler of their own (one daemon thread): a {@link TaskScheduler}
-	 * bean would make Spring Boot back off from the application's own scheduler.
+	 * Heartbeats on a scheduler of their own (one daemon thread), for use without the
+	 * auto-configuration, which passes the scheduler of livesession's periodic jobs.
 	 * @param registry this instance's connections
 	 * @param interval the time between pings, zero for no heartbeats
 	 * @param timeout how long a ping may stay unanswered

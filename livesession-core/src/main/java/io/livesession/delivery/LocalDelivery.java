@@ -12,6 +12,7 @@ import io.livesession.LiveConnection;
  * Index lookups for users, groups and ids; a scan for authorities and filters.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class LocalDelivery implements DeliveryChannel {
 

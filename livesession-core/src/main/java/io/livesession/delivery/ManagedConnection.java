@@ -9,6 +9,7 @@ import io.livesession.LiveConnection;
  * which the greeting already contains.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public interface ManagedConnection extends LiveConnection {
 

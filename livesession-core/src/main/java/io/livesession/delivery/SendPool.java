@@ -1,18 +1,21 @@
 package io.livesession.delivery;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
+import org.jspecify.annotations.Nullable;
+import org.springframework.scheduling.TaskScheduler;
+import org.springframework.scheduling.concurrent.CustomizableThreadFactory;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 import org.springframework.util.Assert;
 
 /**
@@ -30,6 +33,7 @@ import org.springframework.util.Assert;
  * that does not read.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class SendPool implements AutoCloseable {
 
@@ -46,7 +50,9 @@ public final class SendPool implements AutoCloseable {
 
 	private final ExecutorService closer;
 
-	private final ScheduledExecutorService watchdog;
+	private final ScheduledFuture<?> watchdog;
+
+	private final @Nullable ThreadPoolTaskScheduler ownedScheduler;
 
 	private final Duration sendTimeLimit;
 
@@ -82,6 +88,20 @@ public final class SendPool implements AutoCloseable {
 	 * @since 0.1.0
 	 */
 	public SendPool(int threads, Duration sendTimeLimit, Duration closeGracePeriod) {
+		this(threads, sendTimeLimit, closeGracePeriod, null);
+	}
+
+	/**
+	 * A pool of daemon threads whose watchdog runs on the given scheduler.
+	 * @param threads the number of threads
+	 * @param sendTimeLimit how long one write may take before its connection is closed
+	 * with 4008
+	 * @param closeGracePeriod how long an orderly close may take to send the frames
+	 * queued before it
+	 * @param scheduler runs the watchdog; {@code null} for a thread of its own
+	 * @since 0.1.0
+	 */
+	public SendPool(int threads, Duration sendTimeLimit, Duration closeGracePeriod, @Nullable TaskScheduler scheduler) {
 		Assert.isTrue(!closeGracePeriod.isNegative(), "'closeGracePeriod' must not be negative");
 		this.closeGracePeriod = closeGracePeriod;
 		Assert.isTrue(threads > 0, "'threads' must be positive");
@@ -96,19 +116,24 @@ public final class SendPool implements AutoCloseable {
 				new LinkedBlockingQueue<>(), daemon("livesession-close-"));
 		closer.allowCoreThreadTimeOut(true);
 		this.closer = closer;
-		this.watchdog = Executors.newSingleThreadScheduledExecutor(daemon("livesession-send-watchdog-"));
-		long period = Math.max(10,
-				Math.min(1000, Math.min(sendTimeLimit.toMillis(), Math.max(100, closeGracePeriod.toMillis())) / 10));
-		this.watchdog.scheduleWithFixedDelay(this::check, period, period, TimeUnit.MILLISECONDS);
+		this.ownedScheduler = (scheduler != null) ? null : watchdogScheduler();
+		TaskScheduler watchdogScheduler = (scheduler != null) ? scheduler : this.ownedScheduler;
+		Duration period = Duration.ofMillis(Math.max(10,
+				Math.min(1000, Math.min(sendTimeLimit.toMillis(), Math.max(100, closeGracePeriod.toMillis())) / 10)));
+		this.watchdog = watchdogScheduler.scheduleWithFixedDelay(this::check, Instant.now().plus(period), period);
 	}
 
 	private static ThreadFactory daemon(String prefix) {
-		AtomicInteger counter = new AtomicInteger();
-		return (task) -> {
-			Thread thread = new Thread(task, prefix + counter.incrementAndGet());
-			thread.setDaemon(true);
-			return thread;
-		};
+		CustomizableThreadFactory factory = new CustomizableThreadFactory(prefix);
+		factory.setDaemon(true);
+		return factory;
+	}
+
+	private static ThreadPoolTaskScheduler watchdogScheduler() {
+		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+		scheduler.setThreadFactory(daemon("livesession-send-watchdog-"));
+		scheduler.initialize();
+		return scheduler;
 	}
 
 	/**
@@ -168,7 +193,10 @@ public final class SendPool implements AutoCloseable {
 
 	@Override
 	public void close() {
-		this.watchdog.shutdownNow();
+		this.watchdog.cancel(false);
+		if (this.ownedScheduler != null) {
+			this.ownedScheduler.shutdown();
+		}
 		this.executor.shutdown();
 		this.closer.shutdown();
 	}

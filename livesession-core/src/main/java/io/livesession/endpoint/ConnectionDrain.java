@@ -24,6 +24,7 @@ import org.springframework.util.Assert;
  * once every connection is gone from the registry, or at seven eighths of the timeout.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class ConnectionDrain implements SmartLifecycle {
 

@@ -43,6 +43,7 @@ import tools.jackson.databind.json.JsonMapper;
  * by {@link ProtocolFrames}.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class LiveEndpoint {
 

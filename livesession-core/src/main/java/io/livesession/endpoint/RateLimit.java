@@ -14,6 +14,7 @@ import org.springframework.util.Assert;
  * {@link io.livesession.delivery.CloseCode#RATE_LIMITED 1008 rate_limited}.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class RateLimit {
 

@@ -89,6 +89,8 @@ public class LiveConnectionRejectedEvent extends LiveAuditEvent {
 
 	/**
 	 * Why a handshake was refused.
+	 *
+	 * @since 0.1.0
 	 */
 	public enum Reason {
 

@@ -5,6 +5,7 @@ package io.livesession.event;
  *
  * @author livesession
  * @see LiveConnectionRevokedEvent
+ * @since 0.1.0
  */
 public enum RevocationReason {
 

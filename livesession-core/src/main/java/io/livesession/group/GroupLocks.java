@@ -7,6 +7,7 @@ import java.util.function.Supplier;
  * by several instances needs a lock they all see.
  *
  * @author livesession
+ * @since 0.1.0
  */
 @FunctionalInterface
 public interface GroupLocks {

@@ -2,24 +2,23 @@ package io.livesession.group;
 
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import io.livesession.ConnectionRegistry;
+import io.livesession.scheduling.PeriodicJob;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
-import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.TaskScheduler;
 
 /**
  * Keeps groups with open connections alive and removes expired ones: every interval it
  * slides the expiry of this instance's connected groups, then sweeps. Touch before sweep,
- * on one thread, so a group with a connection is never swept.
+ * in one task, so a group with a connection is never swept. Runs on the
+ * {@link TaskScheduler} the instance's other periodic jobs share.
  *
  * @author livesession
+ * @since 0.1.0
  */
-public final class GroupMaintenance implements SmartLifecycle {
+public final class GroupMaintenance extends PeriodicJob {
 
 	private static final Log logger = LogFactory.getLog(GroupMaintenance.class);
 
@@ -27,14 +26,17 @@ public final class GroupMaintenance implements SmartLifecycle {
 
 	private final ConnectionRegistry registry;
 
-	private final Duration interval;
-
-	private volatile @Nullable ScheduledExecutorService executor;
-
-	public GroupMaintenance(GroupStore store, ConnectionRegistry registry, Duration interval) {
+	/**
+	 * Create the maintenance job.
+	 * @param store the groups
+	 * @param registry this instance's connections, whose groups are kept alive
+	 * @param interval the time between two passes
+	 * @param scheduler runs the passes
+	 */
+	public GroupMaintenance(GroupStore store, ConnectionRegistry registry, Duration interval, TaskScheduler scheduler) {
+		super("Session group maintenance", logger, scheduler, interval);
 		this.store = store;
 		this.registry = registry;
-		this.interval = interval;
 	}
 
 	/**
@@ -47,41 +49,11 @@ public final class GroupMaintenance implements SmartLifecycle {
 	}
 
 	@Override
-	public void start() {
-		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "livesession-groups");
-			thread.setDaemon(true);
-			return thread;
-		});
-		long millis = Math.max(10, this.interval.toMillis());
-		executor.scheduleWithFixedDelay(this::runSafely, millis, millis, TimeUnit.MILLISECONDS);
-		this.executor = executor;
-	}
-
-	private void runSafely() {
-		try {
-			int removed = runOnce();
-			if (removed > 0 && logger.isDebugEnabled()) {
-				logger.debug("Removed " + removed + " expired session group(s)");
-			}
+	protected void runScheduled() {
+		int removed = runOnce();
+		if (removed > 0 && logger.isDebugEnabled()) {
+			logger.debug("Removed " + removed + " expired session group(s)");
 		}
-		catch (RuntimeException ex) {
-			logger.warn("Session group maintenance failed; retrying in " + this.interval, ex);
-		}
-	}
-
-	@Override
-	public void stop() {
-		ScheduledExecutorService executor = this.executor;
-		if (executor != null) {
-			executor.shutdownNow();
-			this.executor = null;
-		}
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.executor != null;
 	}
 
 }

@@ -15,6 +15,7 @@ import org.jspecify.annotations.Nullable;
  * first.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public interface GroupStore {
 

@@ -11,6 +11,7 @@ import org.springframework.util.Assert;
  * Factory methods for {@link GroupStore} implementations.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class GroupStores {
 

@@ -21,6 +21,7 @@ import org.jspecify.annotations.Nullable;
  * @param afterCommit run with the committed group while it is still locked in this JVM,
  * so that pushes to clients leave in version order
  * @author livesession
+ * @since 0.1.0
  */
 public record GroupUpdate<T>(Map<String, @Nullable String> changes, boolean versioned, T result,
 		@Nullable Function<StoredGroup, Frame> announcement, Consumer<StoredGroup> afterCommit) {

@@ -33,6 +33,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@link SessionGroups#update(String, Function)}); each run starts from a fresh state.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class SessionGroupManager implements SessionGroups {
 

@@ -10,6 +10,7 @@ import java.util.Map;
  * @param attributes attribute name to JSON text
  * @param exists whether the group was stored before this step
  * @author livesession
+ * @since 0.1.0
  */
 public record StoredGroup(String id, long version, Map<String, String> attributes, boolean exists) {
 

@@ -47,6 +47,7 @@ import tools.jackson.databind.node.ObjectNode;
  * as for any request; a foreign {@code Origin} is refused like a handshake's.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class LiveActionHttpHandler implements HttpRequestHandler {
 

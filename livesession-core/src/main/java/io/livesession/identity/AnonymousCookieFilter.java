@@ -15,6 +15,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  *
  * @author livesession
  * @see AnonymousCookies
+ * @since 0.1.0
  */
 public final class AnonymousCookieFilter extends OncePerRequestFilter {
 

@@ -36,6 +36,7 @@ import org.springframework.util.StringUtils;
  * allowed and the plain name is kept.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class AnonymousCookies {
 

@@ -28,6 +28,7 @@ import org.springframework.util.Assert;
  * refusal is published as a {@link LiveConnectionRejectedEvent}.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class ConnectResolver {
 
@@ -126,6 +127,7 @@ public final class ConnectResolver {
 	 * @param request the accepted request, or {@code null} when refused
 	 * @param status {@code 200} when accepted, else the refusal's status
 	 * @param reason why it was refused, empty when accepted
+	 * @since 0.1.0
 	 */
 	public record Resolution(@Nullable ConnectRequest request, HttpStatus status, String reason) {
 

@@ -9,6 +9,7 @@ import io.livesession.GroupResolver;
  * an anonymous cookie can never address a user's group.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class DefaultGroupResolver implements GroupResolver {
 

@@ -10,6 +10,7 @@ import java.util.Set;
  * @param principal the principal
  * @param authorities the authority names
  * @author livesession
+ * @since 0.1.0
  */
 public record LiveUser(String userId, Principal principal, Set<String> authorities) {
 

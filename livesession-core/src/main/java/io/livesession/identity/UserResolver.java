@@ -8,6 +8,7 @@ import org.springframework.util.ClassUtils;
  * Finds the authenticated user of a request.
  *
  * @author livesession
+ * @since 0.1.0
  */
 @FunctionalInterface
 public interface UserResolver {

@@ -196,6 +196,7 @@ public final class ConnectionLimits {
 	 * @param maxConnections connections of this instance
 	 * @param newGroupsPerAddressPerMinute new anonymous groups one remote address may
 	 * create per minute
+	 * @since 0.1.0
 	 */
 	public record Settings(int maxPerUser, int maxPerBrowser, int maxPerAddress, int maxConnections,
 			int newGroupsPerAddressPerMinute) {
@@ -214,6 +215,7 @@ public final class ConnectionLimits {
 	 * @param status the HTTP status: 429, or 503 for the instance's limit
 	 * @param retryAfterSeconds the {@code Retry-After} to answer with
 	 * @param reason the reason, for the log
+	 * @since 0.1.0
 	 */
 	public record Refusal(String limit, int status, long retryAfterSeconds, String reason) {
 	}
@@ -223,12 +225,15 @@ public final class ConnectionLimits {
 	 *
 	 * @param permit the permit to release when the connection is gone, or {@code null}
 	 * @param refusal the refusal, or {@code null}
+	 * @since 0.1.0
 	 */
 	public record Admission(@Nullable Permit permit, @Nullable Refusal refusal) {
 	}
 
 	/**
 	 * The counts one admitted connection holds; released once.
+	 *
+	 * @since 0.1.0
 	 */
 	public final class Permit {
 

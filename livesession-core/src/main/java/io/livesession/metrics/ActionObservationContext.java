@@ -8,6 +8,7 @@ import io.micrometer.observation.Observation;
  * reply or error is queued.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class ActionObservationContext extends Observation.Context {
 

@@ -7,6 +7,7 @@ import io.micrometer.observation.ObservationConvention;
  * {@link ObservationConvention} for actions.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public interface ActionObservationConvention extends ObservationConvention<ActionObservationContext> {
 

@@ -10,6 +10,7 @@ import io.micrometer.observation.Observation;
  * matching its target and queueing the frame for every recipient of this instance.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class BroadcastObservationContext extends Observation.Context {
 

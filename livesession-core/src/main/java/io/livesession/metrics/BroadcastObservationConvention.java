@@ -7,6 +7,7 @@ import io.micrometer.observation.ObservationConvention;
  * {@link ObservationConvention} for broadcasts.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public interface BroadcastObservationConvention extends ObservationConvention<BroadcastObservationContext> {
 

@@ -9,6 +9,7 @@ import io.micrometer.common.KeyValues;
  * high-cardinality key {@code livesession.connection} (the connection id).
  *
  * @author livesession
+ * @since 0.1.0
  */
 public class DefaultActionObservationConvention implements ActionObservationConvention {
 

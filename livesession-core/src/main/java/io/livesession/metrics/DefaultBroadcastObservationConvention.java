@@ -10,6 +10,7 @@ import io.micrometer.common.KeyValues;
  * instance the frame was queued for).
  *
  * @author livesession
+ * @since 0.1.0
  */
 public class DefaultBroadcastObservationConvention implements BroadcastObservationConvention {
 

@@ -7,6 +7,7 @@ package io.livesession.metrics;
  * {@link MicrometerLiveMetrics} records them in Micrometer.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public interface LiveMetrics {
 

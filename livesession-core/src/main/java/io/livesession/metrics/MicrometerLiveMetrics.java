@@ -40,6 +40,7 @@ import io.micrometer.core.instrument.MeterRegistry;
  * </ul>
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class MicrometerLiveMetrics implements LiveMetrics {
 

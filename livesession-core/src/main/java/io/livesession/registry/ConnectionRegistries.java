@@ -8,6 +8,7 @@ import org.springframework.context.ApplicationEventPublisher;
  * Factory methods for {@link ConnectionRegistry} implementations.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class ConnectionRegistries {
 

@@ -32,6 +32,7 @@ import org.springframework.context.ApplicationEventPublisher;
  * registry is held.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class LocalPresence implements Presence, RegistryListener {
 

@@ -13,6 +13,7 @@ import io.livesession.LiveConnection;
  * implementation must be thread-safe, return quickly and never block on the network.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public interface RegistryListener {
 

@@ -7,6 +7,7 @@ import io.livesession.event.RevocationReason;
  * {@link RevocationReason#APPLICATION}.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class ChannelRevocations implements Revocations {
 

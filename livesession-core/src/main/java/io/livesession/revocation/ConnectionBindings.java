@@ -20,6 +20,7 @@ import org.springframework.util.Assert;
  * an HTTP session does not concern it.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class ConnectionBindings {
 

@@ -6,8 +6,6 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.ScheduledThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 import io.livesession.LiveConnection;
@@ -15,6 +13,7 @@ import io.livesession.event.RevocationReason;
 import io.livesession.registry.RegistryListener;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.core.OAuth2Token;
 
@@ -25,6 +24,7 @@ import org.springframework.security.oauth2.core.OAuth2Token;
  * request that opened it, so without this a token would grant access past its lifetime.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class CredentialsExpiry implements RegistryListener, DisposableBean {
 
@@ -34,12 +34,17 @@ public final class CredentialsExpiry implements RegistryListener, DisposableBean
 
 	private final Clock clock;
 
-	private final ScheduledThreadPoolExecutor scheduler;
+	private final TaskScheduler scheduler;
 
 	private final Map<String, ScheduledFuture<?>> pending = new ConcurrentHashMap<>();
 
-	public CredentialsExpiry(LocalRevocations revocations) {
-		this(CredentialsExpiry::oauth2TokenExpiry, revocations, Clock.systemUTC());
+	/**
+	 * Close connections when their OAuth 2.0 token expires.
+	 * @param revocations closes the connections
+	 * @param scheduler runs the closes when they are due
+	 */
+	public CredentialsExpiry(LocalRevocations revocations, TaskScheduler scheduler) {
+		this(CredentialsExpiry::oauth2TokenExpiry, revocations, Clock.systemUTC(), scheduler);
 	}
 
 	/**
@@ -47,19 +52,15 @@ public final class CredentialsExpiry implements RegistryListener, DisposableBean
 	 * @param expiry when a connection's credentials expire, or {@code null} for never
 	 * @param revocations closes the connections
 	 * @param clock the clock the expiry is compared with
+	 * @param scheduler runs the closes when they are due; it only hands expired
+	 * connections to the revocations
 	 */
 	public CredentialsExpiry(Function<LiveConnection, @Nullable Instant> expiry, LocalRevocations revocations,
-			Clock clock) {
+			Clock clock, TaskScheduler scheduler) {
 		this.expiry = expiry;
 		this.revocations = revocations;
 		this.clock = clock;
-		// One daemon thread: it only hands expired connections to the revocations.
-		this.scheduler = new ScheduledThreadPoolExecutor(1, (task) -> {
-			Thread thread = new Thread(task, "livesession-credentials-expiry");
-			thread.setDaemon(true);
-			return thread;
-		});
-		this.scheduler.setRemoveOnCancelPolicy(true);
+		this.scheduler = scheduler;
 	}
 
 	/**
@@ -82,9 +83,10 @@ public final class CredentialsExpiry implements RegistryListener, DisposableBean
 		if (expiresAt == null) {
 			return;
 		}
-		long delay = Math.max(0, Duration.between(this.clock.instant(), expiresAt).toMillis());
-		this.pending.put(connection.getId(),
-				this.scheduler.schedule(() -> expire(connection), delay, TimeUnit.MILLISECONDS));
+		// The scheduler's clock may differ from the one the expiry is compared with.
+		Duration delay = Duration.between(this.clock.instant(), expiresAt);
+		Instant due = Instant.now().plus(delay.isNegative() ? Duration.ZERO : delay);
+		this.pending.put(connection.getId(), this.scheduler.schedule(() -> expire(connection), due));
 	}
 
 	private void expire(LiveConnection connection) {
@@ -111,7 +113,9 @@ public final class CredentialsExpiry implements RegistryListener, DisposableBean
 
 	@Override
 	public void destroy() {
-		this.scheduler.shutdownNow();
+		// The scheduler is shared: leave nothing of ours on it.
+		this.pending.values().forEach((future) -> future.cancel(false));
+		this.pending.clear();
 	}
 
 }

@@ -17,6 +17,7 @@ import org.springframework.util.Assert;
  * them (memory, Redis) loses them, then publishes a {@link LiveUserErasedEvent}.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class DefaultUserErasure implements UserErasure {
 

@@ -17,6 +17,7 @@ import org.springframework.web.context.request.RequestContextHolder;
  * {@link HttpSessionMonitor}.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class HttpSessionEndListener implements HttpSessionListener, ApplicationListener<SessionDestroyedEvent> {
 

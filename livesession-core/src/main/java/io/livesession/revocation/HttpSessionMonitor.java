@@ -3,16 +3,14 @@ package io.livesession.revocation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 
 import io.livesession.event.RevocationReason;
+import io.livesession.scheduling.PeriodicJob;
 import jakarta.servlet.http.HttpSession;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
-import org.springframework.context.SmartLifecycle;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.session.Session;
 import org.springframework.session.SessionRepository;
 
@@ -27,11 +25,13 @@ import org.springframework.session.SessionRepository;
  * sessions through the application's {@link SessionRepository} ({@code findById}, then
  * {@code setLastAccessedTime} and {@code save}). A session is touched only when it has
  * been idle for half its timeout or a minute, whichever is shorter, so an active session
- * costs nothing extra. Sessions of neither kind are left to the session events.
+ * costs nothing extra. Sessions of neither kind are left to the session events. Runs on
+ * the {@link TaskScheduler} the instance's other periodic jobs share.
  *
  * @author livesession
+ * @since 0.1.0
  */
-public final class HttpSessionMonitor implements SmartLifecycle {
+public final class HttpSessionMonitor extends PeriodicJob {
 
 	/** The longest a used session goes without being touched. */
 	static final Duration MAX_TOUCH_INTERVAL = Duration.ofMinutes(1);
@@ -44,11 +44,7 @@ public final class HttpSessionMonitor implements SmartLifecycle {
 
 	private final @Nullable SessionRepository<? extends Session> repository;
 
-	private final Duration interval;
-
 	private final boolean keepAlive;
-
-	private volatile @Nullable ScheduledExecutorService executor;
 
 	private volatile long lastFailureLog;
 
@@ -59,13 +55,15 @@ public final class HttpSessionMonitor implements SmartLifecycle {
 	 * @param repository the application's Spring Session repository, if any
 	 * @param interval how often to check
 	 * @param keepAlive whether to keep the sessions of open connections alive
+	 * @param scheduler runs the checks
 	 */
 	public HttpSessionMonitor(ConnectionBindings bindings, LocalRevocations revocations,
-			@Nullable SessionRepository<? extends Session> repository, Duration interval, boolean keepAlive) {
+			@Nullable SessionRepository<? extends Session> repository, Duration interval, boolean keepAlive,
+			TaskScheduler scheduler) {
+		super("HTTP session check", logger, scheduler, interval);
 		this.bindings = bindings;
 		this.revocations = revocations;
 		this.repository = repository;
-		this.interval = interval;
 		this.keepAlive = keepAlive;
 	}
 
@@ -157,38 +155,8 @@ public final class HttpSessionMonitor implements SmartLifecycle {
 	}
 
 	@Override
-	public void start() {
-		ScheduledExecutorService executor = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "livesession-http-sessions");
-			thread.setDaemon(true);
-			return thread;
-		});
-		long millis = Math.max(10, this.interval.toMillis());
-		executor.scheduleWithFixedDelay(this::runSafely, millis, millis, TimeUnit.MILLISECONDS);
-		this.executor = executor;
-	}
-
-	private void runSafely() {
-		try {
-			runOnce();
-		}
-		catch (RuntimeException ex) {
-			logger.warn("HTTP session check failed; retrying in " + this.interval, ex);
-		}
-	}
-
-	@Override
-	public void stop() {
-		ScheduledExecutorService executor = this.executor;
-		if (executor != null) {
-			executor.shutdownNow();
-			this.executor = null;
-		}
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.executor != null;
+	protected void runScheduled() {
+		runOnce();
 	}
 
 }

@@ -19,6 +19,7 @@ import org.springframework.context.ApplicationEventPublisher;
  * revocations match it. Every revocation, local or from another instance, ends here.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class LocalRevocations {
 

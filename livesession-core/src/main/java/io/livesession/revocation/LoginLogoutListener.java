@@ -50,6 +50,7 @@ import org.springframework.web.context.request.ServletRequestAttributes;
  * security filters.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class LoginLogoutListener implements ApplicationListener<AbstractAuthenticationEvent> {
 

@@ -13,6 +13,7 @@ import org.springframework.util.Assert;
  * @param exceptUserId a user whose connections are spared, or {@code null}: a login
  * closes the browser's connections except those of the user who logged in
  * @author livesession
+ * @since 0.1.0
  */
 public record Revocation(Kind kind, String id, RevocationReason reason, @Nullable String exceptUserId) {
 
@@ -34,6 +35,8 @@ public record Revocation(Kind kind, String id, RevocationReason reason, @Nullabl
 
 	/**
 	 * What a revocation's id identifies.
+	 *
+	 * @since 0.1.0
 	 */
 	public enum Kind {
 

@@ -6,6 +6,7 @@ package io.livesession.revocation;
  * locally and publishes it to the others.
  *
  * @author livesession
+ * @since 0.1.0
  */
 @FunctionalInterface
 public interface RevocationChannel {

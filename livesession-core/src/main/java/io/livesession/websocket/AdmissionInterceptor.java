@@ -17,6 +17,7 @@ import org.springframework.web.socket.server.HandshakeInterceptor;
  * them.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class AdmissionInterceptor implements HandshakeInterceptor {
 

@@ -44,6 +44,7 @@ import org.springframework.web.socket.server.HandshakeInterceptor;
  * the cookie a new browser gets is held back until the handshake is accepted.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class LiveHandshakeInterceptor implements HandshakeInterceptor {
 

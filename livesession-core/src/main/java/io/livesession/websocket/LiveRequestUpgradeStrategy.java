@@ -25,6 +25,7 @@ import org.springframework.web.socket.server.RequestUpgradeStrategy;
  * livesession and spring-websocket through the handshake.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class LiveRequestUpgradeStrategy implements RequestUpgradeStrategy {
 

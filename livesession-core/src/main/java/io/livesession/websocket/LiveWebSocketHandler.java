@@ -36,6 +36,7 @@ import org.springframework.web.socket.handler.AbstractWebSocketHandler;
  * opening and closing as application events.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class LiveWebSocketHandler extends AbstractWebSocketHandler {
 

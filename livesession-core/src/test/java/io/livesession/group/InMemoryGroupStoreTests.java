@@ -18,6 +18,7 @@ import io.livesession.delivery.TransportSession;
 import io.livesession.registry.ConnectionRegistries;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
 import org.springframework.session.Session;
 import org.springframework.test.util.ReflectionTestUtils;
 
@@ -135,7 +136,8 @@ class InMemoryGroupStoreTests {
 	void maintenanceTouchesGroupsWithConnectionsAndRemovesOthers() {
 		InMemoryGroupStore store = new InMemoryGroupStore(Duration.ofMinutes(1));
 		ConnectionRegistry registry = ConnectionRegistries.inMemory();
-		GroupMaintenance maintenance = new GroupMaintenance(store, registry, Duration.ofSeconds(1));
+		GroupMaintenance maintenance = new GroupMaintenance(store, registry, Duration.ofSeconds(1),
+				new SimpleAsyncTaskScheduler());
 		create(store, "connected");
 		create(store, "idle");
 		ManagedConnection connection = connection("c1", "connected");

@@ -12,6 +12,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.mock.web.MockHttpSession;
+import org.springframework.scheduling.concurrent.SimpleAsyncTaskScheduler;
 import org.springframework.session.MapSession;
 import org.springframework.session.MapSessionRepository;
 import org.springframework.session.Session;
@@ -36,7 +37,7 @@ class HttpSessionMonitorTests {
 
 	private HttpSessionMonitor monitor(boolean keepAlive) {
 		return new HttpSessionMonitor(this.connections.bindings, this.revocations, this.repository,
-				Duration.ofSeconds(30), keepAlive);
+				Duration.ofSeconds(30), keepAlive, new SimpleAsyncTaskScheduler());
 	}
 
 	private MapSession storedSession(Duration timeout, Instant lastAccessed) {

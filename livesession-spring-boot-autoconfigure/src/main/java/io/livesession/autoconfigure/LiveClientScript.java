@@ -9,8 +9,8 @@ import java.util.HexFormat;
 
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.core.io.ClassPathResource;
-import org.springframework.util.Assert;
 
 /**
  * The browser client {@code livesession.js} and its TypeScript declarations as the
@@ -19,6 +19,7 @@ import org.springframework.util.Assert;
  * pages can import {@link #getVersionedPath()} to let browsers cache the script for good.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class LiveClientScript {
 
@@ -42,9 +43,10 @@ public final class LiveClientScript {
 	 * {@code /} and has no wildcard, query or fragment
 	 */
 	public LiveClientScript(String path) {
-		Assert.isTrue(path.startsWith("/") && !path.matches(".*[*?{}#\\s].*"),
-				() -> "livesession.client.path must start with '/' and contain no wildcard, query, fragment or "
-						+ "space, but was '" + path + "'");
+		if (!path.startsWith("/") || path.matches(".*[*?{}#\\s].*")) {
+			throw new InvalidConfigurationPropertyValueException("livesession.client.path", path,
+					"must start with '/' and contain no wildcard, query, fragment or space");
+		}
 		this.path = path;
 		this.typesPath = (path.endsWith(".js") ? path.substring(0, path.length() - 3) : path) + ".d.ts";
 		this.script = load(SCRIPT_LOCATION);

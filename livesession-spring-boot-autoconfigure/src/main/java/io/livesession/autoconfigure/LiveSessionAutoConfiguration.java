@@ -46,13 +46,15 @@ import io.micrometer.observation.ObservationRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
+import org.springframework.boot.autoconfigure.context.LifecycleProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
-import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
@@ -60,8 +62,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
-import org.springframework.core.env.Environment;
-import org.springframework.util.Assert;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.util.StringUtils;
 import org.springframework.security.access.expression.method.DefaultMethodSecurityExpressionHandler;
 import org.springframework.security.access.expression.method.MethodSecurityExpressionHandler;
@@ -82,14 +83,16 @@ import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
  * application defines.
  *
  * @author livesession
+ * @since 0.1.0
  */
 @AutoConfiguration(afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
 		"org.springframework.boot.data.redis.autoconfigure.DataRedisAutoConfiguration" })
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.SERVLET)
 @ConditionalOnClass({ WebSocketConfigurer.class, JsonMapper.class })
-@EnableConfigurationProperties(LiveSessionProperties.class)
-@Import({ StoreConfigurations.RedisStoreConfiguration.class, StoreConfigurations.RedisRequiredConfiguration.class,
-		StoreConfigurations.InMemoryStoreConfiguration.class, LeaderConfigurations.RedisLeaderConfiguration.class,
+@EnableConfigurationProperties({ LiveSessionProperties.class, LifecycleProperties.class })
+@Import({ SchedulingConfiguration.class, StoreConfigurations.RedisStoreConfiguration.class,
+		StoreConfigurations.RedisRequiredConfiguration.class, StoreConfigurations.InMemoryStoreConfiguration.class,
+		LeaderConfigurations.RedisLeaderConfiguration.class,
 		LeaderConfigurations.SingleInstanceLeaderConfiguration.class,
 		SecurityConfigurations.RevocationConfiguration.class, SecurityConfigurations.SpringSecurityConfiguration.class,
 		SecurityConfigurations.CredentialsExpiryConfiguration.class })
@@ -144,14 +147,14 @@ public final class LiveSessionAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		GroupMaintenance liveGroupMaintenance(GroupStore store, ConnectionRegistry registry,
-				LiveSessionProperties properties) {
+				LiveSessionProperties properties,
+				@Qualifier(SchedulingConfiguration.TASK_SCHEDULER) TaskScheduler scheduler) {
 			Duration timeout = properties.getGroup().getTimeout();
 			Duration interval = properties.getGroup().getCleanupInterval();
 			// Groups with connections are touched every interval, so it must be well
-			// below
-			// the timeout for them never to expire.
+			// below the timeout for them never to expire.
 			Duration half = timeout.dividedBy(2);
-			return new GroupMaintenance(store, registry, (interval.compareTo(half) > 0) ? half : interval);
+			return new GroupMaintenance(store, registry, (interval.compareTo(half) > 0) ? half : interval, scheduler);
 		}
 
 		@Bean
@@ -183,7 +186,7 @@ public final class LiveSessionAutoConfiguration {
 				ApplicationEventPublisher events, ObjectProvider<ObservationRegistry> observations,
 				ObjectProvider<ActionObservationConvention> convention, ObjectProvider<LiveMetrics> metrics) {
 			LiveSessionProperties.RateLimit limit = properties.getRateLimit();
-			RateLimit rateLimit = limit.isEnabled() ? new RateLimit(limit.getActionsPerSecond(), limit.getBurst(),
+			RateLimit rateLimit = limit.isEnabled() ? new RateLimit(limit.getFramesPerSecond(), limit.getBurst(),
 					limit.getMaxRejections(), limit.getRejectionWindow()) : null;
 			LiveEndpoint endpoint = new LiveEndpoint(registry, groups, actions, actionMapper(mapper, properties),
 					listeners.orderedStream().toList(), rateLimit, events);
@@ -208,12 +211,10 @@ public final class LiveSessionAutoConfiguration {
 		@Bean
 		@ConditionalOnMissingBean
 		ConnectionDrain liveConnectionDrain(ConnectionRegistry registry, LiveSessionProperties properties,
-				Environment environment) {
+				LifecycleProperties lifecycle) {
 			// The drain has to end within the phase timeout Spring Boot gives each phase.
-			Duration timeout = Binder.get(environment)
-				.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
-				.orElse(ConnectionDrain.DEFAULT_TIMEOUT);
-			return new ConnectionDrain(registry, properties.getShutdown().getDrainRate(), timeout);
+			return new ConnectionDrain(registry, properties.getShutdown().getDrainRate(),
+					lifecycle.getTimeoutPerShutdownPhase());
 		}
 
 		@Bean
@@ -239,7 +240,11 @@ public final class LiveSessionAutoConfiguration {
 			String secret = anonymous.getSecret();
 			AnonymousCookieKey cookieKey;
 			if (StringUtils.hasText(secret)) {
-				Assert.state(secret.length() >= 32, "livesession.anonymous.secret must have at least 32 characters");
+				if (secret.length() < 32) {
+					// The value is a secret: the failure names its length only.
+					throw new InvalidConfigurationPropertyValueException("livesession.anonymous.secret",
+							"(" + secret.length() + " characters)", "must have at least 32 characters");
+				}
 				byte[] bytes = secret.getBytes(StandardCharsets.UTF_8);
 				cookieKey = bytes::clone;
 			}
@@ -272,8 +277,7 @@ public final class LiveSessionAutoConfiguration {
 		SecurityContextActionInterceptor liveSecurityContextActionInterceptor(
 				ObjectProvider<SecurityContextHolderStrategy> strategy) {
 			// Method security uses a SecurityContextHolderStrategy bean when there is
-			// one:
-			// the context must be set where it looks.
+			// one: the context must be set where it looks.
 			return new SecurityContextActionInterceptor(
 					strategy.getIfAvailable(SecurityContextHolder::getContextHolderStrategy));
 		}
@@ -316,8 +320,10 @@ public final class LiveSessionAutoConfiguration {
 
 		@Bean
 		@ConditionalOnMissingBean
-		SendPool liveSendPool(LiveSessionProperties properties) {
-			return new SendPool(properties.getSendThreads(), properties.getSendTimeLimit());
+		SendPool liveSendPool(LiveSessionProperties properties,
+				@Qualifier(SchedulingConfiguration.TASK_SCHEDULER) TaskScheduler scheduler) {
+			return new SendPool(properties.getSendThreads(), properties.getSendTimeLimit(),
+					SendPool.DEFAULT_CLOSE_GRACE_PERIOD, scheduler);
 		}
 
 		@Bean
@@ -341,9 +347,11 @@ public final class LiveSessionAutoConfiguration {
 
 		@Bean(destroyMethod = "close")
 		@ConditionalOnMissingBean
-		Heartbeats liveHeartbeats(ConnectionRegistry registry, LiveSessionProperties properties) {
+		Heartbeats liveHeartbeats(ConnectionRegistry registry, LiveSessionProperties properties,
+				@Qualifier(SchedulingConfiguration.TASK_SCHEDULER) TaskScheduler scheduler) {
 			LiveSessionProperties.Heartbeat heartbeat = properties.getHeartbeat();
-			Heartbeats heartbeats = new Heartbeats(registry, heartbeat.getInterval(), heartbeat.getTimeout());
+			Heartbeats heartbeats = new Heartbeats(registry, scheduler, heartbeat.getInterval(),
+					heartbeat.getTimeout());
 			heartbeats.start();
 			return heartbeats;
 		}

@@ -7,12 +7,14 @@ import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration properties for livesession.
  *
  * @author livesession
+ * @since 0.1.0
  */
 @ConfigurationProperties("livesession")
 public class LiveSessionProperties {
@@ -160,6 +162,8 @@ public class LiveSessionProperties {
 
 	/**
 	 * Group store types.
+	 *
+	 * @since 0.1.0
 	 */
 	public enum StoreType {
 
@@ -177,6 +181,8 @@ public class LiveSessionProperties {
 
 	/**
 	 * Redis support.
+	 *
+	 * @since 0.1.0
 	 */
 	public static class Redis {
 
@@ -291,6 +297,8 @@ public class LiveSessionProperties {
 	/**
 	 * The limit on the frames each user (or anonymous browser) sends: one token bucket
 	 * for all of its connections and HTTP actions, kept across reconnects.
+	 *
+	 * @since 0.1.0
 	 */
 	public static class RateLimit {
 
@@ -304,7 +312,7 @@ public class LiveSessionProperties {
 		 * anonymous browser) may send over all of its connections; a frame over the limit
 		 * is answered with 'rate_limited' and not processed.
 		 */
-		private double actionsPerSecond = 20;
+		private double framesPerSecond = 20;
 
 		/**
 		 * How many frames one user (or anonymous browser) may send at once, above the
@@ -331,12 +339,36 @@ public class LiveSessionProperties {
 			this.enabled = enabled;
 		}
 
-		public double getActionsPerSecond() {
-			return this.actionsPerSecond;
+		public double getFramesPerSecond() {
+			return this.framesPerSecond;
 		}
 
+		public void setFramesPerSecond(double framesPerSecond) {
+			this.framesPerSecond = framesPerSecond;
+		}
+
+		/**
+		 * Sustained rate of frames one user (or anonymous browser) may send; the old name
+		 * of frames-per-second, which it counts.
+		 * @return the sustained rate of frames
+		 * @deprecated since 0.1.0 for {@link #getFramesPerSecond()}, as it counts every
+		 * frame, not only actions
+		 */
+		@Deprecated(since = "0.1.0")
+		@DeprecatedConfigurationProperty(replacement = "livesession.rate-limit.frames-per-second", since = "0.1.0",
+				reason = "It counts every inbound frame (actions, syncs and bad frames), not only actions")
+		public double getActionsPerSecond() {
+			return getFramesPerSecond();
+		}
+
+		/**
+		 * Set the sustained rate of frames under the old name.
+		 * @param actionsPerSecond the sustained rate of frames
+		 * @deprecated since 0.1.0 for {@link #setFramesPerSecond(double)}
+		 */
+		@Deprecated(since = "0.1.0")
 		public void setActionsPerSecond(double actionsPerSecond) {
-			this.actionsPerSecond = actionsPerSecond;
+			setFramesPerSecond(actionsPerSecond);
 		}
 
 		public int getBurst() {
@@ -379,6 +411,8 @@ public class LiveSessionProperties {
 
 	/**
 	 * The cluster leader (ClusterLeader) that runs once-per-cluster jobs.
+	 *
+	 * @since 0.1.0
 	 */
 	public static class Leader {
 
@@ -401,6 +435,8 @@ public class LiveSessionProperties {
 
 	/**
 	 * Graceful shutdown.
+	 *
+	 * @since 0.1.0
 	 */
 	public static class Shutdown {
 
@@ -427,6 +463,8 @@ public class LiveSessionProperties {
 
 	/**
 	 * The anonymous browser cookie.
+	 *
+	 * @since 0.1.0
 	 */
 	public static class Anonymous {
 
@@ -489,6 +527,8 @@ public class LiveSessionProperties {
 
 	/**
 	 * Session groups.
+	 *
+	 * @since 0.1.0
 	 */
 	public static class Group {
 
@@ -540,6 +580,8 @@ public class LiveSessionProperties {
 
 	/**
 	 * The browser client livesession.js that the starter serves.
+	 *
+	 * @since 0.1.0
 	 */
 	public static class Client {
 
@@ -561,6 +603,8 @@ public class LiveSessionProperties {
 
 	/**
 	 * Actions over plain HTTP.
+	 *
+	 * @since 0.1.0
 	 */
 	public static class HttpActions {
 
@@ -583,6 +627,8 @@ public class LiveSessionProperties {
 
 	/**
 	 * Revocation and HTTP sessions.
+	 *
+	 * @since 0.1.0
 	 */
 	public static class Security {
 
@@ -619,6 +665,8 @@ public class LiveSessionProperties {
 
 	/**
 	 * How the data of actions (WebSocket frames and HTTP actions) is bound.
+	 *
+	 * @since 0.1.0
 	 */
 	public static class Actions {
 
@@ -645,6 +693,8 @@ public class LiveSessionProperties {
 
 	/**
 	 * WebSocket heartbeats (ping and pong control frames).
+	 *
+	 * @since 0.1.0
 	 */
 	public static class Heartbeat {
 
@@ -690,6 +740,8 @@ public class LiveSessionProperties {
 	 * HTTP 429 (503 for the instance's limit) and Retry-After before the upgrade; 0 turns
 	 * a limit off. Behind a reverse proxy, set server.forward-headers-strategy so that
 	 * the remote address is the client's, not the proxy's.
+	 *
+	 * @since 0.1.0
 	 */
 	public static class Limits {
 

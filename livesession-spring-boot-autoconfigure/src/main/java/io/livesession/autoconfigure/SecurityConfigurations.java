@@ -25,11 +25,13 @@ import io.livesession.revocation.Revocations;
 import io.livesession.revocation.UserErasure;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.session.SessionRepository;
 
 /**
@@ -83,10 +85,11 @@ final class SecurityConfigurations {
 		@Bean
 		@ConditionalOnMissingBean
 		HttpSessionMonitor liveHttpSessionMonitor(ConnectionBindings bindings, LocalRevocations revocations,
-				ObjectProvider<SessionRepository<?>> repository, LiveSessionProperties properties) {
+				ObjectProvider<SessionRepository<?>> repository, LiveSessionProperties properties,
+				@Qualifier(SchedulingConfiguration.TASK_SCHEDULER) TaskScheduler scheduler) {
 			LiveSessionProperties.Security security = properties.getSecurity();
 			return new HttpSessionMonitor(bindings, revocations, repository.getIfUnique(),
-					security.getSessionCheckInterval(), security.isKeepHttpSessionAlive());
+					security.getSessionCheckInterval(), security.isKeepHttpSessionAlive(), scheduler);
 		}
 
 		/**
@@ -123,8 +126,9 @@ final class SecurityConfigurations {
 
 		@Bean
 		@ConditionalOnMissingBean
-		CredentialsExpiry liveCredentialsExpiry(LocalRevocations revocations) {
-			return new CredentialsExpiry(revocations);
+		CredentialsExpiry liveCredentialsExpiry(LocalRevocations revocations,
+				@Qualifier(SchedulingConfiguration.TASK_SCHEDULER) TaskScheduler scheduler) {
+			return new CredentialsExpiry(revocations, scheduler);
 		}
 
 	}

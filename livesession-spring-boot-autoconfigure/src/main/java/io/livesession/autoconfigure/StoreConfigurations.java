@@ -26,6 +26,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -124,9 +125,9 @@ final class StoreConfigurations {
 		@Bean
 		@ConditionalOnMissingBean
 		GroupStore liveGroupStore() {
-			throw new IllegalStateException("livesession.store=redis needs Spring Data Redis and a "
-					+ "RedisConnectionFactory (add spring-boot-starter-data-redis and livesession-redis), "
-					+ "or set livesession.store=memory");
+			throw new InvalidConfigurationPropertyValueException("livesession.store", "redis",
+					"livesession.store=redis needs Spring Data Redis and a RedisConnectionFactory (add "
+							+ "spring-boot-starter-data-redis and livesession-redis), or set livesession.store=memory");
 		}
 
 	}

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -12,7 +13,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.handler.SimpleUrlHandlerMapping;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Tests for {@link LiveClientScript} and its auto-configuration.
@@ -49,7 +50,7 @@ class LiveClientScriptTests {
 	void aPathThatIsNoPlainPathIsRefused() {
 		for (String path : new String[] { "livesession.js", "/js/*.js", "/js/**", "/a.js?v=1", "/a.js#x", "/{name}.js",
 				"/a b.js", "" }) {
-			assertThatIllegalArgumentException().as(path)
+			assertThatExceptionOfType(InvalidConfigurationPropertyValueException.class).as(path)
 				.isThrownBy(() -> new LiveClientScript(path))
 				.withMessageContaining("livesession.client.path");
 		}
@@ -86,7 +87,9 @@ class LiveClientScriptTests {
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()
-				.hasMessageContaining("livesession.client.path must start with '/'"));
+				.isInstanceOf(InvalidConfigurationPropertyValueException.class)
+				.hasMessageContaining("livesession.client.path")
+				.hasMessageContaining("must start with '/'"));
 	}
 
 	@Test

@@ -50,6 +50,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -70,6 +71,7 @@ import org.springframework.http.server.ServletServerHttpRequest;
 import org.springframework.http.server.ServletServerHttpResponse;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.security.authentication.AnonymousAuthenticationToken;
 import org.springframework.security.authentication.UsernamePasswordAuthenticationToken;
 import org.springframework.security.core.authority.AuthorityUtils;
@@ -929,8 +931,9 @@ class LiveSessionAutoConfigurationTests {
 	static class UserGroupMaintenanceConfiguration {
 
 		@Bean
-		GroupMaintenance customGroupMaintenance(GroupStore store, ConnectionRegistry registry) {
-			return new GroupMaintenance(store, registry, Duration.ofMinutes(5));
+		GroupMaintenance customGroupMaintenance(GroupStore store, ConnectionRegistry registry,
+				@Qualifier("livesessionTaskScheduler") TaskScheduler scheduler) {
+			return new GroupMaintenance(store, registry, Duration.ofMinutes(5), scheduler);
 		}
 
 	}

@@ -30,14 +30,20 @@ final class Report {
 
 	private final StringBuilder md = new StringBuilder();
 
+	private final Results lookup;
+
+	private final Goals goals;
+
 	private Report(Map<String, Object> results) {
 		this.results = results;
+		this.lookup = new Results(results);
+		this.goals = new Goals(this.lookup);
 	}
 
 	static void write(Path out, Map<String, Object> results) throws IOException {
 		Files.createDirectories(out);
 		Report report = new Report(results);
-		results.put("goals", report.goals());
+		results.put("goals", report.goals.evaluate());
 		Files.writeString(out.resolve("benchmarks.json"),
 				JSON.writerWithDefaultPrettyPrinter().writeValueAsString(results) + "\n");
 		Files.writeString(out.resolve("benchmarks.md"), report.markdown());
@@ -72,90 +78,6 @@ final class Report {
 			rows.add(row);
 		}
 		return rows;
-	}
-
-	// Goals from issue 7, evaluated on livesession (P) against R and S of the same run.
-
-	private List<Map<String, Object>> goals() {
-		List<Map<String, Object>> goals = new ArrayList<>();
-		Map<String, Object> p1p = largest("P1", "P");
-		Map<String, Object> p1r = largest("P1", "R");
-		Map<String, Object> p1s = largest("P1", "S");
-		goal(goals, "P1 p99 ≤ 1.0 × R", ratio(p1p, p1r, "p99Us"), (r) -> r <= 1.0);
-		goal(goals, "P1 deliveries/CPU-s ≥ 2 × R", ratio(p1p, p1r, "deliveriesPerCpuSecond"), (r) -> r >= 2);
-		goal(goals, "P1 deliveries/CPU-s ≥ 3 × S", ratio(p1p, p1s, "deliveriesPerCpuSecond"), (r) -> r >= 3);
-		goal(goals, "P2 large/small total ≤ 1.2 (worst of send-call p99 and delivery p99 over the targets)",
-				p2Scaling("P"), (r) -> r <= 1.2);
-		Map<String, Object> p3p = largest("P3", "P");
-		Map<String, Object> p3r = largest("P3", "R");
-		Double heapOverR = (p3p != null && p3r != null)
-				? (double) (Harness.num(p3p, "heapPerConnection") - Harness.num(p3r, "heapPerConnection")) : null;
-		goal(goals, "P3 heap over R ≤ 1 KB per connection (bytes)", heapOverR, (r) -> r <= 1024);
-		Map<String, Object> fifty = new LinkedHashMap<>();
-		fifty.put("goal", "P3 50k idle connections held");
-		fifty.put("value", null);
-		fifty.put("met", "not measured: the hard open-files limit here is 20000 per process");
-		goals.add(fifty);
-		Map<String, Object> p4 = find("P4", (row) -> "P".equals(row.get("server")));
-		goal(goals, "P4 healthy p99 with 5 % stalled ≤ 1.2 × no-stall p99", (p4 != null)
-				? Harness.num(p4, "stall_p99Us") / (double) Math.max(1, Harness.num(p4, "noStall_p99Us")) : null,
-				(r) -> r <= 1.2);
-		goal(goals, "P5 action p99 ≤ 1.5 × raw echo p99 (memory)", p5Ratio("memory", "same instance"), (r) -> r <= 1.5);
-		goal(goals, "P5 action p99 ≤ 3 × raw echo p99 (Redis, both tabs on one instance)",
-				p5Ratio("redis", "same instance"), (r) -> r <= 3);
-		goal(goals, "P5 action p99 ≤ 3 × raw echo p99 (Redis, tabs on two instances)",
-				p5Ratio("redis", "two instances"), (r) -> r <= 3);
-		@SuppressWarnings("unchecked")
-		Map<String, Object> p6 = (Map<String, Object>) this.results.get("P6");
-		goal(goals, "P6 p99 across ≤ 2 × local", ratio(p6, p6, "across_p99Us", "local_p99Us"), (r) -> r <= 2);
-		goal(goals, "P6 exactly one PUBLISH per broadcast",
-				(p6 != null) ? ((Number) p6.get("publishesPerBroadcast")).doubleValue() : null, (r) -> r == 1.0);
-		return goals;
-	}
-
-	private @Nullable Double p5Ratio(String phase, String tabs) {
-		Map<String, Object> action = find("P5",
-				(row) -> phase.equals(row.get("phase")) && String.valueOf(row.get("roundTrip")).startsWith("action")
-						&& String.valueOf(row.get("roundTrip")).endsWith(tabs));
-		return ratio(action, p5Echo(phase), "p99Us");
-	}
-
-	private @Nullable Map<String, Object> p5Echo(String phase) {
-		return find("P5",
-				(row) -> phase.equals(row.get("phase")) && String.valueOf(row.get("roundTrip")).startsWith("raw"));
-	}
-
-	private static void goal(List<Map<String, Object>> goals, String name, @Nullable Double value,
-			Predicate<Double> met) {
-		Map<String, Object> goal = new LinkedHashMap<>();
-		goal.put("goal", name);
-		goal.put("value", value);
-		goal.put("met", (value != null) ? (met.test(value) ? "yes" : "no") : "not measured");
-		goals.add(goal);
-	}
-
-	private @Nullable Double p2Scaling(String server) {
-		List<Map<String, Object>> rows = rows("P2");
-		int small = rows.stream().mapToInt((r) -> (int) Harness.num(r, "connections")).min().orElse(0);
-		int large = rows.stream().mapToInt((r) -> (int) Harness.num(r, "connections")).max().orElse(0);
-		Double worst = null;
-		for (Map<String, Object> big : rows) {
-			if (!server.equals(big.get("server")) || Harness.num(big, "connections") != large || large == small) {
-				continue;
-			}
-			Map<String, Object> little = find("P2",
-					(r) -> server.equals(r.get("server")) && Harness.num(r, "connections") == small
-							&& Objects.equals(r.get("target"), big.get("target"))
-							&& Objects.equals(r.get("recipients"), big.get("recipients")));
-			if (little == null) {
-				continue;
-			}
-			for (String key : List.of("sendP99Us", "p99Us")) {
-				double r = Harness.num(big, key) / (double) Math.max(1, Harness.num(little, key));
-				worst = (worst == null) ? r : Math.max(worst, r);
-			}
-		}
-		return worst;
 	}
 
 	// Markdown.
@@ -244,15 +166,15 @@ final class Report {
 		line("| server | connections | deliveries / expected | p50 | p99 | max | deliveries per CPU-s | "
 				+ "p99 ÷ R | p99 ÷ S | deliveries/CPU-s ÷ R | ÷ S |");
 		line("|---|---|---|---|---|---|---|---|---|---|---|");
-		for (Map<String, Object> row : rows("P1")) {
-			Map<String, Object> r = same("P1", row, "R");
-			Map<String, Object> s = same("P1", row, "S");
+		for (Map<String, Object> row : this.lookup.rows("P1")) {
+			Map<String, Object> r = this.lookup.same("P1", row, "R");
+			Map<String, Object> s = this.lookup.same("P1", row, "S");
 			line("| " + row.get("server") + " | " + row.get("connections") + " | " + row.get("deliveries") + " / "
 					+ row.get("expected") + " | " + row.get("p50Us") + " | " + row.get("p99Us") + " | "
 					+ row.get("maxUs") + " | " + fmt(row.get("deliveriesPerCpuSecond")) + " | "
-					+ fmt(ratio(row, r, "p99Us")) + " | " + fmt(ratio(row, s, "p99Us")) + " | "
-					+ fmt(ratio(row, r, "deliveriesPerCpuSecond")) + " | "
-					+ fmt(ratio(row, s, "deliveriesPerCpuSecond")) + " |");
+					+ fmt(Results.ratio(row, r, "p99Us")) + " | " + fmt(Results.ratio(row, s, "p99Us")) + " | "
+					+ fmt(Results.ratio(row, r, "deliveriesPerCpuSecond")) + " | "
+					+ fmt(Results.ratio(row, s, "deliveriesPerCpuSecond")) + " |");
 		}
 		line("");
 	}
@@ -267,20 +189,21 @@ final class Report {
 		line("| server | total | target | recipients | deliveries / expected | send p50 | send p99 | delivery p99 | "
 				+ "send p99 ÷ R | delivery p99 ÷ R | delivery p99 ÷ S |");
 		line("|---|---|---|---|---|---|---|---|---|---|---|");
-		for (Map<String, Object> row : rows("P2")) {
-			Map<String, Object> r = find("P2",
-					(o) -> "R".equals(o.get("server")) && sameKey(o, row, "connections") && sameKey(o, row, "target"));
-			Map<String, Object> s = find("P2",
-					(o) -> "S".equals(o.get("server")) && sameKey(o, row, "connections") && sameKey(o, row, "target"));
+		for (Map<String, Object> row : this.lookup.rows("P2")) {
+			Map<String, Object> r = this.lookup.find("P2", (o) -> "R".equals(o.get("server"))
+					&& Results.sameKey(o, row, "connections") && Results.sameKey(o, row, "target"));
+			Map<String, Object> s = this.lookup.find("P2", (o) -> "S".equals(o.get("server"))
+					&& Results.sameKey(o, row, "connections") && Results.sameKey(o, row, "target"));
 			line("| " + row.get("server") + " | " + row.get("connections") + " | " + row.get("target") + " | "
 					+ row.get("recipients") + " | " + row.get("deliveries") + " / " + row.get("expected") + " | "
 					+ row.get("sendP50Us") + " | " + row.get("sendP99Us") + " | " + row.get("p99Us") + " | "
-					+ fmt(ratio(row, r, "sendP99Us")) + " | " + fmt(ratio(row, r, "p99Us")) + " | "
-					+ fmt(ratio(row, s, "p99Us")) + " |");
+					+ fmt(Results.ratio(row, r, "sendP99Us")) + " | " + fmt(Results.ratio(row, r, "p99Us")) + " | "
+					+ fmt(Results.ratio(row, s, "p99Us")) + " |");
 		}
 		line("");
-		line("Large/small-total ratio (worst of send p99 and delivery p99 over the targets): P " + fmt(p2Scaling("P"))
-				+ ", R " + fmt(p2Scaling("R")) + ", S " + fmt(p2Scaling("S")) + ".");
+		line("Large/small-total ratio (worst of send p99 and delivery p99 over the targets): P "
+				+ fmt(this.goals.p2Scaling("P")) + ", R " + fmt(this.goals.p2Scaling("R")) + ", S "
+				+ fmt(this.goals.p2Scaling("S")) + ".");
 		line("");
 	}
 
@@ -292,9 +215,9 @@ final class Report {
 		line("| server | connections | heap per connection (B) | RSS per connection (B) | heap over R (B) | "
 				+ "heap over S (B) |");
 		line("|---|---|---|---|---|---|");
-		for (Map<String, Object> row : rows("P3")) {
-			Map<String, Object> r = same("P3", row, "R");
-			Map<String, Object> s = same("P3", row, "S");
+		for (Map<String, Object> row : this.lookup.rows("P3")) {
+			Map<String, Object> r = this.lookup.same("P3", row, "R");
+			Map<String, Object> s = this.lookup.same("P3", row, "S");
 			line("| " + row.get("server") + " | " + row.get("connections") + " | " + row.get("heapPerConnection")
 					+ " | " + row.get("rssPerConnection") + " | " + diff(row, r, "heapPerConnection") + " | "
 					+ diff(row, s, "heapPerConnection") + " |");
@@ -313,12 +236,13 @@ final class Report {
 		line("| server | connections | stalled | no-stall p99 | stall p99 | stall p99 ÷ no-stall p99 | stall max | "
 				+ "healthy deliveries / expected | heap growth (B) | time to evict (ms) | broadcast call returned |");
 		line("|---|---|---|---|---|---|---|---|---|---|---|");
-		for (Map<String, Object> row : rows("P4")) {
+		for (Map<String, Object> row : this.lookup.rows("P4")) {
 			line("| " + row.get("server") + " | " + row.get("connections") + " | " + row.get("stalledClients") + " | "
 					+ row.get("noStall_p99Us") + " | " + row.get("stall_p99Us") + " | "
-					+ fmt(ratio(row, row, "stall_p99Us", "noStall_p99Us")) + " | " + row.get("stall_maxUs") + " | "
-					+ row.get("stallDeliveries") + " / " + row.get("stallExpected") + " | " + row.get("stallHeapGrowth")
-					+ " | " + row.get("evictMillis") + " | " + row.get("stallBroadcastCallFinished") + " |");
+					+ fmt(Results.ratio(row, row, "stall_p99Us", "noStall_p99Us")) + " | " + row.get("stall_maxUs")
+					+ " | " + row.get("stallDeliveries") + " / " + row.get("stallExpected") + " | "
+					+ row.get("stallHeapGrowth") + " | " + row.get("evictMillis") + " | "
+					+ row.get("stallBroadcastCallFinished") + " |");
 		}
 		line("");
 	}
@@ -331,10 +255,10 @@ final class Report {
 		line("");
 		line("| phase | round trip | count | p50 | p99 | max | p99 ÷ raw echo p99 of the phase |");
 		line("|---|---|---|---|---|---|---|");
-		for (Map<String, Object> row : rows("P5")) {
+		for (Map<String, Object> row : this.lookup.rows("P5")) {
 			line("| " + row.get("phase") + " | " + row.get("roundTrip") + " | " + row.get("count") + " | "
 					+ row.get("p50Us") + " | " + row.get("p99Us") + " | " + row.get("maxUs") + " | "
-					+ fmt(ratio(row, p5Echo(String.valueOf(row.get("phase"))), "p99Us")) + " |");
+					+ fmt(Results.ratio(row, this.goals.p5Echo(String.valueOf(row.get("phase"))), "p99Us")) + " |");
 		}
 		line("");
 	}
@@ -357,7 +281,7 @@ final class Report {
 		line("|---|---|---|---|---|---|---|---|");
 		line("| " + row.get("connections") + " | " + row.get("deliveries") + " / " + row.get("expected") + " | "
 				+ row.get("local_p50Us") + " | " + row.get("local_p99Us") + " | " + row.get("across_p50Us") + " | "
-				+ row.get("across_p99Us") + " | " + fmt(ratio(row, row, "across_p99Us", "local_p99Us")) + " | "
+				+ row.get("across_p99Us") + " | " + fmt(Results.ratio(row, row, "across_p99Us", "local_p99Us")) + " | "
 				+ fmt(row.get("publishesPerBroadcast")) + " |");
 		line("");
 	}
@@ -394,7 +318,7 @@ final class Report {
 	private void jmh() {
 		line("## JMH microbenchmarks");
 		line("");
-		List<Map<String, Object>> rows = rows("JMH");
+		List<Map<String, Object>> rows = this.lookup.rows("JMH");
 		if (rows.isEmpty()) {
 			line("Did not run.");
 			line("");
@@ -418,49 +342,8 @@ final class Report {
 		}
 	}
 
-	// Lookups.
-
-	@SuppressWarnings("unchecked")
-	private List<Map<String, Object>> rows(String scenario) {
-		Object rows = this.results.get(scenario);
-		return (rows instanceof List<?> list) ? (List<Map<String, Object>>) list : List.of();
-	}
-
-	private @Nullable Map<String, Object> find(String scenario, Predicate<Map<String, Object>> filter) {
-		return rows(scenario).stream().filter(filter).findFirst().orElse(null);
-	}
-
-	private @Nullable Map<String, Object> largest(String scenario, String server) {
-		return rows(scenario).stream()
-			.filter((row) -> server.equals(row.get("server")))
-			.max((a, b) -> Long.compare(Harness.num(a, "connections"), Harness.num(b, "connections")))
-			.orElse(null);
-	}
-
-	private @Nullable Map<String, Object> same(String scenario, Map<String, Object> row, String server) {
-		return find(scenario, (other) -> server.equals(other.get("server")) && sameKey(other, row, "connections"));
-	}
-
-	private static boolean sameKey(Map<String, Object> a, Map<String, Object> b, String key) {
-		return Objects.equals(a.get(key), b.get(key));
-	}
-
-	private static @Nullable Double ratio(@Nullable Map<String, Object> a, @Nullable Map<String, Object> b,
-			String key) {
-		return ratio(a, b, key, key);
-	}
-
-	private static @Nullable Double ratio(@Nullable Map<String, Object> a, @Nullable Map<String, Object> b, String keyA,
-			String keyB) {
-		if (a == null || b == null || !(a.get(keyA) instanceof Number x) || !(b.get(keyB) instanceof Number y)
-				|| y.doubleValue() == 0) {
-			return null;
-		}
-		return x.doubleValue() / y.doubleValue();
-	}
-
 	private static String diff(Map<String, Object> a, @Nullable Map<String, Object> b, String key) {
-		return (b != null) ? Long.toString(Harness.num(a, key) - Harness.num(b, key)) : "";
+		return (b != null) ? Long.toString(Bench.num(a, key) - Bench.num(b, key)) : "";
 	}
 
 	private static String fmt(@Nullable Object value) {

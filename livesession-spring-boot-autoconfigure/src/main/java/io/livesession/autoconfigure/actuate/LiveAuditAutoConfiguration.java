@@ -16,6 +16,7 @@ import org.springframework.context.annotation.Bean;
  * when the application has one.
  *
  * @author livesession
+ * @since 0.1.0
  */
 @AutoConfiguration(after = LiveSessionAutoConfiguration.class)
 @ConditionalOnClass(name = { "org.springframework.boot.actuate.audit.listener.AuditApplicationEvent",

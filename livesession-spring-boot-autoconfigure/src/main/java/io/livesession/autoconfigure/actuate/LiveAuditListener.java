@@ -11,6 +11,7 @@ import org.springframework.context.ApplicationListener;
  * which Spring Boot's audit listener stores in the {@code AuditEventRepository}.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class LiveAuditListener implements ApplicationListener<LiveAuditEvent> {
 

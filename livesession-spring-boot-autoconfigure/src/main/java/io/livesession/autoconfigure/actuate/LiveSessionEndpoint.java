@@ -49,6 +49,7 @@ import org.springframework.boot.actuate.endpoint.annotation.WriteOperation;
  * restricted to administrators, as the samples do (docs/security.md).
  *
  * @author livesession
+ * @since 0.1.0
  */
 @Endpoint(id = "livesession", defaultAccess = Access.READ_ONLY)
 public class LiveSessionEndpoint {

@@ -22,6 +22,7 @@ import org.springframework.context.annotation.Bean;
  * {@code management.endpoints.web.exposure} includes it.
  *
  * @author livesession
+ * @since 0.1.0
  */
 @AutoConfiguration(after = LiveSessionAutoConfiguration.class)
 @ConditionalOnClass(name = "org.springframework.boot.actuate.endpoint.annotation.Endpoint")

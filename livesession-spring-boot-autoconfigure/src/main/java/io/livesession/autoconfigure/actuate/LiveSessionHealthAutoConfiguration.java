@@ -21,6 +21,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * off.
  *
  * @author livesession
+ * @since 0.1.0
  */
 @AutoConfiguration(after = LiveSessionAutoConfiguration.class)
 @ConditionalOnClass({ HealthIndicator.class, RedisDeliveryChannel.class, RedisConnectionFactory.class })

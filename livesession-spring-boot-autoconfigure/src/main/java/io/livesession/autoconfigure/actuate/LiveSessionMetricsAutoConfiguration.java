@@ -21,6 +21,7 @@ import org.springframework.context.annotation.Bean;
  * {@code ObservationRegistry} bean when there is one.
  *
  * @author livesession
+ * @since 0.1.0
  */
 @AutoConfiguration(after = LiveSessionAutoConfiguration.class, afterName = {
 		"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",

@@ -13,6 +13,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * Reported as {@code livesession} under Actuator's {@code health}.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public class LiveSessionRedisHealthIndicator extends AbstractHealthIndicator {
 
