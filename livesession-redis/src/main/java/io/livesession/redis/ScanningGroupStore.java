@@ -16,7 +16,6 @@ import io.livesession.group.StoredGroup;
 import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.core.script.DefaultRedisScript;
 import org.springframework.data.redis.core.script.RedisScript;
 
 /**
@@ -30,13 +29,9 @@ import org.springframework.data.redis.core.script.RedisScript;
  */
 final class ScanningGroupStore implements GroupStore {
 
-	/*
-	 * SCAN through a script: Spring Data's scan Cursor cannot resume from a cursor id
-	 * that a caller hands back, and a page's cursor must travel to an HTTP client.
-	 */
+	/** SCAN through a script: see {@code group-scan.lua}. */
 	@SuppressWarnings("rawtypes")
-	private static final RedisScript<List> SCAN = new DefaultRedisScript<>(
-			"return redis.call('SCAN', ARGV[1], 'MATCH', ARGV[2], 'COUNT', ARGV[3])", List.class);
+	private static final RedisScript<List> SCAN = LuaScripts.load("group-scan.lua", List.class);
 
 	/** SCAN calls one page may make before it returns what it has, to stay short. */
 	private static final int MAX_CALLS = 16;
