@@ -32,6 +32,7 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.util.ClassUtils;
@@ -146,8 +147,8 @@ final class StoreConfigurations {
 		/** Reached only when the Redis store could not be configured: says why. */
 		@Bean
 		@ConditionalOnMissingBean
-		GroupStore liveGroupStore() {
-			ClassLoader classLoader = StoreConfigurations.class.getClassLoader();
+		GroupStore liveGroupStore(ResourceLoader resourceLoader) {
+			ClassLoader classLoader = resourceLoader.getClassLoader();
 			String missing = !ClassUtils.isPresent("io.livesession.redis.RedisGroupStores", classLoader)
 					? "livesession-redis is not on the classpath"
 					: !ClassUtils.isPresent("org.springframework.data.redis.connection.RedisConnectionFactory",
