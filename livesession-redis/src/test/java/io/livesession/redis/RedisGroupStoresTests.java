@@ -1,7 +1,6 @@
 package io.livesession.redis;
 
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -12,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 
 import io.livesession.BroadcastTarget;
 import io.livesession.Frame;
-import io.livesession.GroupIdPage;
 import io.livesession.delivery.LocalDelivery;
 import io.livesession.group.GroupStore;
 import io.livesession.group.GroupUpdate;
@@ -34,7 +32,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for the group store of {@link RedisGroupStores} through the {@link GroupStore}
- * API, on a private Redis.
+ * API, on a private Redis. Paging through its ids is tested in
+ * {@link ScanningGroupStoreTests}.
  */
 class RedisGroupStoresTests {
 
@@ -129,27 +128,6 @@ class RedisGroupStoresTests {
 		assertThat(this.template.getExpire(key("g"), TimeUnit.SECONDS)).isGreaterThan(60);
 		assertThat(this.template.hasKey(key("absent"))).isFalse();
 		assertThat(this.store.find("g").version()).as("a touch is no change").isEqualTo(1);
-	}
-
-	@Test
-	void idsPagesThroughEveryGroupOnce() {
-		Set<String> created = new HashSet<>();
-		for (int i = 0; i < 120; i++) {
-			update(this.store, "g" + i, Map.of("a", "1"));
-			created.add("g" + i);
-		}
-		List<String> seen = new java.util.ArrayList<>();
-		String cursor = GroupIdPage.FIRST;
-		int pages = 0;
-		while (cursor != null) {
-			GroupIdPage page = this.store.ids(cursor, 25);
-			seen.addAll(page.ids());
-			cursor = page.nextCursor();
-			pages++;
-		}
-		// SCAN may return a key twice; the set of ids is what counts.
-		assertThat(new HashSet<>(seen)).isEqualTo(created);
-		assertThat(pages).isGreaterThan(1);
 	}
 
 	@Test
