@@ -47,9 +47,6 @@ public final class RedisDeliveryChannel implements DeliveryChannel, DisposableBe
 
 	private static final Log logger = LogFactory.getLog(RedisDeliveryChannel.class);
 
-	/** Messages that may wait to be published unless told otherwise. */
-	public static final int DEFAULT_BUFFER = 10_000;
-
 	/** Most messages pipelined in one go. */
 	private static final int BATCH = 256;
 
