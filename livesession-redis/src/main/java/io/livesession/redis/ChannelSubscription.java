@@ -1,6 +1,11 @@
 package io.livesession.redis;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 import org.apache.commons.logging.Log;
@@ -16,6 +21,12 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * text, goes to a handler; a message the handler cannot decode is logged and dropped, so
  * later messages still arrive.
  *
+ * <p>
+ * On a container of {@link RedisListenerContainers}, which calls this in arrival order on
+ * the receiving thread, messages are queued and handled one at a time on a receiver
+ * thread of the container: in Redis's order, and never held up by another channel's
+ * handler. On any other container they are handled as that container dispatches them.
+ *
  * @author livesession
  */
 final class ChannelSubscription implements MessageListener, AutoCloseable {
@@ -28,10 +39,18 @@ final class ChannelSubscription implements MessageListener, AutoCloseable {
 
 	private final Consumer<String> handler;
 
+	private final @Nullable Executor receivers;
+
+	private final Queue<Message> queue = new ConcurrentLinkedQueue<>();
+
+	private final AtomicBoolean draining = new AtomicBoolean();
+
 	private ChannelSubscription(RedisMessageListenerContainer container, String channel, Consumer<String> handler) {
 		this.container = container;
 		this.channel = channel;
 		this.handler = handler;
+		this.receivers = (container instanceof RedisListenerContainers.OwningContainer owning) ? owning.receivers()
+				: null;
 	}
 
 	/**
@@ -50,6 +69,43 @@ final class ChannelSubscription implements MessageListener, AutoCloseable {
 
 	@Override
 	public void onMessage(Message message, byte @Nullable [] pattern) {
+		if (this.receivers == null) {
+			handle(message);
+			return;
+		}
+		this.queue.add(message);
+		drainLater(this.receivers);
+	}
+
+	private void drainLater(Executor receivers) {
+		if (this.draining.compareAndSet(false, true)) {
+			try {
+				receivers.execute(() -> drain(receivers));
+			}
+			catch (RejectedExecutionException ex) {
+				// Destroyed: nobody is listening any more.
+				this.draining.set(false);
+			}
+		}
+	}
+
+	private void drain(Executor receivers) {
+		try {
+			Message message;
+			while ((message = this.queue.poll()) != null) {
+				handle(message);
+			}
+		}
+		finally {
+			this.draining.set(false);
+		}
+		// A message queued after the last poll, before the flag was cleared.
+		if (!this.queue.isEmpty()) {
+			drainLater(receivers);
+		}
+	}
+
+	private void handle(Message message) {
 		try {
 			this.handler.accept(new String(message.getBody(), StandardCharsets.UTF_8));
 		}
@@ -62,6 +118,7 @@ final class ChannelSubscription implements MessageListener, AutoCloseable {
 	@Override
 	public void close() {
 		this.container.removeMessageListener(this);
+		this.queue.clear();
 	}
 
 }

@@ -83,8 +83,8 @@ public final class RedisDeliveryChannel implements DeliveryChannel, DisposableBe
 	 * @param connectionFactory the Redis connection factory, best livesession's bounded
 	 * one ({@link LiveRedisConnections})
 	 * @param listeners the listener container of livesession's channels
-	 * ({@link RedisListenerContainers}), which hands messages over on one thread in
-	 * arrival order, so that state frames keep Redis's order
+	 * ({@link RedisListenerContainers}), which hands each channel's messages over one at
+	 * a time in arrival order, so that state frames keep Redis's order
 	 * @param local delivery to this instance's connections
 	 * @param channel the pub/sub channel name
 	 * @param instanceId this instance's id

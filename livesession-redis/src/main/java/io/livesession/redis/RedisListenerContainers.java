@@ -2,7 +2,9 @@ package io.livesession.redis;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
 
+import org.springframework.core.task.SyncTaskExecutor;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.util.Assert;
@@ -22,37 +24,47 @@ public final class RedisListenerContainers {
 	}
 
 	/**
-	 * A listener container for livesession's channels. Messages are handled on one thread
-	 * in the order they arrive: the container's default runs each message on a new
-	 * thread, which would reorder the state frames of a group and the presence events of
-	 * a user. Like any {@link RedisMessageListenerContainer} it must be initialized
+	 * A listener container for livesession's channels. Each channel's messages are
+	 * handled in the order they arrive, one at a time, and apart from the other
+	 * channels': the container's default runs each message on a new thread, which would
+	 * reorder the state frames of a group and the presence events of a user, and one
+	 * thread for all would let a slow presence listener hold up deliveries. Like any
+	 * {@link RedisMessageListenerContainer} it must be initialized
 	 * ({@code afterPropertiesSet}) and started, which a bean is; its {@code destroy} also
-	 * ends that thread.
+	 * ends its threads.
 	 * @param connectionFactory the connection factory, best livesession's bounded one
 	 * ({@link LiveRedisConnections})
 	 * @return the container
 	 */
 	public static RedisMessageListenerContainer create(RedisConnectionFactory connectionFactory) {
 		Assert.notNull(connectionFactory, "'connectionFactory' must not be null");
-		ExecutorService receiver = Executors.newSingleThreadExecutor((task) -> {
-			Thread thread = new Thread(task, "livesession-redis-receiver");
+		AtomicInteger threads = new AtomicInteger();
+		// At most one thread per channel at a time (see ChannelSubscription).
+		ExecutorService receivers = Executors.newCachedThreadPool((task) -> {
+			Thread thread = new Thread(task, "livesession-redis-receiver-" + threads.incrementAndGet());
 			thread.setDaemon(true);
 			return thread;
 		});
-		RedisMessageListenerContainer container = new OwningContainer(receiver);
+		RedisMessageListenerContainer container = new OwningContainer(receivers);
 		container.setConnectionFactory(connectionFactory);
 		container.setRecoveryBackoff(new FixedBackOff(500, FixedBackOff.UNLIMITED_ATTEMPTS));
-		container.setTaskExecutor(receiver);
+		// On the thread that received the message, in arrival order: a subscription only
+		// queues it there for its own receiver.
+		container.setTaskExecutor(new SyncTaskExecutor());
 		return container;
 	}
 
-	/** Ends the receiving thread with the container. */
-	private static final class OwningContainer extends RedisMessageListenerContainer {
+	/** Holds the receivers' threads and ends them with the container. */
+	static final class OwningContainer extends RedisMessageListenerContainer {
 
-		private final ExecutorService receiver;
+		private final ExecutorService receivers;
 
-		OwningContainer(ExecutorService receiver) {
-			this.receiver = receiver;
+		private OwningContainer(ExecutorService receivers) {
+			this.receivers = receivers;
+		}
+
+		ExecutorService receivers() {
+			return this.receivers;
 		}
 
 		@Override
@@ -61,7 +73,7 @@ public final class RedisListenerContainers {
 				super.destroy();
 			}
 			finally {
-				this.receiver.shutdown();
+				this.receivers.shutdown();
 			}
 		}
 

@@ -115,8 +115,8 @@ public final class RedisPresence implements Presence, RegistryListener, SmartLif
 		this.keys = PresenceKeys.of(keyPrefix, instanceId);
 		this.writer = new PresenceWriter(this.redis, this.keys, channel, instanceId, heartbeat, this.share,
 				new ThrottledLog(logger));
-		// The container hands messages over on one thread, in arrival order: the events
-		// of one user must not overtake each other.
+		// The container hands this channel's messages over one at a time, in arrival
+		// order: the events of one user must not overtake each other.
 		this.subscription = ChannelSubscription.subscribe(listeners, channel, this::onMessage);
 	}
 
