@@ -1,8 +1,5 @@
 package io.livesession.redis;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -10,18 +7,15 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.function.BiFunction;
 
 import io.livesession.Frame;
 import io.livesession.group.FencedSessionRepository;
 import io.livesession.group.GroupVersionConflictException;
 import org.jspecify.annotations.Nullable;
-import org.springframework.core.io.ClassPathResource;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.session.MapSession;
-import org.springframework.session.Session;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -56,7 +50,7 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * @author livesession
  */
-final class FencedRedisSessionRepository implements FencedSessionRepository<FencedRedisSessionRepository.GroupSession> {
+final class FencedRedisSessionRepository implements FencedSessionRepository<GroupSession> {
 
 	static final String CREATION_TIME = "creationTime";
 
@@ -69,7 +63,7 @@ final class FencedRedisSessionRepository implements FencedSessionRepository<Fenc
 	/** The store's version attribute, as a hash field. */
 	static final String VERSION_FIELD = ATTRIBUTE_PREFIX + "livesession:version";
 
-	private static final long MUST_BE_ABSENT = -1;
+	static final long MUST_BE_ABSENT = -1;
 
 	private static final long MUST_EXIST = -2;
 
@@ -86,13 +80,8 @@ final class FencedRedisSessionRepository implements FencedSessionRepository<Fenc
 	 */
 	static final Duration TURN = Duration.ofMillis(50);
 
-	/**
-	 * Read once: a script on a {@code Resource} checks the resource's modification time
-	 * on every call, a jar lookup that cost as much CPU as the rest of a commit.
-	 */
 	@SuppressWarnings("rawtypes")
-	private static final RedisScript<List> COMMIT = RedisScript.of(script("io/livesession/redis/group-commit.lua"),
-			List.class);
+	private static final RedisScript<List> COMMIT = LuaScripts.load("group-commit.lua", List.class);
 
 	private final StringRedisTemplate redis;
 
@@ -139,16 +128,6 @@ final class FencedRedisSessionRepository implements FencedSessionRepository<Fenc
 		this.defaultTimeout = defaultTimeout;
 		this.channel = channel;
 		this.messages = messages;
-	}
-
-	private static String script(String location) {
-		try {
-			return new ClassPathResource(location, FencedRedisSessionRepository.class.getClassLoader())
-				.getContentAsString(StandardCharsets.UTF_8);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException("Cannot read " + location, ex);
-		}
 	}
 
 	String key(String groupId) {
@@ -260,7 +239,7 @@ final class FencedRedisSessionRepository implements FencedSessionRepository<Fenc
 			put(sets, MAX_INACTIVE_INTERVAL, session.getMaxInactiveInterval().toSeconds());
 		}
 		put(sets, LAST_ACCESSED_TIME, session.getLastAccessedTime().toEpochMilli());
-		session.delta.forEach((name, value) -> {
+		session.delta().forEach((name, value) -> {
 			if (value != null) {
 				put(sets, ATTRIBUTE_PREFIX + name, value);
 			}
@@ -272,7 +251,7 @@ final class FencedRedisSessionRepository implements FencedSessionRepository<Fenc
 		// if the group still exists. Read from the kept copy, the step's result must be
 		// fenced too.
 		long expected = session.isNew() ? MUST_BE_ABSENT
-				: (session.delta.isEmpty() && !session.kept) ? MUST_EXIST : session.readVersion;
+				: (session.delta().isEmpty() && !session.isKept()) ? MUST_EXIST : session.readVersion();
 		boolean publish = announcement != null && publishesAnnouncements();
 		List<String> args = new ArrayList<>(8 + sets.size() + deletes.size());
 		args.add(Long.toString(expected));
@@ -297,7 +276,7 @@ final class FencedRedisSessionRepository implements FencedSessionRepository<Fenc
 		}
 		String outcome = (result != null && !result.isEmpty()) ? String.valueOf(result.get(0)) : "";
 		if (outcome.equals("ok")) {
-			Map<String, String> entries = new HashMap<>(session.entries);
+			Map<String, String> entries = new HashMap<>(session.entries());
 			for (int i = 0; i + 1 < sets.size(); i += 2) {
 				entries.put(sets.get(i), sets.get(i + 1));
 			}
@@ -341,107 +320,6 @@ final class FencedRedisSessionRepository implements FencedSessionRepository<Fenc
 	public void deleteById(String id) {
 		remember(id, null);
 		this.redis.delete(key(id));
-	}
-
-	/**
-	 * A group as this repository reads and writes it: a {@link MapSession} with the
-	 * version it was read at and the attributes changed since.
-	 */
-	static final class GroupSession implements Session {
-
-		private final MapSession delegate;
-
-		private final Map<String, @Nullable Object> delta = new LinkedHashMap<>();
-
-		/** The stored version when read, or {@code -1} for a session never saved. */
-		private long readVersion;
-
-		/** The stored hash as read (or as last committed). */
-		private Map<String, String> entries;
-
-		/** Whether it was read from the repository's kept copy, not from Redis. */
-		private boolean kept;
-
-		GroupSession(MapSession delegate, long readVersion, Map<String, String> entries, boolean kept) {
-			this.delegate = delegate;
-			this.readVersion = readVersion;
-			this.entries = entries;
-			this.kept = kept;
-		}
-
-		boolean isNew() {
-			return this.readVersion == MUST_BE_ABSENT;
-		}
-
-		private void committed(Map<String, String> entries) {
-			this.entries = entries;
-			this.kept = false;
-			Object version = this.delegate.getAttribute(VERSION_FIELD.substring(ATTRIBUTE_PREFIX.length()));
-			this.readVersion = (version instanceof Number number) ? number.longValue() : 0;
-			this.delta.clear();
-		}
-
-		@Override
-		public String getId() {
-			return this.delegate.getId();
-		}
-
-		@Override
-		public String changeSessionId() {
-			throw new UnsupportedOperationException("A group keeps its id");
-		}
-
-		@Override
-		public <T> @Nullable T getAttribute(String attributeName) {
-			return this.delegate.getAttribute(attributeName);
-		}
-
-		@Override
-		public Set<String> getAttributeNames() {
-			return this.delegate.getAttributeNames();
-		}
-
-		@Override
-		public void setAttribute(String attributeName, @Nullable Object attributeValue) {
-			this.delegate.setAttribute(attributeName, attributeValue);
-			this.delta.put(attributeName, attributeValue);
-		}
-
-		@Override
-		public void removeAttribute(String attributeName) {
-			setAttribute(attributeName, null);
-		}
-
-		@Override
-		public Instant getCreationTime() {
-			return this.delegate.getCreationTime();
-		}
-
-		@Override
-		public void setLastAccessedTime(Instant lastAccessedTime) {
-			this.delegate.setLastAccessedTime(lastAccessedTime);
-		}
-
-		@Override
-		public Instant getLastAccessedTime() {
-			return this.delegate.getLastAccessedTime();
-		}
-
-		@Override
-		public void setMaxInactiveInterval(Duration interval) {
-			this.delegate.setMaxInactiveInterval(interval);
-		}
-
-		@Override
-		public Duration getMaxInactiveInterval() {
-			return this.delegate.getMaxInactiveInterval();
-		}
-
-		@Override
-		public boolean isExpired() {
-			return this.delegate.isExpired();
-		}
-
 	}
 
 }

@@ -1,15 +1,11 @@
 package io.livesession.redis;
 
 import java.time.Duration;
-import java.util.Optional;
 
 import io.lettuce.core.ClientOptions;
-import io.lettuce.core.ReadFrom;
-import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.cluster.ClusterClientOptions;
 import io.lettuce.core.cluster.ClusterTopologyRefreshOptions;
-import io.lettuce.core.resource.ClientResources;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -17,8 +13,9 @@ import org.springframework.beans.factory.DisposableBean;
 import org.springframework.data.redis.connection.RedisConfiguration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration.LettuceClientConfigurationBuilder;
+import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration.LettuceSslClientConfigurationBuilder;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
-import org.springframework.data.redis.connection.lettuce.RedisCredentialsProviderFactory;
 import org.springframework.util.Assert;
 import org.springframework.util.ClassUtils;
 
@@ -120,39 +117,12 @@ public final class LiveRedisConnections implements DisposableBean {
 			RedisConfiguration configuration = application.isClusterAware() ? application.getClusterConfiguration()
 					: application.isRedisSentinelAware() ? application.getSentinelConfiguration()
 							: application.getStandaloneConfiguration();
-			LettuceClientConfiguration client = new Bounded(application.getClientConfiguration(),
-					application.isClusterAware(), commandTimeout);
-			LettuceConnectionFactory own = new LettuceConnectionFactory(configuration, client);
+			LettuceConnectionFactory own = new LettuceConnectionFactory(configuration,
+					bounded(application.getClientConfiguration(), application.isClusterAware(), commandTimeout));
 			own.setDatabase(application.getDatabase());
 			own.afterPropertiesSet();
 			own.start();
 			return own;
-		}
-
-	}
-
-	/**
-	 * The application's client configuration with livesession's command timeout and
-	 * fail-fast options.
-	 */
-	private record Bounded(LettuceClientConfiguration delegate, boolean cluster,
-			Duration commandTimeout) implements LettuceClientConfiguration {
-
-		@Override
-		public Optional<ClientOptions> getClientOptions() {
-			ClientOptions options = this.delegate.getClientOptions()
-				.orElseGet(() -> this.cluster ? ClusterClientOptions.create() : ClientOptions.create());
-			if (options instanceof ClusterClientOptions cluster) {
-				return Optional.of(cluster.mutate()
-					.topologyRefreshOptions(refresh(cluster.getTopologyRefreshOptions()))
-					.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-					.timeoutOptions(TimeoutOptions.enabled(this.commandTimeout))
-					.build());
-			}
-			return Optional.of(options.mutate()
-				.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
-				.timeoutOptions(TimeoutOptions.enabled(this.commandTimeout))
-				.build());
 		}
 
 		/**
@@ -174,63 +144,42 @@ public final class LiveRedisConnections implements DisposableBean {
 		}
 
 		/**
-		 * The application's: Lettuce also bounds the connection handshake by it, and a
-		 * cold start on a busy machine can take longer than livesession's command
-		 * timeout. Commands are bounded by the timeout options instead.
+		 * The application's client configuration with livesession's command timeout and
+		 * fail-fast options.
 		 */
-		@Override
-		public Duration getCommandTimeout() {
-			return this.delegate.getCommandTimeout();
-		}
-
-		@Override
-		public boolean isUseSsl() {
-			return this.delegate.isUseSsl();
-		}
-
-		@Override
-		public boolean isVerifyPeer() {
-			return this.delegate.isVerifyPeer();
-		}
-
-		@Override
-		public SslVerifyMode getVerifyMode() {
-			return this.delegate.getVerifyMode();
-		}
-
-		@Override
-		public boolean isStartTls() {
-			return this.delegate.isStartTls();
-		}
-
-		@Override
-		public Optional<ClientResources> getClientResources() {
-			return this.delegate.getClientResources();
-		}
-
-		@Override
-		public Optional<String> getClientName() {
-			return this.delegate.getClientName();
-		}
-
-		@Override
-		public Optional<ReadFrom> getReadFrom() {
-			return this.delegate.getReadFrom();
-		}
-
-		@Override
-		public Optional<RedisCredentialsProviderFactory> getRedisCredentialsProviderFactory() {
-			return this.delegate.getRedisCredentialsProviderFactory();
-		}
-
-		@Override
-		public Duration getShutdownTimeout() {
-			return this.delegate.getShutdownTimeout();
-		}
-
-		@Override
-		public Duration getShutdownQuietPeriod() {
-			return this.delegate.getShutdownQuietPeriod();
+		private static LettuceClientConfiguration bounded(LettuceClientConfiguration application, boolean cluster,
+				Duration commandTimeout) {
+			LettuceClientConfigurationBuilder builder = LettuceClientConfiguration.builder();
+			if (application.isUseSsl()) {
+				LettuceSslClientConfigurationBuilder ssl = builder.useSsl().verifyPeer(application.getVerifyMode());
+				if (application.isStartTls()) {
+					ssl.startTls();
+				}
+			}
+			application.getClientResources().ifPresent(builder::clientResources);
+			application.getClientName().ifPresent(builder::clientName);
+			application.getReadFrom().ifPresent(builder::readFrom);
+			application.getRedisCredentialsProviderFactory().ifPresent(builder::redisCredentialsProviderFactory);
+			ClientOptions options = application.getClientOptions()
+				.orElseGet(() -> cluster ? ClusterClientOptions.create() : ClientOptions.create());
+			if (options instanceof ClusterClientOptions clusterOptions) {
+				options = clusterOptions.mutate()
+					.topologyRefreshOptions(refresh(clusterOptions.getTopologyRefreshOptions()))
+					.build();
+			}
+			// mutate() keeps the subclass: cluster options stay cluster options.
+			return builder
+				.clientOptions(options.mutate()
+					.disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+					.timeoutOptions(TimeoutOptions.enabled(commandTimeout))
+					.build())
+				// The application's: Lettuce also bounds the connection handshake by it,
+				// and a cold start on a busy machine can take longer than livesession's
+				// command timeout. Commands are bounded by the timeout options instead.
+				.commandTimeout(application.getCommandTimeout())
+				.shutdownTimeout(application.getShutdownTimeout())
+				.shutdownQuietPeriod(application.getShutdownQuietPeriod())
+				.build();
 		}
 
 	}

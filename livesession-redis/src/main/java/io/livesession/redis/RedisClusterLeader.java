@@ -12,7 +12,6 @@ import org.apache.commons.logging.LogFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.core.script.DefaultRedisScript;
 import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.util.Assert;
 
@@ -40,28 +39,9 @@ public final class RedisClusterLeader implements ClusterLeader, SmartLifecycle {
 
 	private static final Log logger = LogFactory.getLog(RedisClusterLeader.class);
 
-	/*
-	 * Take the lease if it is free (a new term) or renew it if this instance holds it.
-	 * Returns the term held, or 0 if another instance holds the lease.
-	 */
-	private static final RedisScript<Long> ACQUIRE = new DefaultRedisScript<>("""
-			local holder = redis.call('GET', KEYS[1])
-			if holder == false then
-				local term = redis.call('INCR', KEYS[2])
-				redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-				return term
-			end
-			if holder == ARGV[1] then
-				redis.call('PEXPIRE', KEYS[1], ARGV[2])
-				return tonumber(redis.call('GET', KEYS[2]) or '0')
-			end
-			return 0
-			""", Long.class);
+	private static final RedisScript<Long> ACQUIRE = LuaScripts.load("leader-acquire.lua", Long.class);
 
-	private static final RedisScript<Long> RELEASE = new DefaultRedisScript<>("""
-			if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
-			return 0
-			""", Long.class);
+	private static final RedisScript<Long> RELEASE = LuaScripts.load("leader-release.lua", Long.class);
 
 	private final StringRedisTemplate redis;
 

@@ -6,8 +6,6 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
@@ -21,14 +19,10 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.context.SmartLifecycle;
-import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
-import org.springframework.util.backoff.FixedBackOff;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -36,8 +30,9 @@ import tools.jackson.databind.json.JsonMapper;
  * this instance's connections at once and published once, its target as data; every other
  * instance matches the target against its own registry. Group {@code state} frames are
  * published by the group store's commit script itself and come back to this instance
- * through the subscription as well, so all instances deliver them in commit order. Spring
- * Data Redis's listener container resubscribes by itself after Redis comes back.
+ * through the subscription as well, so all instances deliver them in commit order. The
+ * shared listener container ({@link RedisListenerContainers}) resubscribes by itself
+ * after Redis comes back.
  *
  * <p>
  * Publishing never blocks the caller: messages go to a bounded buffer that one thread
@@ -48,12 +43,9 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * @author livesession
  */
-public final class RedisDeliveryChannel implements DeliveryChannel, SmartLifecycle, DisposableBean {
+public final class RedisDeliveryChannel implements DeliveryChannel, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(RedisDeliveryChannel.class);
-
-	/** Messages that may wait to be published unless told otherwise. */
-	public static final int DEFAULT_BUFFER = 10_000;
 
 	/** Most messages pipelined in one go. */
 	private static final int BATCH = 256;
@@ -62,7 +54,7 @@ public final class RedisDeliveryChannel implements DeliveryChannel, SmartLifecyc
 
 	private final StringRedisTemplate redis;
 
-	private final RedisMessageListenerContainer container;
+	private final ChannelSubscription subscription;
 
 	private final String channel;
 
@@ -78,36 +70,21 @@ public final class RedisDeliveryChannel implements DeliveryChannel, SmartLifecyc
 
 	private final AtomicLong dropped = new AtomicLong();
 
-	private final ExecutorService receiver;
-
 	private final BlockingQueue<Outgoing> outbox;
 
 	private final Thread publisher;
 
 	private volatile boolean closed;
 
-	private volatile long lastFailureLog;
-
-	/**
-	 * Create a channel.
-	 * @param connectionFactory the Redis connection factory
-	 * @param local delivery to this instance's connections
-	 * @param channel the pub/sub channel name
-	 * @param instanceId this instance's id
-	 * @param onlineUsers the user ids online in the cluster, to turn a user filter into
-	 * data
-	 * @param fullState a group's current full-state frame, for coalescing remote state
-	 * frames
-	 */
-	public RedisDeliveryChannel(RedisConnectionFactory connectionFactory, LocalDelivery local, String channel,
-			String instanceId, Supplier<Set<String>> onlineUsers, Function<String, Frame> fullState) {
-		this(connectionFactory, local, channel, instanceId, onlineUsers, fullState, DEFAULT_BUFFER);
-	}
+	private final ThrottledLog failures = new ThrottledLog(logger);
 
 	/**
 	 * Create a channel.
 	 * @param connectionFactory the Redis connection factory, best livesession's bounded
 	 * one ({@link LiveRedisConnections})
+	 * @param listeners the listener container of livesession's channels
+	 * ({@link RedisListenerContainers}), which hands each channel's messages over one at
+	 * a time in arrival order, so that state frames keep Redis's order
 	 * @param local delivery to this instance's connections
 	 * @param channel the pub/sub channel name
 	 * @param instanceId this instance's id
@@ -118,8 +95,9 @@ public final class RedisDeliveryChannel implements DeliveryChannel, SmartLifecyc
 	 * @param buffer how many messages may wait to be published; more are dropped
 	 * @since 0.1.0
 	 */
-	public RedisDeliveryChannel(RedisConnectionFactory connectionFactory, LocalDelivery local, String channel,
-			String instanceId, Supplier<Set<String>> onlineUsers, Function<String, Frame> fullState, int buffer) {
+	public RedisDeliveryChannel(RedisConnectionFactory connectionFactory, RedisMessageListenerContainer listeners,
+			LocalDelivery local, String channel, String instanceId, Supplier<Set<String>> onlineUsers,
+			Function<String, Frame> fullState, int buffer) {
 		this.local = local;
 		this.redis = new StringRedisTemplate(connectionFactory);
 		this.channel = channel;
@@ -127,24 +105,11 @@ public final class RedisDeliveryChannel implements DeliveryChannel, SmartLifecyc
 		this.codec = new TargetCodec(JsonMapper.builder().build());
 		this.onlineUsers = onlineUsers;
 		this.fullState = fullState;
-		this.container = new RedisMessageListenerContainer();
-		this.container.setConnectionFactory(connectionFactory);
-		this.container.setRecoveryBackoff(new FixedBackOff(500, FixedBackOff.UNLIMITED_ATTEMPTS));
-		// One thread, in arrival order: the container's default runs each message on a
-		// new
-		// thread, which would reorder state frames.
-		this.receiver = Executors.newSingleThreadExecutor((task) -> {
-			Thread thread = new Thread(task, "livesession-redis-receiver");
-			thread.setDaemon(true);
-			return thread;
-		});
-		this.container.setTaskExecutor(this.receiver::execute);
-		this.container.addMessageListener(this::onMessage, new ChannelTopic(channel));
-		this.container.afterPropertiesSet();
 		this.outbox = new ArrayBlockingQueue<>(buffer);
 		this.publisher = new Thread(this::drainOutbox, "livesession-redis-publisher");
 		this.publisher.setDaemon(true);
 		this.publisher.start();
+		this.subscription = ChannelSubscription.subscribe(listeners, channel, this::onMessage);
 	}
 
 	@Override
@@ -220,26 +185,16 @@ public final class RedisDeliveryChannel implements DeliveryChannel, SmartLifecyc
 				this.local.deliver(outgoing.target(), outgoing.frame());
 			}
 		}
-		long now = System.currentTimeMillis();
-		if (now - this.lastFailureLog > 10_000) {
-			this.lastFailureLog = now;
-			logger.warn("Cross-instance delivery failed, delivered on this instance only: " + reason);
-		}
+		this.failures.warn(() -> "Cross-instance delivery failed, delivered on this instance only: " + reason);
 	}
 
 	private record Outgoing(BroadcastTarget target, Frame frame) {
 	}
 
-	private void onMessage(Message message, byte @Nullable [] pattern) {
-		try {
-			TargetCodec.Decoded decoded = this.codec.decode(new String(message.getBody(), StandardCharsets.UTF_8),
-					this.fullState);
-			if (!this.instanceId.equals(decoded.origin()) || decoded.frame().isState()) {
-				this.local.deliver(decoded.target(), decoded.frame());
-			}
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Dropping an undecodable message on channel " + this.channel, ex);
+	private void onMessage(String message) {
+		TargetCodec.Decoded decoded = this.codec.decode(message, this.fullState);
+		if (!this.instanceId.equals(decoded.origin()) || decoded.frame().isState()) {
+			this.local.deliver(decoded.target(), decoded.frame());
 		}
 	}
 
@@ -276,26 +231,10 @@ public final class RedisDeliveryChannel implements DeliveryChannel, SmartLifecyc
 	}
 
 	@Override
-	public void start() {
-		this.container.start();
-	}
-
-	@Override
-	public void stop() {
-		this.container.stop();
-	}
-
-	@Override
-	public void destroy() throws Exception {
+	public void destroy() {
 		this.closed = true;
 		this.publisher.interrupt();
-		this.container.destroy();
-		this.receiver.shutdown();
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.container.isRunning();
+		this.subscription.close();
 	}
 
 }

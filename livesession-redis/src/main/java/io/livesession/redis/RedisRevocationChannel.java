@@ -8,18 +8,11 @@ import io.livesession.revocation.Revocation;
 import io.livesession.revocation.RevocationChannel;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.context.SmartLifecycle;
-import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
-import org.springframework.util.backoff.FixedBackOff;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * {@link RevocationChannel} across instances on Redis pub/sub, on a channel of its own
@@ -30,7 +23,7 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * @author livesession
  */
-public final class RedisRevocationChannel implements RevocationChannel, SmartLifecycle, DisposableBean {
+public final class RedisRevocationChannel implements RevocationChannel, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(RedisRevocationChannel.class);
 
@@ -38,32 +31,31 @@ public final class RedisRevocationChannel implements RevocationChannel, SmartLif
 
 	private final StringRedisTemplate redis;
 
-	private final RedisMessageListenerContainer container;
-
 	private final String channel;
 
 	private final String instanceId;
 
 	private final JsonMapper mapper = JsonMapper.builder().build();
 
+	private final ChannelSubscription subscription;
+
 	/**
 	 * Create a channel.
 	 * @param connectionFactory the Redis connection factory
+	 * @param listeners the listener container of livesession's channels
+	 * ({@link RedisListenerContainers})
 	 * @param local revocation on this instance
 	 * @param channel the pub/sub channel name
 	 * @param instanceId this instance's id
+	 * @since 0.1.0
 	 */
-	public RedisRevocationChannel(RedisConnectionFactory connectionFactory, LocalRevocations local, String channel,
-			String instanceId) {
+	public RedisRevocationChannel(RedisConnectionFactory connectionFactory, RedisMessageListenerContainer listeners,
+			LocalRevocations local, String channel, String instanceId) {
 		this.local = local;
 		this.redis = new StringRedisTemplate(connectionFactory);
 		this.channel = channel;
 		this.instanceId = instanceId;
-		this.container = new RedisMessageListenerContainer();
-		this.container.setConnectionFactory(connectionFactory);
-		this.container.setRecoveryBackoff(new FixedBackOff(500, FixedBackOff.UNLIMITED_ATTEMPTS));
-		this.container.addMessageListener(this::onMessage, new ChannelTopic(channel));
-		this.container.afterPropertiesSet();
+		this.subscription = ChannelSubscription.subscribe(listeners, channel, this::onMessage);
 	}
 
 	@Override
@@ -79,51 +71,19 @@ public final class RedisRevocationChannel implements RevocationChannel, SmartLif
 	}
 
 	String encode(Revocation revocation) {
-		ObjectNode message = this.mapper.createObjectNode();
-		message.put("o", this.instanceId);
-		message.put("k", revocation.kind().name());
-		message.put("id", revocation.id());
-		message.put("r", revocation.reason().name());
-		if (revocation.exceptUserId() != null) {
-			message.put("x", revocation.exceptUserId());
-		}
-		return this.mapper.writeValueAsString(message);
+		return new RevocationMessage(this.instanceId, revocation).encode(this.mapper);
 	}
 
-	private void onMessage(Message message, byte @Nullable [] pattern) {
-		try {
-			JsonNode node = this.mapper.readTree(new String(message.getBody(), StandardCharsets.UTF_8));
-			if (this.instanceId.equals(node.path("o").asString())) {
-				return;
-			}
-			JsonNode except = node.get("x");
-			this.local.revoke(new Revocation(Revocation.Kind.valueOf(node.path("k").asString()),
-					node.path("id").asString(), RevocationReason.valueOf(node.path("r").asString()),
-					(except != null && except.isString()) ? except.asString() : null));
-		}
-		catch (RuntimeException ex) {
-			logger.warn("Dropping an undecodable message on channel " + this.channel, ex);
+	private void onMessage(String message) {
+		RevocationMessage decoded = RevocationMessage.decode(this.mapper, message);
+		if (!this.instanceId.equals(decoded.origin())) {
+			this.local.revoke(decoded.revocation());
 		}
 	}
 
 	@Override
-	public void start() {
-		this.container.start();
-	}
-
-	@Override
-	public void stop() {
-		this.container.stop();
-	}
-
-	@Override
-	public void destroy() throws Exception {
-		this.container.destroy();
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.container.isRunning();
+	public void destroy() {
+		this.subscription.close();
 	}
 
 }

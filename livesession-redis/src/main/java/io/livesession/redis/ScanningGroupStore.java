@@ -23,7 +23,6 @@ import org.springframework.data.redis.connection.RedisClusterConnection;
 import org.springframework.data.redis.connection.RedisClusterNode;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.core.script.DefaultRedisScript;
 import org.springframework.data.redis.core.script.RedisScript;
 
 /**
@@ -37,13 +36,9 @@ import org.springframework.data.redis.core.script.RedisScript;
  */
 final class ScanningGroupStore implements GroupStore {
 
-	/*
-	 * SCAN through a script: Spring Data's scan Cursor cannot resume from a cursor id
-	 * that a caller hands back, and a page's cursor must travel to an HTTP client.
-	 */
+	/** SCAN through a script: see {@code group-scan.lua}. */
 	@SuppressWarnings("rawtypes")
-	private static final RedisScript<List> SCAN = new DefaultRedisScript<>(
-			"return redis.call('SCAN', ARGV[1], 'MATCH', ARGV[2], 'COUNT', ARGV[3])", List.class);
+	private static final RedisScript<List> SCAN = LuaScripts.load("group-scan.lua", List.class);
 
 	/** A cursor: SCAN's own, or, on a cluster, a master's index and its SCAN cursor. */
 	private static final Pattern CURSOR = Pattern.compile("(\\d+)(?:-(\\d+))?");

@@ -1,8 +1,10 @@
 package io.livesession.redis;
 
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HashSet;
-import java.util.Set;
+import java.util.List;
 import java.util.function.Function;
 
 import io.livesession.BroadcastTarget;
@@ -10,12 +12,14 @@ import io.livesession.Frame;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Encodes a broadcast (its target as data, and its frame) as one pub/sub message, so each
- * instance matches the target against its own registry.
+ * instance matches the target against its own registry. What travels is a
+ * {@link DeliveryMessage}: {@code {"o":origin,"t":target,"x":text}} for a text frame,
+ * {@code "b":base64} instead of {@code "x"} for a binary one, plus {@code "v":version}
+ * and {@code "full":true|false} for a state frame.
  *
  * @author livesession
  */
@@ -36,51 +40,7 @@ final class TargetCodec {
 	 * @return the message
 	 */
 	String encode(String origin, BroadcastTarget target, Frame frame) {
-		ObjectNode message = this.mapper.createObjectNode();
-		message.put("o", origin);
-		message.set("t", encodeTarget(target));
-		if (frame.isText()) {
-			message.put("x", frame.getText());
-		}
-		else {
-			java.nio.ByteBuffer payload = frame.getPayload();
-			byte[] bytes = new byte[payload.remaining()];
-			payload.get(bytes);
-			message.put("b", Base64.getEncoder().encodeToString(bytes));
-		}
-		if (frame.isState()) {
-			message.put("v", frame.getStateVersion());
-			message.put("full", frame.isFullState());
-		}
-		return this.mapper.writeValueAsString(message);
-	}
-
-	private ObjectNode encodeTarget(BroadcastTarget target) {
-		ObjectNode node = this.mapper.createObjectNode();
-		if (target instanceof BroadcastTarget.All) {
-			node.put("k", "all");
-		}
-		else if (target instanceof BroadcastTarget.Users users) {
-			ids(node.put("k", "users"), users.userIds());
-		}
-		else if (target instanceof BroadcastTarget.Groups groups) {
-			ids(node.put("k", "groups"), groups.groupIds());
-		}
-		else if (target instanceof BroadcastTarget.Connections connections) {
-			ids(node.put("k", "connections"), connections.connectionIds());
-		}
-		else if (target instanceof BroadcastTarget.Authority authority) {
-			node.put("k", "authority").put("a", authority.authority());
-		}
-		else {
-			throw new IllegalArgumentException("Not a data target: " + target);
-		}
-		return node;
-	}
-
-	private static void ids(ObjectNode node, Set<String> ids) {
-		ArrayNode array = node.putArray("ids");
-		ids.forEach(array::add);
+		return DeliveryMessage.of(origin, target, frame).encode(this.mapper);
 	}
 
 	/**
@@ -89,48 +49,12 @@ final class TargetCodec {
 	 * @param fullState loads a group's full-state frame, for coalescing remote state
 	 * frames
 	 * @return the decoded broadcast
+	 * @throws RuntimeException if it is not a message of this version
 	 */
 	Decoded decode(String message, Function<String, Frame> fullState) {
-		JsonNode node = this.mapper.readTree(message);
-		BroadcastTarget target = decodeTarget(node.get("t"));
-		Frame frame;
-		if (node.has("b")) {
-			frame = Frame.binary(Base64.getDecoder().decode(node.get("b").asString()));
-		}
-		else if (node.has("v")) {
-			String text = node.get("x").asString();
-			long version = node.get("v").asLong();
-			if (node.path("full").asBoolean() || !(target instanceof BroadcastTarget.Groups groups)
-					|| groups.groupIds().size() != 1) {
-				frame = Frame.state(text, version);
-			}
-			else {
-				String groupId = groups.groupIds().iterator().next();
-				frame = Frame.state(text, version, () -> fullState.apply(groupId));
-			}
-		}
-		else {
-			frame = Frame.text(node.get("x").asString());
-		}
-		return new Decoded(node.get("o").asString(), target, frame);
-	}
-
-	private static BroadcastTarget decodeTarget(JsonNode node) {
-		String kind = node.get("k").asString();
-		return switch (kind) {
-			case "all" -> BroadcastTarget.all();
-			case "users" -> new BroadcastTarget.Users(ids(node));
-			case "groups" -> new BroadcastTarget.Groups(ids(node));
-			case "connections" -> new BroadcastTarget.Connections(ids(node));
-			case "authority" -> BroadcastTarget.authority(node.get("a").asString());
-			default -> throw new IllegalArgumentException("Unknown target kind " + kind);
-		};
-	}
-
-	private static Set<String> ids(JsonNode node) {
-		Set<String> ids = new HashSet<>();
-		node.get("ids").forEach((id) -> ids.add(id.asString()));
-		return ids;
+		DeliveryMessage decoded = DeliveryMessage.decode(this.mapper, message);
+		BroadcastTarget target = decoded.target().toTarget();
+		return new Decoded(decoded.origin(), target, decoded.toFrame(target, fullState));
 	}
 
 	/**
@@ -141,6 +65,145 @@ final class TargetCodec {
 	 * @param frame the frame
 	 */
 	record Decoded(String origin, BroadcastTarget target, Frame frame) {
+
+	}
+
+	/**
+	 * A broadcast on the wire.
+	 *
+	 * @param origin the publishing instance ({@code o})
+	 * @param target the target ({@code t})
+	 * @param text a text frame's text ({@code x})
+	 * @param binary a binary frame's payload, Base64 ({@code b})
+	 * @param version a state frame's version ({@code v})
+	 * @param full whether a state frame carries the whole state ({@code full})
+	 */
+	record DeliveryMessage(String origin, TargetData target, @Nullable String text, @Nullable String binary,
+			@Nullable Long version, boolean full) {
+
+		static DeliveryMessage of(String origin, BroadcastTarget target, Frame frame) {
+			String text = null;
+			String binary = null;
+			if (frame.isText()) {
+				text = frame.getText();
+			}
+			else {
+				ByteBuffer payload = frame.getPayload();
+				byte[] bytes = new byte[payload.remaining()];
+				payload.get(bytes);
+				binary = Base64.getEncoder().encodeToString(bytes);
+			}
+			Long version = frame.isState() ? frame.getStateVersion() : null;
+			return new DeliveryMessage(origin, TargetData.of(target), text, binary, version,
+					frame.isState() && frame.isFullState());
+		}
+
+		String encode(JsonMapper mapper) {
+			ObjectNode message = mapper.createObjectNode();
+			message.put("o", this.origin);
+			message.set("t", this.target.toJson(mapper));
+			if (this.text != null) {
+				message.put("x", this.text);
+			}
+			else {
+				message.put("b", this.binary);
+			}
+			if (this.version != null) {
+				message.put("v", this.version);
+				message.put("full", this.full);
+			}
+			return mapper.writeValueAsString(message);
+		}
+
+		static DeliveryMessage decode(JsonMapper mapper, String message) {
+			JsonNode node = mapper.readTree(message);
+			boolean binary = node.has("b");
+			return new DeliveryMessage(node.get("o").asString(), TargetData.of(node.get("t")),
+					binary ? null : node.get("x").asString(), binary ? node.get("b").asString() : null,
+					node.has("v") ? node.get("v").asLong() : null, node.path("full").asBoolean());
+		}
+
+		Frame toFrame(BroadcastTarget target, Function<String, Frame> fullState) {
+			if (this.binary != null) {
+				return Frame.binary(Base64.getDecoder().decode(this.binary));
+			}
+			String text = this.text;
+			if (this.version == null) {
+				return Frame.text(text);
+			}
+			if (this.full || !(target instanceof BroadcastTarget.Groups groups) || groups.groupIds().size() != 1) {
+				return Frame.state(text, this.version);
+			}
+			// A delta of one group: a connection that lags may get the whole state
+			// instead.
+			String groupId = groups.groupIds().iterator().next();
+			return Frame.state(text, this.version, () -> fullState.apply(groupId));
+		}
+
+	}
+
+	/**
+	 * A broadcast's target on the wire: {@code {"k":kind}} with {@code "ids":[...]} for
+	 * users, groups and connections, or {@code "a":authority}.
+	 *
+	 * @param kind {@code all}, {@code users}, {@code groups}, {@code connections} or
+	 * {@code authority} ({@code k})
+	 * @param ids the ids ({@code ids}), empty for the other kinds
+	 * @param authority the authority ({@code a})
+	 */
+	record TargetData(String kind, List<String> ids, @Nullable String authority) {
+
+		static TargetData of(BroadcastTarget target) {
+			if (target instanceof BroadcastTarget.All) {
+				return new TargetData("all", List.of(), null);
+			}
+			if (target instanceof BroadcastTarget.Users users) {
+				return new TargetData("users", List.copyOf(users.userIds()), null);
+			}
+			if (target instanceof BroadcastTarget.Groups groups) {
+				return new TargetData("groups", List.copyOf(groups.groupIds()), null);
+			}
+			if (target instanceof BroadcastTarget.Connections connections) {
+				return new TargetData("connections", List.copyOf(connections.connectionIds()), null);
+			}
+			if (target instanceof BroadcastTarget.Authority authority) {
+				return new TargetData("authority", List.of(), authority.authority());
+			}
+			throw new IllegalArgumentException("Not a data target: " + target);
+		}
+
+		static TargetData of(JsonNode node) {
+			List<String> ids = new ArrayList<>();
+			JsonNode array = node.get("ids");
+			if (array != null) {
+				array.forEach((id) -> ids.add(id.asString()));
+			}
+			JsonNode authority = node.get("a");
+			return new TargetData(node.get("k").asString(), ids, (authority != null) ? authority.asString() : null);
+		}
+
+		ObjectNode toJson(JsonMapper mapper) {
+			ObjectNode node = mapper.createObjectNode();
+			node.put("k", this.kind);
+			if (this.authority != null) {
+				node.put("a", this.authority);
+			}
+			else if (!this.kind.equals("all")) {
+				this.ids.forEach(node.putArray("ids")::add);
+			}
+			return node;
+		}
+
+		BroadcastTarget toTarget() {
+			return switch (this.kind) {
+				case "all" -> BroadcastTarget.all();
+				case "users" -> new BroadcastTarget.Users(new HashSet<>(this.ids));
+				case "groups" -> new BroadcastTarget.Groups(new HashSet<>(this.ids));
+				case "connections" -> new BroadcastTarget.Connections(new HashSet<>(this.ids));
+				case "authority" -> BroadcastTarget.authority(this.authority);
+				default -> throw new IllegalArgumentException("Unknown target kind " + this.kind);
+			};
+		}
 
 	}
 

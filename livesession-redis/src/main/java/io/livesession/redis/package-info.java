@@ -1,6 +1,8 @@
 /**
- * Redis support: session groups in Spring Session Data Redis with a cluster-wide group
- * lock, cross-instance delivery on Redis pub/sub, and presence.
+ * Redis support: session groups in Spring Session's hash layout with version-fenced
+ * commits, cross-instance delivery, presence and revocations on Redis pub/sub (one shared
+ * listener container), cluster leadership and the cluster's anonymous cookie key. The Lua
+ * scripts are resources of this package, read once.
  */
 @NullMarked
 package io.livesession.redis;

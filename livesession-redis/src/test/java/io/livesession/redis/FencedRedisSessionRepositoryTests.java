@@ -5,15 +5,12 @@ import java.util.UUID;
 
 import io.livesession.Frame;
 import io.livesession.group.GroupVersionConflictException;
-import io.livesession.redis.FencedRedisSessionRepository.GroupSession;
-import io.livesession.test.RedisTestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import io.livesession.test.RedisTestConnections;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.json.JsonMapper;
 
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.RedisTemplate;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -30,7 +27,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class FencedRedisSessionRepositoryTests {
 
-	static RedisTestServer redis;
+	@RegisterExtension
+	static final RedisTestConnections redis = new RedisTestConnections();
 
 	private final String prefix = "test-" + UUID.randomUUID() + ":groups";
 
@@ -38,32 +36,15 @@ class FencedRedisSessionRepositoryTests {
 
 	private StringRedisTemplate template;
 
-	@BeforeAll
-	static void startRedis() {
-		redis = RedisTestServer.start();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		redis.close();
+	@BeforeEach
+	void connect() {
+		this.factory = redis.connectionFactory();
+		this.template = new StringRedisTemplate(this.factory);
 	}
 
 	private FencedRedisSessionRepository repository(String instance) {
-		if (this.factory == null) {
-			this.factory = new LettuceConnectionFactory(new RedisStandaloneConfiguration(redis.host(), redis.port()));
-			this.factory.afterPropertiesSet();
-			this.factory.start();
-			this.template = new StringRedisTemplate(this.factory);
-		}
 		return new FencedRedisSessionRepository(this.template, this.prefix, Duration.ofMinutes(5), "ch-" + this.prefix,
 				(groupId, frame) -> groupId + ":" + frame.getText(), instance);
-	}
-
-	@AfterEach
-	void stop() {
-		if (this.factory != null) {
-			this.factory.destroy();
-		}
 	}
 
 	@Test

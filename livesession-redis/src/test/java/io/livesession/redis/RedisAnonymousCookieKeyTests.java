@@ -3,14 +3,11 @@ package io.livesession.redis;
 import java.time.Duration;
 
 import io.livesession.identity.AnonymousCookies;
-import io.livesession.test.RedisTestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
+import io.livesession.test.RedisTestConnections;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -23,32 +20,15 @@ class RedisAnonymousCookieKeyTests {
 
 	private static final String KEY = "livesession:anonymous-cookie-key";
 
-	static RedisTestServer redis;
+	@RegisterExtension
+	static final RedisTestConnections redis = new RedisTestConnections();
 
 	LettuceConnectionFactory connectionFactory;
 
-	@BeforeAll
-	static void startRedis() {
-		redis = RedisTestServer.start();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		redis.close();
-	}
-
 	@BeforeEach
 	void connect() {
-		this.connectionFactory = new LettuceConnectionFactory(
-				new RedisStandaloneConfiguration(redis.host(), redis.port()));
-		this.connectionFactory.afterPropertiesSet();
-		this.connectionFactory.start();
+		this.connectionFactory = redis.connectionFactory();
 		new StringRedisTemplate(this.connectionFactory).delete(KEY);
-	}
-
-	@AfterEach
-	void disconnect() {
-		this.connectionFactory.destroy();
 	}
 
 	@Test

@@ -3,15 +3,12 @@ package io.livesession.redis;
 import java.time.Duration;
 import java.util.UUID;
 
+import io.livesession.test.RedisTestConnections;
 import io.livesession.test.RedisTestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -25,33 +22,16 @@ import static org.awaitility.Awaitility.await;
  */
 class RedisClusterLeaderTests {
 
-	static RedisTestServer redis;
+	@RegisterExtension
+	static final RedisTestConnections redis = new RedisTestConnections();
 
 	LettuceConnectionFactory connectionFactory;
 
 	final String prefix = "test-" + UUID.randomUUID() + ":";
 
-	@BeforeAll
-	static void startRedis() {
-		redis = RedisTestServer.start();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		redis.close();
-	}
-
 	@BeforeEach
 	void connect() {
-		this.connectionFactory = new LettuceConnectionFactory(
-				new RedisStandaloneConfiguration(redis.host(), redis.port()));
-		this.connectionFactory.afterPropertiesSet();
-		this.connectionFactory.start();
-	}
-
-	@AfterEach
-	void disconnect() {
-		this.connectionFactory.destroy();
+		this.connectionFactory = redis.connectionFactory();
 	}
 
 	private RedisClusterLeader election(String id, Duration lease) {
@@ -107,11 +87,7 @@ class RedisClusterLeaderTests {
 	void aLeaderThatCannotReachRedisStopsLeadingWhenItsLeaseEnds() {
 		Duration lease = Duration.ofMillis(1500);
 		try (RedisTestServer own = RedisTestServer.start()) {
-			LettuceConnectionFactory factory = new LettuceConnectionFactory(
-					new RedisStandaloneConfiguration(own.host(), own.port()),
-					LettuceClientConfiguration.builder().commandTimeout(Duration.ofMillis(300)).build());
-			factory.afterPropertiesSet();
-			factory.start();
+			LettuceConnectionFactory factory = redis.connectionFactory(own, Duration.ofMillis(300));
 			RedisClusterLeader cutOff = new RedisClusterLeader(factory, this.prefix, "cut-off", lease);
 			try {
 				cutOff.start();
@@ -124,7 +100,6 @@ class RedisClusterLeaderTests {
 			}
 			finally {
 				cutOff.stop();
-				factory.destroy();
 			}
 		}
 	}

@@ -10,14 +10,12 @@ import io.livesession.LiveConnection;
 import io.livesession.event.UserConnectedEvent;
 import io.livesession.event.UserDisconnectedEvent;
 import io.livesession.test.RedisTestServer;
+import io.livesession.test.RedisTestConnections;
 import org.jspecify.annotations.Nullable;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
-import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -32,35 +30,19 @@ import static org.mockito.Mockito.mock;
  */
 class RedisPresenceTests {
 
-	static RedisTestServer redis;
+	@RegisterExtension
+	static final RedisTestConnections redis = new RedisTestConnections();
 
 	private final String prefix = "test-" + UUID.randomUUID() + ":";
 
-	private final List<LettuceConnectionFactory> factories = new ArrayList<>();
+	private final TestListenerContainers containers = new TestListenerContainers();
 
 	private final List<RedisPresence> presences = new ArrayList<>();
 
-	@BeforeAll
-	static void startRedis() {
-		redis = RedisTestServer.start();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		redis.close();
-	}
-
 	@AfterEach
-	void stop() {
-		for (RedisPresence presence : this.presences) {
-			try {
-				presence.destroy();
-			}
-			catch (Exception ex) {
-				// best effort
-			}
-		}
-		this.factories.forEach(LettuceConnectionFactory::destroy);
+	void stop() throws Exception {
+		this.presences.forEach(RedisPresence::destroy);
+		this.containers.destroyAll();
 	}
 
 	@Test
@@ -109,14 +91,10 @@ class RedisPresenceTests {
 
 	@Test
 	void withoutRedisChangesNeverThrowAndReadsAnswerFromThisInstance() {
-		LettuceConnectionFactory unreachable = new LettuceConnectionFactory(
-				new RedisStandaloneConfiguration("127.0.0.1", 1),
-				LettuceClientConfiguration.builder().commandTimeout(Duration.ofMillis(200)).build());
-		unreachable.afterPropertiesSet();
-		unreachable.start();
-		this.factories.add(unreachable);
-		RedisPresence presence = new RedisPresence(unreachable, this.prefix, this.prefix + "presence", "a",
-				Duration.ofMillis(100), (event) -> {
+		LettuceConnectionFactory unreachable = redis.unreachable(Duration.ofMillis(200));
+		// Never started: it would keep trying to subscribe.
+		RedisPresence presence = new RedisPresence(unreachable, this.containers.create(unreachable), this.prefix,
+				this.prefix + "presence", "a", Duration.ofMillis(100), (event) -> {
 				});
 		this.presences.add(presence);
 		presence.start();
@@ -135,23 +113,15 @@ class RedisPresenceTests {
 	}
 
 	private RedisPresence presence(String id, Duration heartbeat, List<Object> events) {
-		RedisPresence presence = new RedisPresence(factory(), this.prefix, this.prefix + "presence", id, heartbeat,
-				events::add);
+		LettuceConnectionFactory factory = redis.connectionFactory();
+		RedisPresence presence = new RedisPresence(factory, this.containers.start(factory), this.prefix,
+				this.prefix + "presence", id, heartbeat, events::add);
 		this.presences.add(presence);
 		return presence;
 	}
 
-	private LettuceConnectionFactory factory() {
-		LettuceConnectionFactory factory = new LettuceConnectionFactory(
-				new RedisStandaloneConfiguration(redis.host(), redis.port()));
-		factory.afterPropertiesSet();
-		factory.start();
-		this.factories.add(factory);
-		return factory;
-	}
-
 	private StringRedisTemplate template() {
-		return new StringRedisTemplate(factory());
+		return redis.template();
 	}
 
 	private static List<String> userEvents(List<Object> events, String userId) {

@@ -22,14 +22,15 @@ import io.livesession.revocation.LocalRevocations;
 import io.livesession.revocation.Revocation;
 import io.livesession.test.RedisTestServer;
 import org.junit.jupiter.api.AfterAll;
+import io.livesession.test.RedisTestConnections;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -39,7 +40,10 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RedisRevocationChannelTests {
 
-	static RedisTestServer redis;
+	@RegisterExtension
+	static final RedisTestConnections redis = new RedisTestConnections();
+
+	final TestListenerContainers containers = new TestListenerContainers();
 
 	LettuceConnectionFactory connectionFactory;
 
@@ -49,22 +53,9 @@ class RedisRevocationChannelTests {
 
 	Instance two;
 
-	@BeforeAll
-	static void startRedis() {
-		redis = RedisTestServer.start();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		redis.close();
-	}
-
 	@BeforeEach
 	void startInstances() {
-		this.connectionFactory = new LettuceConnectionFactory(
-				new RedisStandaloneConfiguration(redis.host(), redis.port()));
-		this.connectionFactory.afterPropertiesSet();
-		this.connectionFactory.start();
+		this.connectionFactory = redis.connectionFactory();
 		this.one = new Instance();
 		this.two = new Instance();
 	}
@@ -73,7 +64,7 @@ class RedisRevocationChannelTests {
 	void stopInstances() throws Exception {
 		this.one.channel.destroy();
 		this.two.channel.destroy();
-		this.connectionFactory.destroy();
+		this.containers.destroyAll();
 	}
 
 	@Test
@@ -135,9 +126,12 @@ class RedisRevocationChannelTests {
 		Instance() {
 			LocalRevocations local = new LocalRevocations(this.registry, this.bindings,
 					(event) -> this.events.add((LiveConnectionRevokedEvent) event), LiveMetrics.NONE);
-			this.channel = new RedisRevocationChannel(RedisRevocationChannelTests.this.connectionFactory, local,
-					RedisRevocationChannelTests.this.channelName, UUID.randomUUID().toString());
-			this.channel.start();
+			RedisRevocationChannelTests tests = RedisRevocationChannelTests.this;
+			// A container of its own, as another instance has.
+			RedisMessageListenerContainer listeners = tests.containers.create(tests.connectionFactory);
+			this.channel = new RedisRevocationChannel(tests.connectionFactory, listeners, local, tests.channelName,
+					UUID.randomUUID().toString());
+			listeners.start();
 		}
 
 		void open(String id, String userId) {

@@ -10,14 +10,12 @@ import io.livesession.GroupIdPage;
 import io.livesession.SessionGroupUnavailableException;
 import io.livesession.group.GroupStore;
 import io.livesession.group.GroupUpdate;
+import io.livesession.test.RedisTestConnections;
 import io.livesession.test.RedisTestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 
@@ -31,7 +29,8 @@ import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException
  */
 class ScanningGroupStoreTests {
 
-	static RedisTestServer redis;
+	@RegisterExtension
+	static final RedisTestConnections redis = new RedisTestConnections();
 
 	LettuceConnectionFactory connectionFactory;
 
@@ -40,28 +39,10 @@ class ScanningGroupStoreTests {
 	// A glob character in the prefix must not widen the match.
 	final String prefix = "test-" + UUID.randomUUID() + "*:";
 
-	@BeforeAll
-	static void startRedis() {
-		redis = RedisTestServer.start();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		redis.close();
-	}
-
 	@BeforeEach
 	void connect() {
-		this.connectionFactory = new LettuceConnectionFactory(
-				new RedisStandaloneConfiguration(redis.host(), redis.port()));
-		this.connectionFactory.afterPropertiesSet();
-		this.connectionFactory.start();
+		this.connectionFactory = redis.connectionFactory();
 		this.store = RedisGroupStores.create(this.connectionFactory, this.prefix, Duration.ofMinutes(5));
-	}
-
-	@AfterEach
-	void disconnect() {
-		this.connectionFactory.destroy();
 	}
 
 	@Test
@@ -100,19 +81,11 @@ class ScanningGroupStoreTests {
 	@Test
 	void idsWithoutRedisAnswerUnavailable() {
 		try (RedisTestServer gone = RedisTestServer.start()) {
-			LettuceConnectionFactory factory = new LettuceConnectionFactory(
-					new RedisStandaloneConfiguration(gone.host(), gone.port()));
-			factory.afterPropertiesSet();
-			factory.start();
-			try {
-				GroupStore unreachable = RedisGroupStores.create(factory, this.prefix, Duration.ofMinutes(5));
-				gone.stop();
-				assertThatExceptionOfType(SessionGroupUnavailableException.class)
-					.isThrownBy(() -> unreachable.ids(GroupIdPage.FIRST, 10));
-			}
-			finally {
-				factory.destroy();
-			}
+			GroupStore unreachable = RedisGroupStores.create(redis.connectionFactory(gone), this.prefix,
+					Duration.ofMinutes(5));
+			gone.stop();
+			assertThatExceptionOfType(SessionGroupUnavailableException.class)
+				.isThrownBy(() -> unreachable.ids(GroupIdPage.FIRST, 10));
 		}
 	}
 

@@ -14,6 +14,7 @@ import io.livesession.redis.LiveRedisConnections;
 import io.livesession.redis.RedisAnonymousCookieKey;
 import io.livesession.redis.RedisDeliveryChannel;
 import io.livesession.redis.RedisGroupStores;
+import io.livesession.redis.RedisListenerContainers;
 import io.livesession.redis.RedisPresence;
 import io.livesession.redis.RedisRevocationChannel;
 import io.livesession.registry.ConnectionRegistries;
@@ -22,6 +23,7 @@ import io.livesession.revocation.LocalRevocations;
 import io.livesession.revocation.RevocationChannel;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -30,7 +32,10 @@ import org.springframework.boot.context.properties.source.InvalidConfigurationPr
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.io.ResourceLoader;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import org.springframework.util.ClassUtils;
 
 /**
  * The group store, delivery channel and presence, in memory or on Redis. Imported in this
@@ -39,6 +44,9 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
  * @author livesession
  */
 final class StoreConfigurations {
+
+	/** The bean name of livesession's Redis listener container. */
+	static final String LISTENER_CONTAINER = "livesessionRedisListenerContainer";
 
 	private StoreConfigurations() {
 	}
@@ -60,6 +68,16 @@ final class StoreConfigurations {
 			return LiveRedisConnections.create(connectionFactory, properties.getRedis().getCommandTimeout());
 		}
 
+		/**
+		 * One subscriber connection and one receiving thread for all of livesession's
+		 * channels. Not a default candidate, so an application's own container stays the
+		 * one its injection points get, and livesession never uses the application's.
+		 */
+		@Bean(name = LISTENER_CONTAINER, defaultCandidate = false)
+		RedisMessageListenerContainer livesessionRedisListenerContainer(LiveRedisConnections connections) {
+			return RedisListenerContainers.create(connections.getConnectionFactory());
+		}
+
 		@Bean
 		@ConditionalOnMissingBean
 		GroupStore liveGroupStore(LiveRedisConnections connections, ObjectProvider<RedisDeliveryChannel> channel,
@@ -73,10 +91,11 @@ final class StoreConfigurations {
 
 		@Bean
 		@ConditionalOnMissingBean(DeliveryChannel.class)
-		RedisDeliveryChannel liveDeliveryChannel(LiveRedisConnections connections, ConnectionRegistry registry,
+		RedisDeliveryChannel liveDeliveryChannel(LiveRedisConnections connections,
+				@Qualifier(LISTENER_CONTAINER) RedisMessageListenerContainer listeners, ConnectionRegistry registry,
 				ObjectProvider<Presence> presence, ObjectProvider<SessionGroupManager> groups,
 				LiveSessionProperties properties) {
-			return new RedisDeliveryChannel(connections.getConnectionFactory(), new LocalDelivery(registry),
+			return new RedisDeliveryChannel(connections.getConnectionFactory(), listeners, new LocalDelivery(registry),
 					properties.getRedis().getChannel(), UUID.randomUUID().toString(),
 					() -> presence.getObject().getOnlineUserIds(),
 					(groupId) -> groups.getObject().currentFullState(groupId),
@@ -85,14 +104,16 @@ final class StoreConfigurations {
 
 		@Bean
 		@ConditionalOnMissingBean(Presence.class)
-		RedisPresence livePresence(LiveRedisConnections connections, ObjectProvider<RedisDeliveryChannel> channel,
-				LiveSessionProperties properties, ApplicationEventPublisher publisher) {
+		RedisPresence livePresence(LiveRedisConnections connections,
+				@Qualifier(LISTENER_CONTAINER) RedisMessageListenerContainer listeners,
+				ObjectProvider<RedisDeliveryChannel> channel, LiveSessionProperties properties,
+				ApplicationEventPublisher publisher) {
 			LiveSessionProperties.Redis redis = properties.getRedis();
 			// The delivery channel's id when there is one, so logs and keys name an
 			// instance the same way.
 			RedisDeliveryChannel deliveries = channel.getIfAvailable();
 			String instanceId = (deliveries != null) ? deliveries.getInstanceId() : UUID.randomUUID().toString();
-			return new RedisPresence(connections.getConnectionFactory(), redis.getKeyPrefix(),
+			return new RedisPresence(connections.getConnectionFactory(), listeners, redis.getKeyPrefix(),
 					redis.getChannel() + ":presence", instanceId, redis.getPresenceHeartbeat(), publisher);
 		}
 
@@ -110,9 +131,10 @@ final class StoreConfigurations {
 
 		@Bean
 		@ConditionalOnMissingBean(RevocationChannel.class)
-		RedisRevocationChannel liveRevocationChannel(LiveRedisConnections connections, LocalRevocations local,
+		RedisRevocationChannel liveRevocationChannel(LiveRedisConnections connections,
+				@Qualifier(LISTENER_CONTAINER) RedisMessageListenerContainer listeners, LocalRevocations local,
 				LiveSessionProperties properties) {
-			return new RedisRevocationChannel(connections.getConnectionFactory(), local,
+			return new RedisRevocationChannel(connections.getConnectionFactory(), listeners, local,
 					properties.getRedis().getChannel() + ":revocations", UUID.randomUUID().toString());
 		}
 
@@ -122,12 +144,19 @@ final class StoreConfigurations {
 	@ConditionalOnProperty(name = "livesession.store", havingValue = "redis")
 	static class RedisRequiredConfiguration {
 
+		/** Reached only when the Redis store could not be configured: says why. */
 		@Bean
 		@ConditionalOnMissingBean
-		GroupStore liveGroupStore() {
+		GroupStore liveGroupStore(ResourceLoader resourceLoader) {
+			ClassLoader classLoader = resourceLoader.getClassLoader();
+			String missing = !ClassUtils.isPresent("io.livesession.redis.RedisGroupStores", classLoader)
+					? "livesession-redis is not on the classpath"
+					: !ClassUtils.isPresent("org.springframework.data.redis.connection.RedisConnectionFactory",
+							classLoader) ? "Spring Data Redis is not on the classpath"
+									: "there is no RedisConnectionFactory bean";
 			throw new InvalidConfigurationPropertyValueException("livesession.store", "redis",
-					"livesession.store=redis needs Spring Data Redis and a RedisConnectionFactory (add "
-							+ "spring-boot-starter-data-redis and livesession-redis), or set livesession.store=memory");
+					missing + ": add spring-boot-starter-data-redis and livesession-redis with a Redis connection, "
+							+ "or set livesession.store=memory");
 		}
 
 	}
