@@ -12,9 +12,7 @@ import io.livesession.GroupResolver;
 import io.livesession.action.ActionAuthorizer;
 import io.livesession.action.ActionHandlerRegistry;
 import io.livesession.action.ActionInterceptor;
-import io.livesession.action.MethodSecurityActionAuthorizer;
 import io.livesession.action.StrictBinding;
-import io.livesession.action.SecurityContextActionInterceptor;
 import io.livesession.delivery.Delivery;
 import io.livesession.delivery.DeliveryChannel;
 import io.livesession.delivery.Heartbeats;
@@ -64,13 +62,6 @@ import org.springframework.context.annotation.Import;
 import org.springframework.core.Ordered;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.util.StringUtils;
-import org.springframework.security.access.expression.method.DefaultMethodSecurityExpressionHandler;
-import org.springframework.security.access.expression.method.MethodSecurityExpressionHandler;
-import org.springframework.security.access.hierarchicalroles.NullRoleHierarchy;
-import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
-import org.springframework.security.authorization.AuthoritiesAuthorizationManager;
-import org.springframework.security.core.context.SecurityContextHolder;
-import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import org.springframework.web.servlet.handler.SimpleUrlHandlerMapping;
 import org.springframework.web.socket.config.annotation.EnableWebSocket;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
@@ -95,7 +86,8 @@ import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 		LeaderConfigurations.RedisLeaderConfiguration.class,
 		LeaderConfigurations.SingleInstanceLeaderConfiguration.class,
 		SecurityConfigurations.RevocationConfiguration.class, SecurityConfigurations.SpringSecurityConfiguration.class,
-		SecurityConfigurations.CredentialsExpiryConfiguration.class })
+		SecurityConfigurations.CredentialsExpiryConfiguration.class,
+		SecurityConfigurations.ActionSecurityConfiguration.class })
 public final class LiveSessionAutoConfiguration {
 
 	static JsonMapper jsonMapper(ObjectProvider<JsonMapper> mapper) {
@@ -264,52 +256,6 @@ public final class LiveSessionAutoConfiguration {
 			// Early, so every page, the login page included, hands out the cookie.
 			registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 100);
 			return registration;
-		}
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass(SecurityContextHolder.class)
-	static class ActionSecurityConfiguration {
-
-		@Bean
-		@ConditionalOnMissingBean
-		SecurityContextActionInterceptor liveSecurityContextActionInterceptor(
-				ObjectProvider<SecurityContextHolderStrategy> strategy) {
-			// Method security uses a SecurityContextHolderStrategy bean when there is
-			// one: the context must be set where it looks.
-			return new SecurityContextActionInterceptor(
-					strategy.getIfAvailable(SecurityContextHolder::getContextHolderStrategy));
-		}
-
-		/**
-		 * Enforces {@code @PreAuthorize} and the like on actions even without
-		 * {@code @EnableMethodSecurity}, with the application's expression handler and
-		 * role hierarchy when it defines them. The role prefix is Spring Security's
-		 * default, {@code ROLE_}: an application with another one defines its own
-		 * {@link ActionAuthorizer}.
-		 */
-		@Bean
-		@ConditionalOnMissingBean
-		ActionAuthorizer liveActionAuthorizer(ApplicationContext context,
-				ObjectProvider<SecurityContextHolderStrategy> strategy,
-				ObjectProvider<MethodSecurityExpressionHandler> expressionHandler,
-				ObjectProvider<RoleHierarchy> roleHierarchy) {
-			String rolePrefix = "ROLE_";
-			RoleHierarchy hierarchy = roleHierarchy.getIfUnique(NullRoleHierarchy::new);
-			MethodSecurityExpressionHandler expressions = expressionHandler.getIfUnique(() -> {
-				DefaultMethodSecurityExpressionHandler handler = new DefaultMethodSecurityExpressionHandler();
-				// For bean references (@PreAuthorize("@guard.check(#data)")).
-				handler.setApplicationContext(context);
-				handler.setRoleHierarchy(hierarchy);
-				handler.setDefaultRolePrefix(rolePrefix);
-				return handler;
-			});
-			AuthoritiesAuthorizationManager authorities = new AuthoritiesAuthorizationManager();
-			authorities.setRoleHierarchy(hierarchy);
-			return new MethodSecurityActionAuthorizer(
-					strategy.getIfAvailable(SecurityContextHolder::getContextHolderStrategy), expressions, authorities,
-					rolePrefix);
 		}
 
 	}

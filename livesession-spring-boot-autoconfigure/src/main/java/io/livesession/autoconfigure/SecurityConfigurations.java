@@ -7,6 +7,9 @@ import io.livesession.GroupResolver;
 import io.livesession.LoginMergeHandler;
 import io.livesession.SessionGroups;
 import io.livesession.UserGroups;
+import io.livesession.action.ActionAuthorizer;
+import io.livesession.action.MethodSecurityActionAuthorizer;
+import io.livesession.action.SecurityContextActionInterceptor;
 import io.livesession.group.SessionGroupManager;
 import io.livesession.identity.AnonymousCookies;
 import io.livesession.identity.DefaultGroupResolver;
@@ -23,15 +26,22 @@ import io.livesession.revocation.LoginLogoutListener;
 import io.livesession.revocation.RevocationChannel;
 import io.livesession.revocation.Revocations;
 import io.livesession.revocation.UserErasure;
-
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.ApplicationContext;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.TaskScheduler;
+import org.springframework.security.access.expression.method.DefaultMethodSecurityExpressionHandler;
+import org.springframework.security.access.expression.method.MethodSecurityExpressionHandler;
+import org.springframework.security.access.hierarchicalroles.NullRoleHierarchy;
+import org.springframework.security.access.hierarchicalroles.RoleHierarchy;
+import org.springframework.security.authorization.AuthoritiesAuthorizationManager;
+import org.springframework.security.core.context.SecurityContextHolder;
+import org.springframework.security.core.context.SecurityContextHolderStrategy;
 import org.springframework.session.SessionRepository;
 
 /**
@@ -129,6 +139,52 @@ final class SecurityConfigurations {
 		CredentialsExpiry liveCredentialsExpiry(LocalRevocations revocations,
 				@Qualifier(SchedulingConfiguration.TASK_SCHEDULER) TaskScheduler scheduler) {
 			return new CredentialsExpiry(revocations, scheduler);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(SecurityContextHolder.class)
+	static class ActionSecurityConfiguration {
+
+		@Bean
+		@ConditionalOnMissingBean
+		SecurityContextActionInterceptor liveSecurityContextActionInterceptor(
+				ObjectProvider<SecurityContextHolderStrategy> strategy) {
+			// Method security uses a SecurityContextHolderStrategy bean when there is
+			// one: the context must be set where it looks.
+			return new SecurityContextActionInterceptor(
+					strategy.getIfAvailable(SecurityContextHolder::getContextHolderStrategy));
+		}
+
+		/**
+		 * Enforces {@code @PreAuthorize} and the like on actions even without
+		 * {@code @EnableMethodSecurity}, with the application's expression handler and
+		 * role hierarchy when it defines them. The role prefix is Spring Security's
+		 * default, {@code ROLE_}: an application with another one defines its own
+		 * {@link ActionAuthorizer}.
+		 */
+		@Bean
+		@ConditionalOnMissingBean
+		ActionAuthorizer liveActionAuthorizer(ApplicationContext context,
+				ObjectProvider<SecurityContextHolderStrategy> strategy,
+				ObjectProvider<MethodSecurityExpressionHandler> expressionHandler,
+				ObjectProvider<RoleHierarchy> roleHierarchy) {
+			String rolePrefix = "ROLE_";
+			RoleHierarchy hierarchy = roleHierarchy.getIfUnique(NullRoleHierarchy::new);
+			MethodSecurityExpressionHandler expressions = expressionHandler.getIfUnique(() -> {
+				DefaultMethodSecurityExpressionHandler handler = new DefaultMethodSecurityExpressionHandler();
+				// For bean references (@PreAuthorize("@guard.check(#data)")).
+				handler.setApplicationContext(context);
+				handler.setRoleHierarchy(hierarchy);
+				handler.setDefaultRolePrefix(rolePrefix);
+				return handler;
+			});
+			AuthoritiesAuthorizationManager authorities = new AuthoritiesAuthorizationManager();
+			authorities.setRoleHierarchy(hierarchy);
+			return new MethodSecurityActionAuthorizer(
+					strategy.getIfAvailable(SecurityContextHolder::getContextHolderStrategy), expressions, authorities,
+					rolePrefix);
 		}
 
 	}
