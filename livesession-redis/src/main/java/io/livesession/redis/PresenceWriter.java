@@ -165,6 +165,9 @@ final class PresenceWriter {
 	}
 
 	void start() {
+		// One thread of its own rather than livesession's TaskScheduler (two threads):
+		// heartbeats, flushes and the final removal of the share must never overlap, or a
+		// late heartbeat would write a removed share again.
 		ScheduledExecutorService writer = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "livesession-presence");
 			thread.setDaemon(true);
