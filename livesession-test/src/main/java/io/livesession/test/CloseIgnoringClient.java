@@ -18,6 +18,9 @@ import tools.jackson.databind.json.JsonMapper;
  * until the server drops the TCP connection. Reads on a thread of its own, or, when
  * opened stalled, reads nothing until {@link #startReading()}, so that the server's
  * writes to it block and it is evicted.
+ *
+ * @author livesession
+ * @since 0.1.0
  */
 public final class CloseIgnoringClient implements AutoCloseable {
 

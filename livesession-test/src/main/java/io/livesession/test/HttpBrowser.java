@@ -22,6 +22,7 @@ import org.jspecify.annotations.Nullable;
  * {@link io.livesession.test.browser.HeadlessChromium}.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public class HttpBrowser {
 

@@ -30,6 +30,9 @@ import tools.jackson.databind.node.ObjectNode;
  * A real WebSocket client (the container's JSR-356 client) for tests: sends raw frames,
  * collects every frame it receives, and captures the handshake's response headers and the
  * close status.
+ *
+ * @author livesession
+ * @since 0.1.0
  */
 public final class LiveTestClient implements AutoCloseable {
 

@@ -27,6 +27,9 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * The server starts before the class's first test and stops after its last; every factory
  * handed out is started, and destroyed after the test that asked for it (after the test's
  * own {@code @AfterEach} methods).
+ *
+ * @author livesession
+ * @since 0.1.0
  */
 public final class RedisTestConnections implements BeforeAllCallback, AfterEachCallback, AfterAllCallback {
 

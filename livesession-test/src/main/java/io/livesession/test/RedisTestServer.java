@@ -21,6 +21,9 @@ import org.testcontainers.containers.GenericContainer;
  * otherwise a {@code redis-server} from the PATH on a free loopback port (never the
  * shared 6379), otherwise a failure that says what to install. Never a silent skip. Can
  * be stopped and started again on the same address to test outages.
+ *
+ * @author livesession
+ * @since 0.1.0
  */
 public final class RedisTestServer implements AutoCloseable {
 

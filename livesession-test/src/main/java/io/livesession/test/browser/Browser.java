@@ -17,6 +17,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * any browser.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class Browser implements AutoCloseable {
 

@@ -42,6 +42,7 @@ import org.openqa.selenium.chrome.ChromeOptions;
  * </pre>
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class HeadlessChromium {
 

@@ -22,6 +22,7 @@ import org.openqa.selenium.chrome.ChromeDriver;
  * tests can interleave tabs freely. Elements are found by their {@code id}.
  *
  * @author livesession
+ * @since 0.1.0
  */
 public final class Tab {
 
