@@ -142,7 +142,7 @@ public final class LiveActionHttpHandler implements HttpRequestHandler {
 			return;
 		}
 		HttpSession session = request.getSession(false);
-		HttpCaller caller = new HttpCaller(connect, (session != null) ? session.getId() : null);
+		HttpCaller caller = HttpCaller.of(connect, (session != null) ? session.getId() : null);
 		Object result;
 		try {
 			result = this.endpoint.perform(caller, action, data);
