@@ -226,18 +226,26 @@ export function record(source) {
 
 const noop = () => {};
 
+/**
+ * Sets the members that LiveSessionClient and SharedLiveSessionClient both expose, as
+ * they are before the first connection.
+ */
+function initMembers(client, options, role) {
+	client.options = Object.assign({}, DEFAULTS, options);
+	client.url = resolveUrl(client.options);
+	client.state = record(null);
+	client.version = null;
+	client.status = 'connecting';
+	client.connectionId = null;
+	client.userId = null;
+	client.role = role;
+}
+
 class LiveSessionClient {
 
 	constructor(options) {
-		this.options = Object.assign({}, DEFAULTS, options);
-		this.url = resolveUrl(this.options);
-		this.state = record(null);
-		this.version = null;
-		this.status = 'connecting';
-		this.connectionId = null;
-		this.userId = null;
-		/** 'own': this client has a socket of its own (see SharedLiveSessionClient for the others). */
-		this.role = 'own';
+		// 'own': this client has a socket of its own (see SharedLiveSessionClient for the others).
+		initMembers(this, options, 'own');
 		this._WebSocket = this.options.WebSocket || globalThis.WebSocket;
 		if (!this._WebSocket) {
 			throw new Error('livesession: no WebSocket implementation; pass options.WebSocket');
@@ -725,15 +733,8 @@ const LEADER_GONE = 'The leader tab left before the reply arrived; the action ma
 class SharedLiveSessionClient {
 
 	constructor(options, locks, Channel) {
-		this.options = Object.assign({}, DEFAULTS, options);
-		this.url = resolveUrl(this.options);
-		this.state = record(null);
-		this.version = null;
-		this.status = 'connecting';
-		this.connectionId = null;
-		this.userId = null;
-		/** 'leader' once this tab holds the lock, 'follower' until then. */
-		this.role = 'follower';
+		// 'leader' once this tab holds the lock, 'follower' until then.
+		initMembers(this, options, 'follower');
 		this.tabId = newTabId();
 		if (!(this.options.WebSocket || globalThis.WebSocket)) {
 			throw new Error('livesession: no WebSocket implementation; pass options.WebSocket');

@@ -10,18 +10,23 @@ import io.livesession.LiveConnection;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The identity and attributes of a connection, apart from its delivery.
+ * The identity and attributes of a connection, apart from its delivery: the base of the
+ * delivered connections and of the HTTP action caller.
  *
  * @author livesession
  * @since 0.1.0
  */
-abstract class ConnectionBase implements LiveConnection {
+public abstract class ConnectionBase implements LiveConnection {
 
 	private final ConnectionInfo info;
 
 	private volatile @Nullable Map<String, Object> attributes;
 
-	ConnectionBase(ConnectionInfo info) {
+	/**
+	 * Create a connection.
+	 * @param info its identity
+	 */
+	protected ConnectionBase(ConnectionInfo info) {
 		this.info = info;
 	}
 

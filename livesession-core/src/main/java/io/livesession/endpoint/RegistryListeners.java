@@ -1,6 +1,7 @@
 package io.livesession.endpoint;
 
 import java.util.List;
+import java.util.function.BiConsumer;
 
 import io.livesession.delivery.ManagedConnection;
 import io.livesession.registry.RegistryListener;
@@ -26,20 +27,17 @@ final class RegistryListeners {
 	}
 
 	void registered(ManagedConnection connection) {
-		for (RegistryListener listener : this.listeners) {
-			try {
-				listener.connectionRegistered(connection);
-			}
-			catch (RuntimeException ex) {
-				failed(listener, connection, ex);
-			}
-		}
+		tell(connection, RegistryListener::connectionRegistered);
 	}
 
 	void unregistered(ManagedConnection connection) {
+		tell(connection, RegistryListener::connectionUnregistered);
+	}
+
+	private void tell(ManagedConnection connection, BiConsumer<RegistryListener, ManagedConnection> call) {
 		for (RegistryListener listener : this.listeners) {
 			try {
-				listener.connectionUnregistered(connection);
+				call.accept(listener, connection);
 			}
 			catch (RuntimeException ex) {
 				failed(listener, connection, ex);

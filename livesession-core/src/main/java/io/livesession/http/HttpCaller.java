@@ -1,15 +1,12 @@
 package io.livesession.http;
 
-import java.security.Principal;
 import java.time.Instant;
-import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.livesession.ConnectRequest;
 import io.livesession.Frame;
-import io.livesession.LiveConnection;
+import io.livesession.delivery.ConnectionBase;
+import io.livesession.delivery.ConnectionInfo;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -18,87 +15,28 @@ import org.jspecify.annotations.Nullable;
  *
  * @author livesession
  */
-final class HttpCaller implements LiveConnection {
+final class HttpCaller extends ConnectionBase {
 
-	private final String id = "http-" + UUID.randomUUID();
-
-	private final ConnectRequest request;
-
-	private final @Nullable String httpSessionId;
-
-	private final Instant openedAt = Instant.now();
-
-	private final Map<String, Object> attributes;
-
-	HttpCaller(ConnectRequest request, @Nullable String httpSessionId) {
-		this.request = request;
-		this.httpSessionId = httpSessionId;
-		this.attributes = new ConcurrentHashMap<>(request.getAttributes());
+	private HttpCaller(ConnectionInfo info) {
+		super(info);
 	}
 
-	@Override
-	public String getId() {
-		return this.id;
-	}
-
-	@Override
-	public @Nullable String getUserId() {
-		return this.request.getUserId();
-	}
-
-	@Override
-	public String getGroupId() {
-		return this.request.getGroupId();
-	}
-
-	@Override
-	public @Nullable Principal getPrincipal() {
-		return this.request.getPrincipal();
-	}
-
-	@Override
-	public Set<String> getAuthorities() {
-		return this.request.getAuthorities();
-	}
-
-	@Override
-	public @Nullable String getHttpSessionId() {
-		return this.httpSessionId;
-	}
-
-	@Override
-	public Instant getOpenedAt() {
-		return this.openedAt;
+	/**
+	 * The caller of a resolved request, with the attributes its connect hooks added.
+	 * @param request the resolved request
+	 * @param httpSessionId the request's HTTP session id, if it has one
+	 * @return the caller
+	 */
+	static HttpCaller of(ConnectRequest request, @Nullable String httpSessionId) {
+		HttpCaller caller = new HttpCaller(new ConnectionInfo("http-" + UUID.randomUUID(), request.getUserId(),
+				request.getGroupId(), request.getPrincipal(), request.getAuthorities(), httpSessionId, Instant.now()));
+		request.getAttributes().forEach(caller::setAttribute);
+		return caller;
 	}
 
 	@Override
 	public boolean isOpen() {
 		return false;
-	}
-
-	@Override
-	public @Nullable Object getAttribute(String name) {
-		return this.attributes.get(name);
-	}
-
-	@Override
-	public void setAttribute(String name, @Nullable Object value) {
-		if (value != null) {
-			this.attributes.put(name, value);
-		}
-		else {
-			this.attributes.remove(name);
-		}
-	}
-
-	@Override
-	public @Nullable Object removeAttribute(String name) {
-		return this.attributes.remove(name);
-	}
-
-	@Override
-	public Set<String> getAttributeNames() {
-		return Set.copyOf(this.attributes.keySet());
 	}
 
 	@Override
@@ -113,7 +51,7 @@ final class HttpCaller implements LiveConnection {
 
 	@Override
 	public String toString() {
-		return "HTTP caller " + this.id;
+		return "HTTP caller " + getId();
 	}
 
 }

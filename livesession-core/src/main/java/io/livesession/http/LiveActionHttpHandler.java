@@ -10,7 +10,6 @@ import java.util.function.Predicate;
 
 import io.livesession.ConnectRequest;
 import io.livesession.LiveActionException;
-import io.livesession.SessionGroupUnavailableException;
 import io.livesession.endpoint.LiveEndpoint;
 import io.livesession.identity.ConnectResolver;
 import io.livesession.limits.ConnectionLimits;
@@ -99,19 +98,6 @@ public final class LiveActionHttpHandler implements HttpRequestHandler {
 		this.maxBodySize = maxBodySize;
 	}
 
-	/**
-	 * Whether the group exists, taking it for existing when the store cannot be reached:
-	 * the action then answers {@code unavailable} like any other during an outage.
-	 */
-	private boolean groupExists(String groupId) {
-		try {
-			return this.groupExists.test(groupId);
-		}
-		catch (SessionGroupUnavailableException ex) {
-			return true;
-		}
-	}
-
 	@Override
 	public void handleRequest(HttpServletRequest request, HttpServletResponse response) throws IOException {
 		if (!"POST".equals(request.getMethod())) {
@@ -133,10 +119,9 @@ public final class LiveActionHttpHandler implements HttpRequestHandler {
 			error(response, resolution.status(), code, resolution.reason());
 			return;
 		}
-		if (this.limits != null && connect.getUserId() == null && !groupExists(connect.getGroupId())) {
-			// Without a cookie each request is a new browser with a new group, kept for
-			// the group timeout: what a flood of such requests could fill memory with.
-			ConnectionLimits.Refusal refusal = this.limits.newGroup(serverRequest.getRemoteAddress());
+		if (this.limits != null) {
+			ConnectionLimits.Refusal refusal = this.limits.newGroup(connect, this.groupExists,
+					serverRequest.getRemoteAddress());
 			if (refusal != null) {
 				if (logger.isDebugEnabled()) {
 					logger.debug("Action from " + serverRequest.getRemoteAddress() + " refused with 429: over the "
@@ -158,7 +143,7 @@ public final class LiveActionHttpHandler implements HttpRequestHandler {
 			return;
 		}
 		HttpSession session = request.getSession(false);
-		HttpCaller caller = new HttpCaller(connect, (session != null) ? session.getId() : null);
+		HttpCaller caller = HttpCaller.of(connect, (session != null) ? session.getId() : null);
 		Object result;
 		try {
 			result = this.endpoint.perform(caller, action, data);

@@ -9,7 +9,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 
+import io.livesession.ConnectRequest;
+import io.livesession.SessionGroupUnavailableException;
 import io.livesession.metrics.LiveMetrics;
 import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
@@ -97,6 +100,37 @@ public final class ConnectionLimits {
 					(user ? "user " + userId : "anonymous browser") + " has " + max + " connections");
 		}
 		return new Admission(permit, null);
+	}
+
+	/**
+	 * Charge a remote address for the group of an anonymous request if that group does
+	 * not exist yet: without a cookie each request is a new browser with a new group,
+	 * kept for the group timeout, which is what a flood of such requests could fill
+	 * memory with. A group is taken for existing when the store cannot be reached, so
+	 * that the request meets the outage where it reads its group, as documented (an
+	 * action answers {@code unavailable}, a connection closes with {@code 1011}), instead
+	 * of failing here (a handshake with 500).
+	 * @param connect the resolved request
+	 * @param groupExists whether a group exists already
+	 * @param address the remote address, or {@code null} when unknown
+	 * @return the refusal, or {@code null} when authenticated, for an existing group or
+	 * within the limit
+	 */
+	public @Nullable Refusal newGroup(ConnectRequest connect, Predicate<String> groupExists,
+			@Nullable InetSocketAddress address) {
+		if (connect.getUserId() != null || exists(groupExists, connect.getGroupId())) {
+			return null;
+		}
+		return newGroup(address);
+	}
+
+	private static boolean exists(Predicate<String> groupExists, String groupId) {
+		try {
+			return groupExists.test(groupId);
+		}
+		catch (SessionGroupUnavailableException ex) {
+			return true;
+		}
 	}
 
 	/**

@@ -139,9 +139,8 @@ public final class MicrometerLiveMetrics implements LiveMetrics {
 
 	@Override
 	public void framesDropped(String reason, int count) {
-		Counter counter = this.framesDropped.get(reason);
-		if (counter != null && count > 0) {
-			counter.increment(count);
+		if (count > 0) {
+			increment(this.framesDropped, reason, count);
 		}
 	}
 
@@ -152,10 +151,7 @@ public final class MicrometerLiveMetrics implements LiveMetrics {
 
 	@Override
 	public void evicted(String reason) {
-		Counter counter = this.evictions.get(reason);
-		if (counter != null) {
-			counter.increment();
-		}
+		increment(this.evictions, reason, 1);
 	}
 
 	@Override
@@ -165,9 +161,17 @@ public final class MicrometerLiveMetrics implements LiveMetrics {
 
 	@Override
 	public void refused(String limit) {
-		Counter counter = this.refusals.get(limit);
+		increment(this.refusals, limit, 1);
+	}
+
+	/**
+	 * Count under a tag value registered up front; others are ignored rather than
+	 * registered, to bound the tag's values.
+	 */
+	private static void increment(Map<String, Counter> counters, String tagValue, int count) {
+		Counter counter = counters.get(tagValue);
 		if (counter != null) {
-			counter.increment();
+			counter.increment(count);
 		}
 	}
 

@@ -12,8 +12,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
 
 /**
- * {@link ConnectionRegistry} on concurrent hash maps. Index updates of one key go through
- * {@code compute}, so an index set is created and dropped atomically; readers never lock.
+ * {@link ConnectionRegistry} on a concurrent hash map by id and a {@link SetIndex} each
+ * by group and by user; readers never lock.
  *
  * @author livesession
  */
@@ -21,19 +21,19 @@ final class InMemoryConnectionRegistry implements ConnectionRegistry {
 
 	private final Map<String, LiveConnection> byId = new ConcurrentHashMap<>();
 
-	private final Map<String, Set<LiveConnection>> byGroup = new ConcurrentHashMap<>();
+	private final SetIndex<LiveConnection> byGroup = new SetIndex<>();
 
-	private final Map<String, Set<LiveConnection>> byUser = new ConcurrentHashMap<>();
+	private final SetIndex<LiveConnection> byUser = new SetIndex<>();
 
 	@Override
 	public void register(LiveConnection connection) {
 		Assert.notNull(connection, "'connection' must not be null");
 		LiveConnection previous = this.byId.putIfAbsent(connection.getId(), connection);
 		Assert.state(previous == null, () -> "A connection with id " + connection.getId() + " is registered already");
-		add(this.byGroup, connection.getGroupId(), connection);
+		this.byGroup.add(connection.getGroupId(), connection);
 		String userId = connection.getUserId();
 		if (userId != null) {
-			add(this.byUser, userId, connection);
+			this.byUser.add(userId, connection);
 		}
 		if (this.byId.get(connection.getId()) != connection) {
 			// Unregistered while its indexes were being filled: undo, so no empty index
@@ -52,26 +52,11 @@ final class InMemoryConnectionRegistry implements ConnectionRegistry {
 	}
 
 	private void removeFromIndexes(LiveConnection connection) {
-		remove(this.byGroup, connection.getGroupId(), connection);
+		this.byGroup.remove(connection.getGroupId(), connection);
 		String userId = connection.getUserId();
 		if (userId != null) {
-			remove(this.byUser, userId, connection);
+			this.byUser.remove(userId, connection);
 		}
-	}
-
-	private static void add(Map<String, Set<LiveConnection>> index, String key, LiveConnection connection) {
-		index.compute(key, (k, set) -> {
-			Set<LiveConnection> result = (set != null) ? set : ConcurrentHashMap.newKeySet();
-			result.add(connection);
-			return result;
-		});
-	}
-
-	private static void remove(Map<String, Set<LiveConnection>> index, String key, LiveConnection connection) {
-		index.computeIfPresent(key, (k, set) -> {
-			set.remove(connection);
-			return set.isEmpty() ? null : set;
-		});
 	}
 
 	@Override
@@ -100,12 +85,12 @@ final class InMemoryConnectionRegistry implements ConnectionRegistry {
 
 	@Override
 	public Set<String> getGroupIds() {
-		return Collections.unmodifiableSet(this.byGroup.keySet());
+		return this.byGroup.keys();
 	}
 
 	@Override
 	public Set<String> getUserIds() {
-		return Collections.unmodifiableSet(this.byUser.keySet());
+		return this.byUser.keys();
 	}
 
 	@Override

@@ -1,7 +1,6 @@
 package io.livesession.revocation;
 
 import java.util.Collection;
-import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -9,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.livesession.LiveConnection;
+import io.livesession.registry.SetIndex;
 import jakarta.servlet.http.HttpSession;
 import org.jspecify.annotations.Nullable;
 import org.springframework.util.Assert;
@@ -26,9 +26,9 @@ public final class ConnectionBindings {
 
 	private final Map<String, Binding> byConnection = new ConcurrentHashMap<>();
 
-	private final Map<String, Set<Binding>> byHttpSession = new ConcurrentHashMap<>();
+	private final SetIndex<Binding> byHttpSession = new SetIndex<>();
 
-	private final Map<String, Set<Binding>> byBrowser = new ConcurrentHashMap<>();
+	private final SetIndex<Binding> byBrowser = new SetIndex<>();
 
 	/**
 	 * Bind an open connection.
@@ -45,9 +45,9 @@ public final class ConnectionBindings {
 				(httpSessionId != null) ? containerSession : null);
 		Binding previous = this.byConnection.putIfAbsent(connection.getId(), binding);
 		Assert.state(previous == null, () -> "Connection " + connection.getId() + " is bound already");
-		add(this.byBrowser, browserId, binding);
+		this.byBrowser.add(browserId, binding);
 		if (httpSessionId != null) {
-			add(this.byHttpSession, httpSessionId, binding);
+			this.byHttpSession.add(httpSessionId, binding);
 		}
 	}
 
@@ -61,25 +61,10 @@ public final class ConnectionBindings {
 				|| !this.byConnection.remove(connection.getId(), binding)) {
 			return;
 		}
-		remove(this.byBrowser, binding.browserId, binding);
+		this.byBrowser.remove(binding.browserId, binding);
 		if (binding.httpSessionId != null) {
-			remove(this.byHttpSession, binding.httpSessionId, binding);
+			this.byHttpSession.remove(binding.httpSessionId, binding);
 		}
-	}
-
-	private static void add(Map<String, Set<Binding>> index, String key, Binding binding) {
-		index.compute(key, (k, set) -> {
-			Set<Binding> result = (set != null) ? set : ConcurrentHashMap.newKeySet();
-			result.add(binding);
-			return result;
-		});
-	}
-
-	private static void remove(Map<String, Set<Binding>> index, String key, Binding binding) {
-		index.computeIfPresent(key, (k, set) -> {
-			set.remove(binding);
-			return set.isEmpty() ? null : set;
-		});
 	}
 
 	/**
@@ -109,7 +94,7 @@ public final class ConnectionBindings {
 	 * @return a read-only view
 	 */
 	public Collection<String> getHttpSessionIds() {
-		return Collections.unmodifiableSet(this.byHttpSession.keySet());
+		return this.byHttpSession.keys();
 	}
 
 	/**

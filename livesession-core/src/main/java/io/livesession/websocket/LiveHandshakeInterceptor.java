@@ -10,7 +10,6 @@ import java.util.function.Predicate;
 import io.livesession.ConnectInterceptor;
 import io.livesession.ConnectRequest;
 import io.livesession.GroupResolver;
-import io.livesession.SessionGroupUnavailableException;
 import io.livesession.identity.AnonymousCookies;
 import io.livesession.identity.ConnectResolver;
 import io.livesession.identity.UserResolver;
@@ -97,22 +96,6 @@ public final class LiveHandshakeInterceptor implements HandshakeInterceptor {
 		this.groupExists = groupExists;
 	}
 
-	/**
-	 * Whether the group exists, taking it for existing when the store cannot be reached:
-	 * the connection is then accepted and closed with
-	 * {@link io.livesession.delivery.CloseCode#GROUP_STORE_UNAVAILABLE 1011} when its
-	 * {@code hello} cannot be read, as documented for an outage, instead of failing the
-	 * handshake with 500.
-	 */
-	private boolean groupExists(String groupId) {
-		try {
-			return this.groupExists.test(groupId);
-		}
-		catch (SessionGroupUnavailableException ex) {
-			return true;
-		}
-	}
-
 	@Override
 	public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler wsHandler,
 			Map<String, Object> attributes) throws IOException {
@@ -132,10 +115,8 @@ public final class LiveHandshakeInterceptor implements HandshakeInterceptor {
 			return false;
 		}
 		if (this.limits != null) {
-			ConnectionLimits.Refusal refusal = null;
-			if (connect.getUserId() == null && !groupExists(connect.getGroupId())) {
-				refusal = this.limits.newGroup(request.getRemoteAddress());
-			}
+			ConnectionLimits.Refusal refusal = this.limits.newGroup(connect, this.groupExists,
+					request.getRemoteAddress());
 			ConnectionLimits.Permit permit = null;
 			if (refusal == null) {
 				ConnectionLimits.Admission admission = this.limits.admit(connect.getUserId(), connect.getAnonymousId(),

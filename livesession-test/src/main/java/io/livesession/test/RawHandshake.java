@@ -31,11 +31,7 @@ public final class RawHandshake {
 	public static Response send(int port, String path, Map<String, String> headers) {
 		try (Socket socket = new Socket("127.0.0.1", port)) {
 			socket.setSoTimeout(10_000);
-			StringBuilder request = new StringBuilder();
-			request.append("GET ").append(path).append(" HTTP/1.1\r\n");
-			request.append("Host: 127.0.0.1:").append(port).append("\r\n");
-			request.append("Upgrade: websocket\r\nConnection: Upgrade\r\n");
-			request.append("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n");
+			StringBuilder request = upgradeRequest(port, path);
 			headers.forEach((name,
 					value) -> request.append(name.replaceAll("#.*$", "")).append(": ").append(value).append("\r\n"));
 			request.append("\r\n");
@@ -59,6 +55,23 @@ public final class RawHandshake {
 		catch (IOException ex) {
 			throw new IllegalStateException(ex);
 		}
+	}
+
+	/**
+	 * The start of an upgrade request to {@code 127.0.0.1}: the request line and the
+	 * headers every handshake needs (with RFC 6455's sample key), for the caller to add
+	 * its own headers and the blank line to.
+	 * @param port the port
+	 * @param path the path
+	 * @return the request so far
+	 */
+	static StringBuilder upgradeRequest(int port, String path) {
+		StringBuilder request = new StringBuilder();
+		request.append("GET ").append(path).append(" HTTP/1.1\r\n");
+		request.append("Host: 127.0.0.1:").append(port).append("\r\n");
+		request.append("Upgrade: websocket\r\nConnection: Upgrade\r\n");
+		request.append("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n");
+		return request;
 	}
 
 	/**

@@ -103,11 +103,7 @@ public final class RawWebSocket implements AutoCloseable {
 			}
 			socket.connect(new InetSocketAddress("127.0.0.1", port), 10_000);
 			socket.setSoTimeout(10_000);
-			StringBuilder request = new StringBuilder();
-			request.append("GET ").append(path).append(" HTTP/1.1\r\n");
-			request.append("Host: 127.0.0.1:").append(port).append("\r\n");
-			request.append("Upgrade: websocket\r\nConnection: Upgrade\r\n");
-			request.append("Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n");
+			StringBuilder request = RawHandshake.upgradeRequest(port, path);
 			for (String line : headerLines) {
 				request.append(line).append("\r\n");
 			}

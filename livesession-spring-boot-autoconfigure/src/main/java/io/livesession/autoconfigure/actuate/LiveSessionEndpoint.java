@@ -130,18 +130,11 @@ public class LiveSessionEndpoint {
 		List<String> ids = new ArrayList<>(this.registry.getGroupIds());
 		ids.sort(null);
 		long from = Math.min((long) pageNumber * pageSize, ids.size());
-		List<Map<String, Object>> groups = new ArrayList<>();
-		for (String id : ids.subList((int) from, (int) Math.min(from + pageSize, ids.size()))) {
-			Map<String, Object> group = new LinkedHashMap<>();
-			group.put("id", id);
-			group.put("connections", this.registry.findByGroup(id).size());
-			groups.add(group);
-		}
 		Map<String, Object> result = new LinkedHashMap<>();
 		result.put("page", pageNumber);
 		result.put("size", pageSize);
 		result.put("total", ids.size());
-		result.put("groups", groups);
+		result.put("groups", groupEntries(ids.subList((int) from, (int) Math.min(from + pageSize, ids.size()))));
 		return result;
 	}
 
@@ -157,18 +150,25 @@ public class LiveSessionEndpoint {
 		catch (IllegalArgumentException ex) {
 			throw new InvalidEndpointRequestException(ex.getMessage(), "Invalid cursor");
 		}
-		List<Map<String, Object>> list = new ArrayList<>();
-		for (String id : page.ids()) {
-			Map<String, Object> group = new LinkedHashMap<>();
-			group.put("id", id);
-			group.put("connections", this.registry.findByGroup(id).size());
-			list.add(group);
-		}
 		Map<String, Object> result = new LinkedHashMap<>();
 		result.put("cursor", cursor);
 		result.put("next", page.nextCursor());
-		result.put("groups", list);
+		result.put("groups", groupEntries(page.ids()));
 		return result;
+	}
+
+	/**
+	 * One entry per group: its id and its connections on this instance.
+	 */
+	private List<Map<String, Object>> groupEntries(List<String> ids) {
+		List<Map<String, Object>> entries = new ArrayList<>();
+		for (String id : ids) {
+			Map<String, Object> group = new LinkedHashMap<>();
+			group.put("id", id);
+			group.put("connections", this.registry.findByGroup(id).size());
+			entries.add(group);
+		}
+		return entries;
 	}
 
 	/**
