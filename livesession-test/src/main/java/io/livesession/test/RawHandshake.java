@@ -15,6 +15,9 @@ import java.util.Map;
  * A WebSocket upgrade request written by hand on a socket, to see exactly what the server
  * answers before (or instead of) the upgrade: JDK and container clients hide refused
  * handshakes' status codes.
+ *
+ * @author livesession
+ * @since 0.1.0
  */
 public final class RawHandshake {
 

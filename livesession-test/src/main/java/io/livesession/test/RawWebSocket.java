@@ -3,7 +3,6 @@ package io.livesession.test;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -14,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
@@ -25,6 +23,9 @@ import tools.jackson.databind.json.JsonMapper;
  * lines as given (repeated ones included), and frames of any shape (invalid UTF-8 in a
  * text frame, reserved bits and opcodes, unmasked frames). Reads the handshake's status
  * and headers and, after an upgrade, the server's frames and close code.
+ *
+ * @author livesession
+ * @since 0.1.0
  */
 public final class RawWebSocket implements AutoCloseable {
 
@@ -112,12 +113,12 @@ public final class RawWebSocket implements AutoCloseable {
 			out.write(request.toString().getBytes(StandardCharsets.ISO_8859_1));
 			out.flush();
 			DataInputStream in = new DataInputStream(socket.getInputStream());
-			String statusLine = readLine(in);
+			String statusLine = RawFrames.readLine(in);
 			if (statusLine == null) {
 				throw new IllegalStateException("No response");
 			}
 			Map<String, List<String>> headers = new LinkedHashMap<>();
-			for (String line = readLine(in); line != null && !line.isEmpty(); line = readLine(in)) {
+			for (String line = RawFrames.readLine(in); line != null && !line.isEmpty(); line = RawFrames.readLine(in)) {
 				int colon = line.indexOf(':');
 				headers.computeIfAbsent(line.substring(0, colon).trim().toLowerCase(), (k) -> new ArrayList<>())
 					.add(line.substring(colon + 1).trim());
@@ -128,23 +129,6 @@ public final class RawWebSocket implements AutoCloseable {
 			closeQuietly(socket);
 			throw new IllegalStateException(ex);
 		}
-	}
-
-	private static @Nullable String readLine(InputStream in) throws IOException {
-		ByteArrayOutputStream line = new ByteArrayOutputStream();
-		int b;
-		while ((b = in.read()) != -1) {
-			if (b == '\n') {
-				break;
-			}
-			if (b != '\r') {
-				line.write(b);
-			}
-		}
-		if (b == -1 && line.size() == 0) {
-			return null;
-		}
-		return line.toString(StandardCharsets.ISO_8859_1);
 	}
 
 	/**
@@ -188,35 +172,9 @@ public final class RawWebSocket implements AutoCloseable {
 	 * @param masked whether to mask it, as a client must
 	 */
 	public void sendFrame(boolean fin, int rsv, int opcode, byte[] payload, boolean masked) {
-		ByteArrayOutputStream frame = new ByteArrayOutputStream();
-		frame.write((fin ? 0x80 : 0) | ((rsv & 0x7) << 4) | (opcode & 0xF));
-		int maskBit = masked ? 0x80 : 0;
-		if (payload.length < 126) {
-			frame.write(maskBit | payload.length);
-		}
-		else if (payload.length < 65536) {
-			frame.write(maskBit | 126);
-			frame.write(payload.length >>> 8);
-			frame.write(payload.length & 0xFF);
-		}
-		else {
-			frame.write(maskBit | 127);
-			for (int shift = 56; shift >= 0; shift -= 8) {
-				frame.write((int) (((long) payload.length) >>> shift) & 0xFF);
-			}
-		}
-		byte[] data = payload.clone();
-		if (masked) {
-			byte[] key = new byte[4];
-			ThreadLocalRandom.current().nextBytes(key);
-			frame.writeBytes(key);
-			for (int i = 0; i < data.length; i++) {
-				data[i] ^= key[i % 4];
-			}
-		}
-		frame.writeBytes(data);
+		byte[] frame = RawFrames.encode(fin, rsv, opcode, payload, masked);
 		try {
-			this.out.write(frame.toByteArray());
+			this.out.write(frame);
 			this.out.flush();
 		}
 		catch (IOException ex) {
