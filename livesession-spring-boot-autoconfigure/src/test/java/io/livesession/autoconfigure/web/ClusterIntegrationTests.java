@@ -311,7 +311,7 @@ class ClusterIntegrationTests {
 
 	private static int sequence;
 
-	private static void assertReach(Broadcaster broadcaster, BroadcastTarget target, List<LiveTestClient> all,
+	static void assertReach(Broadcaster broadcaster, BroadcastTarget target, List<LiveTestClient> all,
 			List<LiveTestClient> expected) {
 		String marker = "m" + (++sequence);
 		broadcaster.send(target, Map.of("type", "test", "marker", marker));

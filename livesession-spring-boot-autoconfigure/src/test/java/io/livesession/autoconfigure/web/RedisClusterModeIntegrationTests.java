@@ -126,21 +126,39 @@ class RedisClusterModeIntegrationTests {
 	}
 
 	@Test
-	void broadcastsCrossInstancesAndPresenceSeesBoth() throws Exception {
-		try (LiveTestClient aliceOnTwo = connectUser(this.two, "alice");
-				LiveTestClient bobOnOne = connectUser(this.one, "bob")) {
-			aliceOnTwo.next("hello");
-			bobOnOne.next("hello");
-			this.one.getBean(Broadcaster.class).send(BroadcastTarget.users("alice"), "to-alice");
-			assertThat(aliceOnTwo.poll(Duration.ofSeconds(5))).isEqualTo("to-alice");
-			this.two.getBean(Broadcaster.class).send(BroadcastTarget.all(), "to-all");
-			assertThat(bobOnOne.poll(Duration.ofSeconds(5))).isEqualTo("to-all");
+	void everyBroadcastFormCrossesInstancesAndPresenceSeesBoth() throws Exception {
+		try (LiveTestClient alice1 = connectUser(this.one, "alice");
+				LiveTestClient alice2 = connectUser(this.two, "alice");
+				LiveTestClient bob = connectUser(this.two, "bob");
+				LiveTestClient admin = connectUser(this.one, "admin");
+				LiveTestClient anonymous = connect(this.two,
+						"LIVESESSION=" + HttpBrowser.anonymousCookie(LiveCluster.port(this.one)))) {
+			List<LiveTestClient> all = List.of(alice1, alice2, bob, admin, anonymous);
+			Map<LiveTestClient, String> connectionIds = new java.util.HashMap<>();
+			for (LiveTestClient c : all) {
+				connectionIds.put(c, c.next("hello").get("connectionId").asString());
+			}
+			for (Broadcaster broadcaster : List.of(this.one.getBean(Broadcaster.class),
+					this.two.getBean(Broadcaster.class))) {
+				ClusterIntegrationTests.assertReach(broadcaster, BroadcastTarget.all(), all, all);
+				ClusterIntegrationTests.assertReach(broadcaster, BroadcastTarget.users("alice"), all,
+						List.of(alice1, alice2));
+				ClusterIntegrationTests.assertReach(broadcaster, BroadcastTarget.groups("user:bob"), all, List.of(bob));
+				ClusterIntegrationTests.assertReach(broadcaster,
+						BroadcastTarget.connections(connectionIds.get(alice2), connectionIds.get(anonymous)), all,
+						List.of(alice2, anonymous));
+				ClusterIntegrationTests.assertReach(broadcaster, BroadcastTarget.authority("ROLE_ADMIN"), all,
+						List.of(admin));
+				ClusterIntegrationTests.assertReach(broadcaster,
+						BroadcastTarget.userFilter((user) -> user.startsWith("b")), all, List.of(bob));
+			}
 			Presence presence = this.one.getBean(Presence.class);
 			long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-			while (!presence.getOnlineUserIds().containsAll(Set.of("alice", "bob")) && System.nanoTime() < deadline) {
+			while (!presence.getOnlineUserIds().containsAll(Set.of("alice", "bob", "admin"))
+					&& System.nanoTime() < deadline) {
 				Thread.sleep(50);
 			}
-			assertThat(presence.getOnlineUserIds()).contains("alice", "bob");
+			assertThat(presence.getOnlineUserIds()).contains("alice", "bob", "admin");
 		}
 	}
 
