@@ -282,8 +282,15 @@ class ClusterIntegrationTests {
 				public void message(String channel, String message) {
 					published.incrementAndGet();
 				}
+
+				@Override
+				public void message(String pattern, String channel, String message) {
+					published.incrementAndGet();
+				}
 			});
+			// The shared channel, and those of users and groups (interest-based routing).
 			subscriber.sync().subscribe(this.cluster.keyPrefix() + "ch");
+			subscriber.sync().psubscribe(this.cluster.keyPrefix() + "ch:[ug]:*");
 			List<LiveTestClient> all = List.of(alice1, alice2, bob, admin, anonymous);
 			Map<LiveTestClient, String> connectionIds = new java.util.HashMap<>();
 			for (LiveTestClient c : all) {
