@@ -10,7 +10,11 @@ import io.livesession.LiveConnection;
  *
  * <p>
  * Called on the transport's threads, concurrently for different connections: an
- * implementation must be thread-safe, return quickly and never block on the network.
+ * implementation must be thread-safe, return quickly and never block on the network,
+ * except for a bounded wait that must precede the connection's {@code hello}: the
+ * endpoint greets a connection only after every listener returned (the Redis delivery
+ * channel waits there, at most its command timeout, for the subscription of the
+ * connection's user and group).
  *
  * @author livesession
  * @since 0.1.0

@@ -1,7 +1,10 @@
 package io.livesession.redis;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -13,13 +16,15 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.connection.Message;
 import org.springframework.data.redis.connection.MessageListener;
+import org.springframework.data.redis.connection.SubscriptionListener;
 import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 /**
- * One of livesession's channels on the shared listener container: each message's body, as
- * text, goes to a handler; a message the handler cannot decode is logged and dropped, so
- * later messages still arrive.
+ * One of livesession's channels on the shared listener container, or a set of channels
+ * added and removed as they are needed ({@link #add}, {@link #remove}): each message's
+ * body, as text, goes to a handler; a message the handler cannot decode is logged and
+ * dropped, so later messages still arrive.
  *
  * <p>
  * On a container of {@link RedisListenerContainers}, which calls this in arrival order on
@@ -29,7 +34,7 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  *
  * @author livesession
  */
-final class ChannelSubscription implements MessageListener, AutoCloseable {
+final class ChannelSubscription implements MessageListener, SubscriptionListener, AutoCloseable {
 
 	private static final Log logger = LogFactory.getLog(ChannelSubscription.class);
 
@@ -44,6 +49,9 @@ final class ChannelSubscription implements MessageListener, AutoCloseable {
 	private final Queue<Message> queue = new ConcurrentLinkedQueue<>();
 
 	private final AtomicBoolean draining = new AtomicBoolean();
+
+	/** What waits for Redis to confirm the subscription of a channel, by channel. */
+	private final Map<String, CompletableFuture<Void>> confirmations = new ConcurrentHashMap<>();
 
 	private ChannelSubscription(RedisMessageListenerContainer container, String channel, Consumer<String> handler) {
 		this.container = container;
@@ -65,6 +73,58 @@ final class ChannelSubscription implements MessageListener, AutoCloseable {
 		ChannelSubscription subscription = new ChannelSubscription(container, channel, handler);
 		container.addMessageListener(subscription, new ChannelTopic(channel));
 		return subscription;
+	}
+
+	/**
+	 * A subscription to no channel yet, whose channels are {@link #add added} later.
+	 * @param container the listener container
+	 * @param name what the channels are, for logs
+	 * @param handler what to do with a message's body
+	 * @return the subscription, to be closed when its owner is destroyed
+	 */
+	static ChannelSubscription create(RedisMessageListenerContainer container, String name, Consumer<String> handler) {
+		return new ChannelSubscription(container, name, handler);
+	}
+
+	/**
+	 * Subscribe to one more channel. The listener container subscribes at once when it is
+	 * listening, or when it next connects; either way Redis's confirmation completes the
+	 * future. A confirmation is the point from which every message published to the
+	 * channel reaches this subscription.
+	 * @param channel the channel
+	 * @param confirmed completed when Redis confirms the subscription
+	 */
+	void add(String channel, CompletableFuture<Void> confirmed) {
+		this.confirmations.put(channel, confirmed);
+		this.container.addMessageListener(this, new ChannelTopic(channel));
+	}
+
+	/**
+	 * Unsubscribe from a channel {@link #add added} before.
+	 * @param channel the channel
+	 */
+	void remove(String channel) {
+		this.confirmations.remove(channel);
+		this.container.removeMessageListener(this, new ChannelTopic(channel));
+	}
+
+	/**
+	 * Whether the container is subscribed to Redis now, so that a subscription can be
+	 * confirmed soon.
+	 * @return whether it is listening
+	 */
+	boolean isListening() {
+		return this.container.isListening();
+	}
+
+	@Override
+	public void onChannelSubscribed(byte[] channel, long count) {
+		// On the container's receiving thread: only completes the future, whose
+		// dependents must not run Redis commands here.
+		CompletableFuture<Void> confirmed = this.confirmations.get(new String(channel, StandardCharsets.UTF_8));
+		if (confirmed != null) {
+			confirmed.complete(null);
+		}
 	}
 
 	@Override
@@ -119,6 +179,7 @@ final class ChannelSubscription implements MessageListener, AutoCloseable {
 	public void close() {
 		this.container.removeMessageListener(this);
 		this.queue.clear();
+		this.confirmations.clear();
 	}
 
 }

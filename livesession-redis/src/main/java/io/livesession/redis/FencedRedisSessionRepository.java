@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 
 import io.livesession.Frame;
 import io.livesession.group.FencedSessionRepository;
@@ -89,7 +90,7 @@ final class FencedRedisSessionRepository implements FencedSessionRepository<Grou
 
 	private final Duration defaultTimeout;
 
-	private final @Nullable String channel;
+	private final @Nullable Function<String, String> channels;
 
 	private final @Nullable BiFunction<String, Frame, String> messages;
 
@@ -116,17 +117,19 @@ final class FencedRedisSessionRepository implements FencedSessionRepository<Grou
 	 * @param redis the template, on livesession's bounded connection factory
 	 * @param keyPrefix the prefix of every group key, e.g. {@code livesession:groups}
 	 * @param defaultTimeout the sliding time to live of a new group
-	 * @param channel the channel announcements are published on, {@code null} for none
+	 * @param channels the channel a group's announcements are published on, by group id;
+	 * {@code null} for none
 	 * @param messages encodes the announcement of a group as a message of that channel
 	 * @param instanceId this instance's id, for the group's turn
 	 */
 	FencedRedisSessionRepository(StringRedisTemplate redis, String keyPrefix, Duration defaultTimeout,
-			@Nullable String channel, @Nullable BiFunction<String, Frame, String> messages, String instanceId) {
+			@Nullable Function<String, String> channels, @Nullable BiFunction<String, Frame, String> messages,
+			String instanceId) {
 		this.redis = redis;
 		this.keyPrefix = keyPrefix + ":";
 		this.instanceId = instanceId;
 		this.defaultTimeout = defaultTimeout;
-		this.channel = channel;
+		this.channels = channels;
 		this.messages = messages;
 	}
 
@@ -228,7 +231,7 @@ final class FencedRedisSessionRepository implements FencedSessionRepository<Grou
 
 	@Override
 	public boolean publishesAnnouncements() {
-		return this.channel != null && this.messages != null;
+		return this.channels != null && this.messages != null;
 	}
 
 	private void commit(GroupSession session, @Nullable Frame announcement) {
@@ -257,7 +260,7 @@ final class FencedRedisSessionRepository implements FencedSessionRepository<Grou
 		args.add(Long.toString(expected));
 		args.add(VERSION_FIELD);
 		args.add(Long.toString(Math.max(1, session.getMaxInactiveInterval().toMillis())));
-		args.add(publish ? this.channel : "");
+		args.add(publish ? this.channels.apply(session.getId()) : "");
 		args.add(publish ? this.messages.apply(session.getId(), announcement) : "");
 		args.add(this.instanceId);
 		args.add(Long.toString(TURN.toMillis()));

@@ -1,6 +1,7 @@
 package io.livesession.redis;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -13,8 +14,10 @@ import java.util.stream.Collectors;
 
 import io.livesession.BroadcastTarget;
 import io.livesession.Frame;
+import io.livesession.LiveConnection;
 import io.livesession.delivery.DeliveryChannel;
 import io.livesession.delivery.LocalDelivery;
+import io.livesession.registry.RegistryListener;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -27,12 +30,17 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@link DeliveryChannel} across instances on Redis pub/sub: a broadcast is delivered to
- * this instance's connections at once and published once, its target as data; every other
- * instance matches the target against its own registry. Group {@code state} frames are
- * published by the group store's commit script itself and come back to this instance
- * through the subscription as well, so all instances deliver them in commit order. The
- * shared listener container ({@link RedisListenerContainers}) resubscribes by itself
- * after Redis comes back.
+ * this instance's connections at once and published, its target as data; the instances
+ * that receive it match the target against their own registry. With interest-based
+ * routing a broadcast to users or groups is published to a channel per recipient that
+ * only the instances hosting it subscribe to (see {@link DeliveryRoutes}); as a
+ * {@link RegistryListener} this channel subscribes on a user's or group's first local
+ * connection, before its {@code hello}, and unsubscribes after the last. Otherwise, and
+ * for every other target, it is published once on the shared channel that every instance
+ * receives. Group {@code state} frames are published by the group store's commit script
+ * itself and come back to this instance through the subscription as well, so all
+ * instances deliver them in commit order. The shared listener container
+ * ({@link RedisListenerContainers}) resubscribes by itself after Redis comes back.
  *
  * <p>
  * Publishing never blocks the caller: messages go to a bounded buffer that one thread
@@ -43,7 +51,7 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * @author livesession
  */
-public final class RedisDeliveryChannel implements DeliveryChannel, DisposableBean {
+public final class RedisDeliveryChannel implements DeliveryChannel, RegistryListener, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(RedisDeliveryChannel.class);
 
@@ -56,7 +64,9 @@ public final class RedisDeliveryChannel implements DeliveryChannel, DisposableBe
 
 	private final ChannelSubscription subscription;
 
-	private final String channel;
+	private final DeliveryRoutes routes;
+
+	private final @Nullable InterestSubscriptions interests;
 
 	private final String instanceId;
 
@@ -67,6 +77,8 @@ public final class RedisDeliveryChannel implements DeliveryChannel, DisposableBe
 	private final Function<String, Frame> fullState;
 
 	private final AtomicLong published = new AtomicLong();
+
+	private final AtomicLong received = new AtomicLong();
 
 	private final AtomicLong dropped = new AtomicLong();
 
@@ -98,9 +110,38 @@ public final class RedisDeliveryChannel implements DeliveryChannel, DisposableBe
 	public RedisDeliveryChannel(RedisConnectionFactory connectionFactory, RedisMessageListenerContainer listeners,
 			LocalDelivery local, String channel, String instanceId, Supplier<Set<String>> onlineUsers,
 			Function<String, Frame> fullState, int buffer) {
+		this(connectionFactory, listeners, local, channel, instanceId, onlineUsers, fullState, buffer, false,
+				Duration.ZERO);
+	}
+
+	/**
+	 * Create a channel.
+	 * @param connectionFactory the Redis connection factory, best livesession's bounded
+	 * one ({@link LiveRedisConnections})
+	 * @param listeners the listener container of livesession's channels
+	 * ({@link RedisListenerContainers}), which hands each channel's messages over one at
+	 * a time in arrival order, so that state frames keep Redis's order
+	 * @param local delivery to this instance's connections
+	 * @param channel the shared pub/sub channel, and the prefix of the routed ones
+	 * @param instanceId this instance's id
+	 * @param onlineUsers the user ids online in the cluster, to turn a user filter into
+	 * data
+	 * @param fullState a group's current full-state frame, for coalescing remote state
+	 * frames
+	 * @param buffer how many messages may wait to be published; more are dropped
+	 * @param interestRouting whether broadcasts to users and groups go only to the
+	 * instances that host them; the instance must then be a {@link RegistryListener} of
+	 * the endpoint
+	 * @param subscribeTimeout how long a new connection's {@code hello} may wait for the
+	 * subscription of its user's and group's channels
+	 * @since 0.1.0
+	 */
+	public RedisDeliveryChannel(RedisConnectionFactory connectionFactory, RedisMessageListenerContainer listeners,
+			LocalDelivery local, String channel, String instanceId, Supplier<Set<String>> onlineUsers,
+			Function<String, Frame> fullState, int buffer, boolean interestRouting, Duration subscribeTimeout) {
 		this.local = local;
 		this.redis = new StringRedisTemplate(connectionFactory);
-		this.channel = channel;
+		this.routes = new DeliveryRoutes(channel, interestRouting);
 		this.instanceId = instanceId;
 		this.codec = new TargetCodec(JsonMapper.builder().build());
 		this.onlineUsers = onlineUsers;
@@ -109,7 +150,29 @@ public final class RedisDeliveryChannel implements DeliveryChannel, DisposableBe
 		this.publisher = new Thread(this::drainOutbox, "livesession-redis-publisher");
 		this.publisher.setDaemon(true);
 		this.publisher.start();
+		// Routed channels share the shared channel's queue: one arrival order for all.
 		this.subscription = ChannelSubscription.subscribe(listeners, channel, this::onMessage);
+		this.interests = interestRouting ? new InterestSubscriptions(this.subscription, subscribeTimeout) : null;
+	}
+
+	/**
+	 * Subscribe to the channels of the connection's user and group, if this instance
+	 * hosts no other connection of them, and return once Redis confirmed it (at most the
+	 * subscribe timeout): the endpoint greets the connection after its listeners
+	 * returned, so no frame published after the {@code hello} is missed.
+	 */
+	@Override
+	public void connectionRegistered(LiveConnection connection) {
+		if (this.interests != null) {
+			this.interests.acquire(this.routes.of(connection));
+		}
+	}
+
+	@Override
+	public void connectionUnregistered(LiveConnection connection) {
+		if (this.interests != null) {
+			this.interests.release(this.routes.of(connection));
+		}
 	}
 
 	@Override
@@ -150,21 +213,27 @@ public final class RedisDeliveryChannel implements DeliveryChannel, DisposableBe
 			}
 			this.outbox.drainTo(batch, BATCH - 1);
 			try {
-				List<byte[]> messages = new ArrayList<>(batch.size());
+				List<byte[]> messages = new ArrayList<>(batch.size() * 2);
 				for (Outgoing outgoing : batch) {
 					BroadcastTarget target = outgoing.target();
+					List<DeliveryRoutes.Route> routes;
 					if (target instanceof BroadcastTarget.UserFilter filter) {
 						// Evaluated here, off the caller's thread, against the cluster's
-						// online users, then sent as plain data.
-						target = new BroadcastTarget.Users(
-								this.onlineUsers.get().stream().filter(filter.filter()).collect(Collectors.toSet()));
+						// online users, then sent as plain data to every instance.
+						routes = List.of(new DeliveryRoutes.Route(this.routes.shared(), new BroadcastTarget.Users(
+								this.onlineUsers.get().stream().filter(filter.filter()).collect(Collectors.toSet()))));
 					}
-					messages.add(encode(target, outgoing.frame()).getBytes(StandardCharsets.UTF_8));
+					else {
+						routes = this.routes.routes(target);
+					}
+					for (DeliveryRoutes.Route route : routes) {
+						messages.add(route.channel().getBytes(StandardCharsets.UTF_8));
+						messages.add(encode(route.target(), outgoing.frame()).getBytes(StandardCharsets.UTF_8));
+					}
 				}
-				byte[] channel = this.channel.getBytes(StandardCharsets.UTF_8);
 				this.redis.executePipelined((RedisCallback<Object>) (connection) -> {
-					for (byte[] message : messages) {
-						connection.publish(channel, message);
+					for (int i = 0; i + 1 < messages.size(); i += 2) {
+						connection.publish(messages.get(i), messages.get(i + 1));
 					}
 					return null;
 				});
@@ -192,6 +261,7 @@ public final class RedisDeliveryChannel implements DeliveryChannel, DisposableBe
 	}
 
 	private void onMessage(String message) {
+		this.received.incrementAndGet();
 		TargetCodec.Decoded decoded = this.codec.decode(message, this.fullState);
 		if (!this.instanceId.equals(decoded.origin()) || decoded.frame().isState()) {
 			this.local.deliver(decoded.target(), decoded.frame());
@@ -215,11 +285,41 @@ public final class RedisDeliveryChannel implements DeliveryChannel, DisposableBe
 	}
 
 	/**
-	 * The pub/sub channel.
+	 * Messages received from Redis so far, on the shared channel and the routed ones,
+	 * including this instance's own state frames.
+	 * @return the count
+	 * @since 0.1.0
+	 */
+	public long getReceivedCount() {
+		return this.received.get();
+	}
+
+	/**
+	 * How many routed channels (of users and groups hosted here) this instance is
+	 * subscribed to.
+	 * @return the count, 0 without interest-based routing
+	 * @since 0.1.0
+	 */
+	public int getRoutedChannelCount() {
+		return (this.interests != null) ? this.interests.size() : 0;
+	}
+
+	/**
+	 * The shared pub/sub channel.
 	 * @return the channel name
 	 */
 	public String getChannel() {
-		return this.channel;
+		return this.routes.shared();
+	}
+
+	/**
+	 * The channel a group's commit publishes its {@code state} frame to: the group's own
+	 * with interest-based routing, the shared one otherwise.
+	 * @param groupId the group
+	 * @return the channel name
+	 */
+	String stateChannel(String groupId) {
+		return this.routes.stateChannel(groupId);
 	}
 
 	/**

@@ -58,7 +58,7 @@ public final class RedisGroupStores {
 		Assert.notNull(connectionFactory, "'connectionFactory' must not be null");
 		FencedRedisSessionRepository repository = new FencedRedisSessionRepository(
 				new StringRedisTemplate(connectionFactory), keyPrefix + "groups", timeout,
-				(delivery != null) ? delivery.getChannel() : null,
+				(delivery != null) ? delivery::stateChannel : null,
 				(delivery != null) ? (groupId, frame) -> delivery.encode(BroadcastTarget.groups(groupId), frame) : null,
 				(delivery != null) ? delivery.getInstanceId() : UUID.randomUUID().toString());
 		GroupStore store = GroupStores.springSession(repository, repository::create, GroupStores.localLocks(), timeout,

@@ -43,8 +43,8 @@ class FencedRedisSessionRepositoryTests {
 	}
 
 	private FencedRedisSessionRepository repository(String instance) {
-		return new FencedRedisSessionRepository(this.template, this.prefix, Duration.ofMinutes(5), "ch-" + this.prefix,
-				(groupId, frame) -> groupId + ":" + frame.getText(), instance);
+		return new FencedRedisSessionRepository(this.template, this.prefix, Duration.ofMinutes(5),
+				(groupId) -> "ch-" + this.prefix, (groupId, frame) -> groupId + ":" + frame.getText(), instance);
 	}
 
 	@Test

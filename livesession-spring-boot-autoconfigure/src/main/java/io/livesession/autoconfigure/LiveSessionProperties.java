@@ -228,6 +228,16 @@ public class LiveSessionProperties {
 		 */
 		private Duration presenceHeartbeat = Duration.ofSeconds(5);
 
+		/**
+		 * How broadcasts to users and groups reach other instances: 'interest' publishes
+		 * each to a channel of its recipient that only the instances hosting it subscribe
+		 * to (a connection's hello waits, at most command-timeout, for the subscription
+		 * of its user's and group's channels); 'broadcast' publishes everything on the
+		 * shared channel, received by every instance. Broadcasts to all, to an authority,
+		 * to connections or to a user filter always use the shared channel.
+		 */
+		private Routing routing = Routing.INTEREST;
+
 		public String getKeyPrefix() {
 			return this.keyPrefix;
 		}
@@ -274,6 +284,33 @@ public class LiveSessionProperties {
 
 		public void setPresenceHeartbeat(Duration presenceHeartbeat) {
 			this.presenceHeartbeat = presenceHeartbeat;
+		}
+
+		public Routing getRouting() {
+			return this.routing;
+		}
+
+		public void setRouting(Routing routing) {
+			this.routing = routing;
+		}
+
+		/**
+		 * How targeted broadcasts travel between instances.
+		 *
+		 * @since 0.1.0
+		 */
+		public enum Routing {
+
+			/**
+			 * To the instances that host the recipients only.
+			 */
+			INTEREST,
+
+			/**
+			 * To every instance, which matches the target against its connections.
+			 */
+			BROADCAST
+
 		}
 
 	}

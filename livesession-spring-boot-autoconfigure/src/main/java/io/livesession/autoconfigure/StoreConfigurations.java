@@ -95,11 +95,13 @@ final class StoreConfigurations {
 				@Qualifier(LISTENER_CONTAINER) RedisMessageListenerContainer listeners, ConnectionRegistry registry,
 				ObjectProvider<Presence> presence, ObjectProvider<SessionGroupManager> groups,
 				LiveSessionProperties properties) {
+			LiveSessionProperties.Redis redis = properties.getRedis();
+			// Also a registry listener: with interest-based routing it subscribes to the
+			// channels of a connection's user and group before the connection's hello.
 			return new RedisDeliveryChannel(connections.getConnectionFactory(), listeners, new LocalDelivery(registry),
-					properties.getRedis().getChannel(), UUID.randomUUID().toString(),
-					() -> presence.getObject().getOnlineUserIds(),
-					(groupId) -> groups.getObject().currentFullState(groupId),
-					properties.getRedis().getPublishBuffer());
+					redis.getChannel(), UUID.randomUUID().toString(), () -> presence.getObject().getOnlineUserIds(),
+					(groupId) -> groups.getObject().currentFullState(groupId), redis.getPublishBuffer(),
+					redis.getRouting() == LiveSessionProperties.Redis.Routing.INTEREST, redis.getCommandTimeout());
 		}
 
 		@Bean

@@ -92,7 +92,7 @@ public final class Harness {
 			}
 			else {
 				System.err.println("Usage: java -jar benchmarks/target/benchmarks.jar [--mode=quick|full] [--out=docs]"
-						+ " [--port-base=28180] [--only=P1+P3,P2,P4,P5,P6,Soak,JMH] [--p1-connections=1000,5000]"
+						+ " [--port-base=28180] [--only=P1+P3,P2,P4,P5,P6,P7,Soak,JMH] [--p1-connections=1000,5000]"
 						+ " [--container=tomcat|jetty] [--rounds=5]"
 						+ " | --report-from=docs/benchmarks.json [--out=docs]");
 				System.exit(2);
@@ -158,6 +158,7 @@ public final class Harness {
 				// and its echo in one run.
 				scenario(bench, "P5", () -> new P5ActionRoundTrip(bench).run(live, raw, cluster));
 				scenario(bench, "P6", () -> new P6CrossInstance(bench).run(redis, cluster.get(0), cluster.get(1)));
+				scenario(bench, "P7", () -> new P7RoutingGrowth(bench, this.logDir, this.portBase).run(redis, onRedis));
 				scenario(bench, "Soak", () -> new Soak(bench).run(live));
 			}
 			finally {

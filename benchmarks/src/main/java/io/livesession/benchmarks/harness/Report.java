@@ -145,6 +145,7 @@ final class Report {
 		p4();
 		p5();
 		p6();
+		p7();
 		soak();
 		jmh();
 		@SuppressWarnings("unchecked")
@@ -283,6 +284,31 @@ final class Report {
 				+ row.get("local_p50Us") + " | " + row.get("local_p99Us") + " | " + row.get("across_p50Us") + " | "
 				+ row.get("across_p99Us") + " | " + fmt(Results.ratio(row, row, "across_p99Us", "local_p99Us")) + " | "
 				+ fmt(row.get("publishesPerBroadcast")) + " |");
+		line("");
+	}
+
+	private void p7() {
+		line("## P7 routing growth on Redis");
+		line("");
+		List<Map<String, Object>> rows = this.lookup.rows("P7");
+		if (rows.isEmpty()) {
+			line("Did not run.");
+			line("");
+			return;
+		}
+		line("1, 2 and 4 livesession instances on one private redis-server, each hosting users of its own; the "
+				+ "first instance broadcasts to one user of the last. Messages received from Redis per targeted "
+				+ "broadcast, by instance (first to last), with `livesession.redis.routing` interest and broadcast.");
+		line("");
+		line("| routing | instances | connections | deliveries / expected | received per broadcast, by instance | "
+				+ "total | p50 | p99 |");
+		line("|---|---|---|---|---|---|---|---|");
+		for (Map<String, Object> row : rows) {
+			line("| " + row.get("routing") + " | " + row.get("instances") + " | " + row.get("connections") + " | "
+					+ row.get("deliveries") + " / " + row.get("expected") + " | "
+					+ row.get("receivedPerBroadcastByInstance") + " | " + fmt(row.get("receivedPerBroadcastTotal"))
+					+ " | " + row.get("p50Us") + " | " + row.get("p99Us") + " |");
+		}
 		line("");
 	}
 

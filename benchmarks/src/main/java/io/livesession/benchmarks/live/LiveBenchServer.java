@@ -17,7 +17,9 @@ import io.livesession.benchmarks.BroadcastTimer;
 import io.livesession.benchmarks.ServerStats;
 import io.livesession.identity.LiveUser;
 import io.livesession.identity.UserResolver;
+import io.livesession.redis.RedisDeliveryChannel;
 
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.annotation.Bean;
@@ -106,10 +108,22 @@ public class LiveBenchServer {
 
 		private final SessionGroups groups;
 
-		BenchController(Broadcaster broadcaster, ConnectionRegistry registry, SessionGroups groups) {
+		private final ObjectProvider<RedisDeliveryChannel> redis;
+
+		BenchController(Broadcaster broadcaster, ConnectionRegistry registry, SessionGroups groups,
+				ObjectProvider<RedisDeliveryChannel> redis) {
 			this.broadcaster = broadcaster;
 			this.registry = registry;
 			this.groups = groups;
+			this.redis = redis;
+		}
+
+		/** What this instance received from Redis (P7), 0 in memory. */
+		@GetMapping("/bench/redis")
+		Map<String, Object> redis() {
+			RedisDeliveryChannel channel = this.redis.getIfAvailable();
+			return Map.of("received", (channel != null) ? channel.getReceivedCount() : 0L, "routedChannels",
+					(channel != null) ? channel.getRoutedChannelCount() : 0);
 		}
 
 		@PostMapping("/bench/broadcast")

@@ -5,13 +5,18 @@ import io.livesession.Presence;
 import io.livesession.autoconfigure.LiveSessionAutoConfiguration;
 import io.livesession.metrics.LiveMetrics;
 import io.livesession.metrics.MicrometerLiveMetrics;
+import io.livesession.redis.RedisDeliveryChannel;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 /**
  * {@link org.springframework.boot.autoconfigure.EnableAutoConfiguration
@@ -34,6 +39,34 @@ public final class LiveSessionMetricsAutoConfiguration {
 	@ConditionalOnMissingBean
 	LiveMetrics liveMetrics(MeterRegistry meters, ConnectionRegistry registry, Presence presence) {
 		return new MicrometerLiveMetrics(meters, registry, presence);
+	}
+
+	/**
+	 * The traffic of livesession's Redis delivery channel: what this instance receives
+	 * from Redis shows what interest-based routing saves.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(RedisDeliveryChannel.class)
+	@ConditionalOnBean(RedisDeliveryChannel.class)
+	static class RedisDeliveryMetricsConfiguration {
+
+		@Bean
+		MeterBinder liveRedisDeliveryMeters(RedisDeliveryChannel channel) {
+			return (meters) -> {
+				FunctionCounter
+					.builder("livesession.redis.messages.received", channel, RedisDeliveryChannel::getReceivedCount)
+					.description("Delivery messages this instance received from Redis")
+					.register(meters);
+				FunctionCounter
+					.builder("livesession.redis.messages.published", channel, RedisDeliveryChannel::getPublishedCount)
+					.description("Broadcasts this instance published to Redis")
+					.register(meters);
+				Gauge.builder("livesession.redis.channels.routed", channel, RedisDeliveryChannel::getRoutedChannelCount)
+					.description("Channels of hosted users and groups this instance is subscribed to")
+					.register(meters);
+			};
+		}
+
 	}
 
 }
