@@ -74,6 +74,7 @@ public final class RedisClusterTestServer implements AutoCloseable {
 			create.addAll(List.of("--cluster-replicas", "1", "--cluster-yes"));
 			cluster.run(create, "cluster-create.log");
 			cluster.awaitState("cluster_state:ok");
+			cluster.awaitReplicasInSync();
 			return cluster;
 		}
 		catch (RuntimeException ex) {
@@ -132,6 +133,40 @@ public final class RedisClusterTestServer implements AutoCloseable {
 			}
 		}
 		throw new IllegalStateException("No master serves slot " + slot);
+	}
+
+	/**
+	 * Wait until every replica of a master has every write the master has: Redis
+	 * replicates asynchronously, so a write acknowledged just before its master dies may
+	 * be lost with it; a test of what a failover keeps waits for this first.
+	 * @param masterPort the master's port
+	 */
+	public void awaitReplicated(int masterPort) {
+		long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+		String info = "";
+		while (System.nanoTime() < deadline) {
+			info = cli(masterPort, "info", "replication");
+			long offset = -1;
+			boolean replicas = false;
+			boolean behind = false;
+			for (String line : info.split("\\r?\\n")) {
+				if (line.startsWith("master_repl_offset:")) {
+					offset = Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+				}
+			}
+			for (String line : info.split("\\r?\\n")) {
+				if (line.matches("slave\\d+:.*")) {
+					replicas = true;
+					String value = line.replaceAll(".*offset=(\\d+).*", "$1");
+					behind |= Long.parseLong(value) < offset;
+				}
+			}
+			if (offset >= 0 && replicas && !behind) {
+				return;
+			}
+			sleep(20);
+		}
+		throw new IllegalStateException("The replicas of " + masterPort + " did not catch up: " + info);
 	}
 
 	/**
@@ -205,6 +240,27 @@ public final class RedisClusterTestServer implements AutoCloseable {
 			sleep(100);
 		}
 		throw new IllegalStateException("The cluster did not reach " + expected + ": " + info);
+	}
+
+	/**
+	 * Every replica has finished its first synchronization: until then a replica whose
+	 * master dies cannot take over ("disconnected from master for longer than allowed"),
+	 * and a failover test would find the cluster down for good.
+	 */
+	private void awaitReplicasInSync() {
+		long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+		for (Node node : this.nodes) {
+			while (true) {
+				String info = cli(node.port(), "info", "replication");
+				if (info.contains("role:master") || info.contains("master_link_status:up")) {
+					break;
+				}
+				if (System.nanoTime() > deadline) {
+					throw new IllegalStateException("Replica " + node.port() + " did not synchronize: " + info);
+				}
+				sleep(100);
+			}
+		}
 	}
 
 	private String run(List<String> command, String logName) {

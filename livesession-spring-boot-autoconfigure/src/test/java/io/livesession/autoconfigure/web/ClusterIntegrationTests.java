@@ -75,19 +75,11 @@ class ClusterIntegrationTests {
 		this.cluster.close();
 	}
 
-	private static LiveTestClient connect(ConfigurableApplicationContext instance, String cookie) {
-		return LiveTestClient.connect(LiveCluster.port(instance), cookie);
-	}
-
-	private static LiveTestClient connectUser(ConfigurableApplicationContext instance, String user) {
-		return LiveTestClient.connect(URI.create("ws://127.0.0.1:" + LiveCluster.port(instance) + "/live"),
-				Map.of("Authorization", UserGroupsIntegrationTests.basic(user)));
-	}
-
 	@Test
 	void clientsWithTheSameCookieOnTwoInstancesSeeEachOthersIncrements() {
 		String cookie = "LIVESESSION=" + HttpBrowser.anonymousCookie(LiveCluster.port(this.one));
-		try (LiveTestClient onOne = connect(this.one, cookie); LiveTestClient onTwo = connect(this.two, cookie)) {
+		try (LiveTestClient onOne = LiveCluster.connect(this.one, cookie);
+				LiveTestClient onTwo = LiveCluster.connect(this.two, cookie)) {
 			onOne.next("hello");
 			onTwo.next("hello");
 			onOne.action("increment", null, "1");
@@ -115,7 +107,7 @@ class ClusterIntegrationTests {
 		ExecutorService executor = Executors.newFixedThreadPool(20);
 		try {
 			for (int i = 0; i < 20; i++) {
-				LiveTestClient client = connect((i % 2 == 0) ? this.one : this.two, cookie);
+				LiveTestClient client = LiveCluster.connect((i % 2 == 0) ? this.one : this.two, cookie);
 				client.next("hello");
 				clients.add(client);
 			}
@@ -178,7 +170,7 @@ class ClusterIntegrationTests {
 	void anUncontendedActionCostsOneRedisRoundTrip() throws Exception {
 		String value = HttpBrowser.anonymousCookie(LiveCluster.port(this.one));
 		String groupKeyTag = "{anon:" + AnonymousCookies.deriveId(value) + "}";
-		try (LiveTestClient client = connect(this.one, "LIVESESSION=" + value);
+		try (LiveTestClient client = LiveCluster.connect(this.one, "LIVESESSION=" + value);
 				RedisMonitor monitor = RedisMonitor.start(redis.host(), redis.port())) {
 			client.next("hello");
 			// The first commit may load the script (NOSCRIPT, then EVAL): not counted.
@@ -236,8 +228,8 @@ class ClusterIntegrationTests {
 	void actionsAlternatingBetweenInstancesCostAtMostTwoRoundTripsAndCountExactly() throws Exception {
 		String value = HttpBrowser.anonymousCookie(LiveCluster.port(this.one));
 		String groupKeyTag = "{anon:" + AnonymousCookies.deriveId(value) + "}";
-		try (LiveTestClient onOne = connect(this.one, "LIVESESSION=" + value);
-				LiveTestClient onTwo = connect(this.two, "LIVESESSION=" + value);
+		try (LiveTestClient onOne = LiveCluster.connect(this.one, "LIVESESSION=" + value);
+				LiveTestClient onTwo = LiveCluster.connect(this.two, "LIVESESSION=" + value);
 				RedisMonitor monitor = RedisMonitor.start(redis.host(), redis.port())) {
 			onOne.next("hello");
 			onTwo.next("hello");
@@ -274,11 +266,11 @@ class ClusterIntegrationTests {
 		RedisClient client = RedisClient.create("redis://" + redis.host() + ":" + redis.port());
 		AtomicInteger published = new AtomicInteger();
 		try (StatefulRedisPubSubConnection<String, String> subscriber = client.connectPubSub();
-				LiveTestClient alice1 = connectUser(this.one, "alice");
-				LiveTestClient alice2 = connectUser(this.two, "alice");
-				LiveTestClient bob = connectUser(this.two, "bob");
-				LiveTestClient admin = connectUser(this.one, "admin");
-				LiveTestClient anonymous = connect(this.two,
+				LiveTestClient alice1 = LiveCluster.connectUser(this.one, "alice");
+				LiveTestClient alice2 = LiveCluster.connectUser(this.two, "alice");
+				LiveTestClient bob = LiveCluster.connectUser(this.two, "bob");
+				LiveTestClient admin = LiveCluster.connectUser(this.one, "admin");
+				LiveTestClient anonymous = LiveCluster.connect(this.two,
 						"LIVESESSION=" + HttpBrowser.anonymousCookie(LiveCluster.port(this.one)))) {
 			subscriber.addListener(new RedisPubSubAdapter<>() {
 				@Override
@@ -339,7 +331,7 @@ class ClusterIntegrationTests {
 	@Test
 	void groupStateSurvivesAnApplicationRestart() {
 		String cookie = "LIVESESSION=" + HttpBrowser.anonymousCookie(LiveCluster.port(this.one));
-		try (LiveTestClient client = connect(this.one, cookie)) {
+		try (LiveTestClient client = LiveCluster.connect(this.one, cookie)) {
 			client.next("hello");
 			client.action("increment", null, "1");
 			client.action("increment", null, "2");
@@ -348,7 +340,7 @@ class ClusterIntegrationTests {
 		}
 		this.one.close();
 		ConfigurableApplicationContext restarted = this.cluster.start();
-		try (LiveTestClient client = connect(restarted, cookie)) {
+		try (LiveTestClient client = LiveCluster.connect(restarted, cookie)) {
 			JsonNode hello = client.next("hello");
 			assertThat(hello.get("version").asLong()).isEqualTo(2);
 			assertThat(hello.at("/state/counter/count").asInt()).isEqualTo(2);

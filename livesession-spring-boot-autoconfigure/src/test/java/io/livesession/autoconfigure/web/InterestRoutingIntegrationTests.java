@@ -62,11 +62,6 @@ class InterestRoutingIntegrationTests {
 		this.cluster.close();
 	}
 
-	private static LiveTestClient connectUser(ConfigurableApplicationContext instance, String user) {
-		return LiveTestClient.connect(URI.create("ws://127.0.0.1:" + LiveCluster.port(instance) + "/live"),
-				Map.of("Authorization", UserGroupsIntegrationTests.basic(user)));
-	}
-
 	private static double received(ConfigurableApplicationContext instance) {
 		return instance.getBean(MeterRegistry.class)
 			.get("livesession.redis.messages.received")
@@ -77,7 +72,7 @@ class InterestRoutingIntegrationTests {
 	@Test
 	void aBroadcastToAUserFromAnotherInstanceIsReceivedOnlyByTheInstanceThatHostsThem() throws Exception {
 		ConfigurableApplicationContext c = this.cluster.start("livesession.rate-limit.enabled=false");
-		try (LiveTestClient alice = connectUser(this.a, "alice")) {
+		try (LiveTestClient alice = LiveCluster.connectUser(this.a, "alice")) {
 			alice.next("hello");
 			Thread.sleep(200);
 			double beforeA = received(this.a);
@@ -104,7 +99,8 @@ class InterestRoutingIntegrationTests {
 	@Test
 	void theLastConnectionOfAUserToLeaveUnsubscribesFromItsChannels() throws Exception {
 		RedisDeliveryChannel channel = this.a.getBean(RedisDeliveryChannel.class);
-		try (LiveTestClient first = connectUser(this.a, "bob"); LiveTestClient second = connectUser(this.a, "bob")) {
+		try (LiveTestClient first = LiveCluster.connectUser(this.a, "bob");
+				LiveTestClient second = LiveCluster.connectUser(this.a, "bob")) {
 			first.next("hello");
 			second.next("hello");
 			assertThat(channel.getRoutedChannelCount()).as("bob's channel and his group's").isEqualTo(2);
@@ -137,7 +133,7 @@ class InterestRoutingIntegrationTests {
 		try {
 			for (int i = 0; i < 1000; i++) {
 				String user = (i % 2 == 0) ? "alice" : "bob";
-				try (LiveTestClient client = connectUser(this.a, user)) {
+				try (LiveTestClient client = LiveCluster.connectUser(this.a, user)) {
 					client.next("hello");
 					String marker = "m" + i;
 					fromB.send(BroadcastTarget.users(user), Map.of("type", "marker", "marker", marker));

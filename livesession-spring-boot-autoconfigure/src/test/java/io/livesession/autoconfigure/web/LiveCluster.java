@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
+import io.livesession.test.LiveTestClient;
 import io.livesession.test.RedisClusterTestServer;
 import io.livesession.test.RedisTestServer;
 
@@ -90,6 +93,27 @@ final class LiveCluster implements AutoCloseable {
 		catch (IOException ex) {
 			throw new UncheckedIOException(ex);
 		}
+	}
+
+	/**
+	 * A client on an instance, with a cookie header.
+	 * @param instance the instance
+	 * @param cookie the cookie header, or {@code null}
+	 * @return the connected client
+	 */
+	static LiveTestClient connect(ConfigurableApplicationContext instance, String cookie) {
+		return LiveTestClient.connect(port(instance), cookie);
+	}
+
+	/**
+	 * A client on an instance, signed in with HTTP Basic as a test user.
+	 * @param instance the instance
+	 * @param user the user
+	 * @return the connected client
+	 */
+	static LiveTestClient connectUser(ConfigurableApplicationContext instance, String user) {
+		return LiveTestClient.connect(URI.create("ws://127.0.0.1:" + port(instance) + "/live"),
+				Map.of("Authorization", UserGroupsIntegrationTests.basic(user)));
 	}
 
 	static int port(ConfigurableApplicationContext context) {
