@@ -15,7 +15,10 @@ import io.livesession.LiveConnection;
  * authority, connections, a user filter, and targets with more than {@link #FAN_OUT}
  * recipients) goes to the shared channel that every instance subscribes to. The hash tag
  * of a group's channel is the one of the group's keys, so a Redis Cluster keeps the
- * group's state, its commit and its channel on one slot.
+ * group's state, its commit and its channel on one slot. A broadcast to a topic goes to
+ * the topic's channel, {@code <channel>:t:{<topic>}}, once, whatever the number of
+ * members: only the instances hosting a member subscribe to it, and its hash tag is the
+ * one of the topic's history keys, so that the history's script can publish to it.
  *
  * @author livesession
  */
@@ -59,6 +62,16 @@ final class DeliveryRoutes {
 	}
 
 	/**
+	 * The channel of one topic's publications.
+	 * @param topic the topic
+	 * @return the topic's own channel with interest-based routing, the shared one
+	 * otherwise
+	 */
+	String topic(String topic) {
+		return this.interest ? this.shared + ":t:{" + topic + "}" : this.shared;
+	}
+
+	/**
 	 * The channel of one group's state frames, published by its commit.
 	 * @param groupId the group
 	 * @return the channel
@@ -98,6 +111,9 @@ final class DeliveryRoutes {
 			List<Route> routes = new ArrayList<>(groups.groupIds().size());
 			groups.groupIds().forEach((id) -> routes.add(new Route(group(id), BroadcastTarget.groups(id))));
 			return routes;
+		}
+		if (target instanceof BroadcastTarget.Topic topic) {
+			return List.of(new Route(topic(topic.name()), target));
 		}
 		return List.of(new Route(this.shared, target));
 	}

@@ -19,7 +19,8 @@ import tools.jackson.databind.node.ObjectNode;
  * instance matches the target against its own registry. What travels is a
  * {@link DeliveryMessage}: {@code {"o":origin,"t":target,"x":text}} for a text frame,
  * {@code "b":base64} instead of {@code "x"} for a binary one, plus {@code "v":version}
- * and {@code "full":true|false} for a state frame.
+ * and {@code "full":true|false} for a state frame, and {@code "tp":topic} and
+ * {@code "p":offset} for a topic's {@code publication} frame.
  *
  * @author livesession
  */
@@ -41,6 +42,32 @@ final class TargetCodec {
 	 */
 	String encode(String origin, BroadcastTarget target, Frame frame) {
 		return DeliveryMessage.of(origin, target, frame).encode(this.mapper);
+	}
+
+	/**
+	 * The message of a topic's publication whose offset and epoch only the topic log's
+	 * script knows, in four pieces: {@code pieces[0] + offset + pieces[1] + epoch +
+	 * pieces[2] + offset + pieces[3]} is the message of the publication frame
+	 * {@code head + offset + middle + epoch + tail}. Offsets and epochs need no JSON
+	 * escaping, so escaping the pieces one by one escapes the whole.
+	 * @param origin the publishing instance
+	 * @param topic the topic
+	 * @param head the frame's text before its offset
+	 * @param middle the frame's text between its offset and its epoch
+	 * @param tail the frame's text after its epoch
+	 * @return the pieces
+	 */
+	List<String> publicationPieces(String origin, String topic, String head, String middle, String tail) {
+		ObjectNode target = new TargetData("topic", List.of(topic), null).toJson(this.mapper);
+		String start = "{\"o\":" + this.mapper.writeValueAsString(origin) + ",\"t\":"
+				+ this.mapper.writeValueAsString(target) + ",\"x\":\"";
+		return List.of(start + escaped(head), escaped(middle),
+				escaped(tail) + "\",\"tp\":" + this.mapper.writeValueAsString(topic) + ",\"p\":", "}");
+	}
+
+	private String escaped(String text) {
+		String quoted = this.mapper.writeValueAsString(text);
+		return quoted.substring(1, quoted.length() - 1);
 	}
 
 	/**
@@ -77,9 +104,11 @@ final class TargetCodec {
 	 * @param binary a binary frame's payload, Base64 ({@code b})
 	 * @param version a state frame's version ({@code v})
 	 * @param full whether a state frame carries the whole state ({@code full})
+	 * @param topic a publication frame's topic ({@code tp})
+	 * @param topicOffset a publication frame's offset ({@code p}), -1 when it has none
 	 */
 	record DeliveryMessage(String origin, TargetData target, @Nullable String text, @Nullable String binary,
-			@Nullable Long version, boolean full) {
+			@Nullable Long version, boolean full, @Nullable String topic, long topicOffset) {
 
 		static DeliveryMessage of(String origin, BroadcastTarget target, Frame frame) {
 			String text = null;
@@ -95,7 +124,7 @@ final class TargetCodec {
 			}
 			Long version = frame.isState() ? frame.getStateVersion() : null;
 			return new DeliveryMessage(origin, TargetData.of(target), text, binary, version,
-					frame.isState() && frame.isFullState());
+					frame.isState() && frame.isFullState(), frame.getTopic(), frame.getTopicOffset());
 		}
 
 		String encode(JsonMapper mapper) {
@@ -112,6 +141,10 @@ final class TargetCodec {
 				message.put("v", this.version);
 				message.put("full", this.full);
 			}
+			if (this.topic != null) {
+				message.put("tp", this.topic);
+				message.put("p", this.topicOffset);
+			}
 			return mapper.writeValueAsString(message);
 		}
 
@@ -120,7 +153,8 @@ final class TargetCodec {
 			boolean binary = node.has("b");
 			return new DeliveryMessage(node.get("o").asString(), TargetData.of(node.get("t")),
 					binary ? null : node.get("x").asString(), binary ? node.get("b").asString() : null,
-					node.has("v") ? node.get("v").asLong() : null, node.path("full").asBoolean());
+					node.has("v") ? node.get("v").asLong() : null, node.path("full").asBoolean(),
+					node.has("tp") ? node.get("tp").asString() : null, node.path("p").asLong(-1));
 		}
 
 		Frame toFrame(BroadcastTarget target, Function<String, Frame> fullState) {
@@ -128,6 +162,9 @@ final class TargetCodec {
 				return Frame.binary(Base64.getDecoder().decode(this.binary));
 			}
 			String text = this.text;
+			if (this.topic != null) {
+				return Frame.publication(text, this.topic, this.topicOffset);
+			}
 			if (this.version == null) {
 				return Frame.text(text);
 			}
@@ -144,10 +181,11 @@ final class TargetCodec {
 
 	/**
 	 * A broadcast's target on the wire: {@code {"k":kind}} with {@code "ids":[...]} for
-	 * users, groups and connections, or {@code "a":authority}.
+	 * users, groups and connections, the topic's name alone for a topic, or
+	 * {@code "a":authority}.
 	 *
-	 * @param kind {@code all}, {@code users}, {@code groups}, {@code connections} or
-	 * {@code authority} ({@code k})
+	 * @param kind {@code all}, {@code users}, {@code groups}, {@code connections},
+	 * {@code topic} or {@code authority} ({@code k})
 	 * @param ids the ids ({@code ids}), empty for the other kinds
 	 * @param authority the authority ({@code a})
 	 */
@@ -165,6 +203,9 @@ final class TargetCodec {
 			}
 			if (target instanceof BroadcastTarget.Connections connections) {
 				return new TargetData("connections", List.copyOf(connections.connectionIds()), null);
+			}
+			if (target instanceof BroadcastTarget.Topic topic) {
+				return new TargetData("topic", List.of(topic.name()), null);
 			}
 			if (target instanceof BroadcastTarget.Authority authority) {
 				return new TargetData("authority", List.of(), authority.authority());
@@ -200,6 +241,7 @@ final class TargetCodec {
 				case "users" -> new BroadcastTarget.Users(new HashSet<>(this.ids));
 				case "groups" -> new BroadcastTarget.Groups(new HashSet<>(this.ids));
 				case "connections" -> new BroadcastTarget.Connections(new HashSet<>(this.ids));
+				case "topic" -> BroadcastTarget.topic(this.ids.get(0));
 				case "authority" -> BroadcastTarget.authority(this.authority);
 				default -> throw new IllegalArgumentException("Unknown target kind " + this.kind);
 			};

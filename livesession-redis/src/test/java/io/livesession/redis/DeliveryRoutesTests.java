@@ -34,6 +34,16 @@ class DeliveryRoutesTests {
 	}
 
 	@Test
+	void aBroadcastToATopicIsOnePublishOnTheTopicsChannelWithTheHashTagOfItsHistory() {
+		assertThat(this.interest.routes(BroadcastTarget.topic("room:a")))
+			.containsExactly(new DeliveryRoutes.Route("ch:t:{room:a}", BroadcastTarget.topic("room:a")));
+		assertThat(this.interest.topic("room:a")).isEqualTo("ch:t:{room:a}");
+		assertThat(this.broadcast.routes(BroadcastTarget.topic("room:a")))
+			.containsExactly(new DeliveryRoutes.Route("ch", BroadcastTarget.topic("room:a")));
+		assertThat(this.broadcast.topic("room:a")).isEqualTo("ch");
+	}
+
+	@Test
 	void broadcastsToAllToAnAuthorityAndToConnectionsStayOnTheSharedChannel() {
 		for (BroadcastTarget target : List.of(BroadcastTarget.all(), BroadcastTarget.authority("ROLE_ADMIN"),
 				BroadcastTarget.connections("c1"))) {

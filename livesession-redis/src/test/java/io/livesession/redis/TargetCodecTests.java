@@ -163,6 +163,36 @@ class TargetCodecTests {
 	}
 
 	@Test
+	void aPublicationKeepsItsTopicAndOffset() {
+		String text = "{\"type\":\"publication\",\"topic\":\"room:a\",\"data\":1,\"offset\":7,\"epoch\":\"e\"}";
+		TargetCodec.Decoded recoverable = roundTrip("a", BroadcastTarget.topic("room:a"),
+				Frame.publication(text, "room:a", 7));
+		assertThat(recoverable.target()).isEqualTo(BroadcastTarget.topic("room:a"));
+		assertThat(recoverable.frame().getText()).isEqualTo(text);
+		assertThat(recoverable.frame().getTopic()).isEqualTo("room:a");
+		assertThat(recoverable.frame().getTopicOffset()).isEqualTo(7);
+		assertThat(recoverable.frame().isState()).isFalse();
+		TargetCodec.Decoded plain = roundTrip("a", BroadcastTarget.topic("room:b"),
+				Frame.publication("{\"type\":\"publication\"}", "room:b", -1));
+		assertThat(plain.frame().getTopic()).isEqualTo("room:b");
+		assertThat(plain.frame().getTopicOffset()).isEqualTo(-1);
+		assertThat(roundTrip("a", BroadcastTarget.all(), Frame.text("{}")).frame().getTopic()).isNull();
+	}
+
+	@Test
+	void aPublicationMessageBuiltAroundItsOffsetAndEpochIsTheMessageOfTheFrame() {
+		// As the topic log's script completes it, once it knows the offset and epoch.
+		String head = "{\"type\":\"publication\",\"topic\":\"room:a\",\"data\":{\"q\":\"\\\"</\"},\"offset\":";
+		List<String> pieces = this.codec.publicationPieces("i", "room:a", head, ",\"epoch\":\"", "\"}");
+		assertThat(pieces).hasSize(4);
+		String message = pieces.get(0) + 12 + pieces.get(1) + "Ep0ch" + pieces.get(2) + 12 + pieces.get(3);
+		String frame = head + 12 + ",\"epoch\":\"Ep0ch\"}";
+		assertThat(message)
+			.isEqualTo(this.codec.encode("i", BroadcastTarget.topic("room:a"), Frame.publication(frame, "room:a", 12)));
+		assertThat(this.codec.decode(message, NO_FULL_STATE).frame().getText()).isEqualTo(frame);
+	}
+
+	@Test
 	void theIdsOfATargetArriveWhateverTheirOrder() {
 		TargetCodec.Decoded decoded = roundTrip("a", new BroadcastTarget.Groups(Set.of("x", "y", "z")),
 				Frame.text("{}"));
