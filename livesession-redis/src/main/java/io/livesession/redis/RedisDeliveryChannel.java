@@ -18,6 +18,7 @@ import io.livesession.LiveConnection;
 import io.livesession.delivery.DeliveryChannel;
 import io.livesession.delivery.LocalDelivery;
 import io.livesession.registry.RegistryListener;
+import io.livesession.topic.TopicListener;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
@@ -39,8 +40,13 @@ import tools.jackson.databind.json.JsonMapper;
  * for every other target, it is published once on the shared channel that every instance
  * receives. Group {@code state} frames are published by the group store's commit script
  * itself and come back to this instance through the subscription as well, so all
- * instances deliver them in commit order. The shared listener container
- * ({@link RedisListenerContainers}) resubscribes by itself after Redis comes back.
+ * instances deliver them in commit order. A broadcast to a topic is one publish on the
+ * topic's channel, which this channel subscribes, as a {@link TopicListener}, on the
+ * topic's first local member; the publications of a recoverable topic kept by
+ * {@link RedisTopicLog} are published by its script and, like state frames, come back
+ * through the subscription, in offset order on every instance. The shared listener
+ * container ({@link RedisListenerContainers}) resubscribes by itself after Redis comes
+ * back.
  *
  * <p>
  * Publishing never blocks the caller: messages go to a bounded buffer that one thread
@@ -51,7 +57,7 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * @author livesession
  */
-public final class RedisDeliveryChannel implements DeliveryChannel, RegistryListener, DisposableBean {
+public final class RedisDeliveryChannel implements DeliveryChannel, RegistryListener, TopicListener, DisposableBean {
 
 	private static final Log logger = LogFactory.getLog(RedisDeliveryChannel.class);
 
@@ -87,6 +93,11 @@ public final class RedisDeliveryChannel implements DeliveryChannel, RegistryList
 	private final Thread publisher;
 
 	private volatile boolean closed;
+
+	/**
+	 * Whether a {@link RedisTopicLog} publishes the publications of recoverable topics.
+	 */
+	private volatile boolean logPublishes;
 
 	private final ThrottledLog failures = new ThrottledLog(logger);
 
@@ -175,11 +186,35 @@ public final class RedisDeliveryChannel implements DeliveryChannel, RegistryList
 		}
 	}
 
+	/**
+	 * Subscribe to the topic's channel on its first local member, and return once Redis
+	 * confirmed it (at most the subscribe timeout): the topic's publications reach the
+	 * connection from the answer to its join on.
+	 */
+	@Override
+	public void topicJoined(LiveConnection connection, String topic) {
+		if (this.interests != null) {
+			this.interests.acquire(List.of(this.routes.topic(topic)));
+		}
+	}
+
+	@Override
+	public void topicLeft(LiveConnection connection, String topic) {
+		if (this.interests != null) {
+			this.interests.release(List.of(this.routes.topic(topic)));
+		}
+	}
+
 	@Override
 	public int publish(BroadcastTarget target, Frame frame) {
 		if (target instanceof BroadcastTarget.Matching) {
 			// A Java predicate cannot travel: it is evaluated on this instance only.
 			return this.local.deliver(target, frame);
+		}
+		if (isLogged(frame)) {
+			// Published by the history's script already, and delivered here when it
+			// comes back, in offset order like on every other instance.
+			return 0;
 		}
 		// State frames reach this instance through the subscription too, so that every
 		// instance sees them in Redis's order; other frames are delivered here at once
@@ -200,6 +235,29 @@ public final class RedisDeliveryChannel implements DeliveryChannel, RegistryList
 	 */
 	String encode(BroadcastTarget target, Frame frame) {
 		return this.codec.encode(this.instanceId, target, frame);
+	}
+
+	/**
+	 * The pieces of the message of a publication that the topic log's script completes
+	 * (see {@link TargetCodec#publicationPieces}), and from now on leave such
+	 * publications to it.
+	 */
+	List<String> publicationPieces(String topic, String head, String middle, String tail) {
+		this.logPublishes = true;
+		return this.codec.publicationPieces(this.instanceId, topic, head, middle, tail);
+	}
+
+	/**
+	 * The channel of a topic's publications.
+	 * @param topic the topic
+	 * @return the channel name
+	 */
+	String topicChannel(String topic) {
+		return this.routes.topic(topic);
+	}
+
+	private boolean isLogged(Frame frame) {
+		return this.logPublishes && frame.getTopic() != null && frame.getTopicOffset() >= 0;
 	}
 
 	private void drainOutbox() {
@@ -263,8 +321,9 @@ public final class RedisDeliveryChannel implements DeliveryChannel, RegistryList
 	private void onMessage(String message) {
 		this.received.incrementAndGet();
 		TargetCodec.Decoded decoded = this.codec.decode(message, this.fullState);
-		if (!this.instanceId.equals(decoded.origin()) || decoded.frame().isState()) {
-			this.local.deliver(decoded.target(), decoded.frame());
+		Frame frame = decoded.frame();
+		if (!this.instanceId.equals(decoded.origin()) || frame.isState() || isLogged(frame)) {
+			this.local.deliver(decoded.target(), frame);
 		}
 	}
 
