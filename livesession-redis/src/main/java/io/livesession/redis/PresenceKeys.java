@@ -13,15 +13,32 @@ import java.util.List;
  * @param sharePrefix the prefix of each instance's share, followed by its id
  * @param share this instance's share, followed by {@code :users}, {@code :groups} or
  * {@code :connections}
+ * @param layout {@code ""} for users and groups, {@code "topics"} for the members of
+ * topics (see {@link #topics})
  * @author livesession
  */
-record PresenceKeys(String instances, String users, String groups, String connections, String sharePrefix,
-		String share) {
+record PresenceKeys(String instances, String users, String groups, String connections, String sharePrefix, String share,
+		String layout) {
 
 	static PresenceKeys of(String keyPrefix, String instanceId) {
 		String base = keyPrefix + "{presence}:";
 		return new PresenceKeys(base + "instances", base + "users", base + "groups", base + "connections",
-				base + "instance:", base + "instance:" + instanceId);
+				base + "instance:", base + "instance:" + instanceId, "");
+	}
+
+	/**
+	 * The keys of the presence of topics, under {@code <prefix>{presence}:topics:}, with
+	 * leases of their own: the share's users are {@code <topic> <userId>} pairs whose
+	 * totals are one hash per topic, {@code users:<topic>} (user id to connection count),
+	 * and its groups are topics, totalled in {@code members} (topic to connection count).
+	 * @param keyPrefix the prefix of every key
+	 * @param instanceId this instance's id
+	 * @return the keys
+	 */
+	static PresenceKeys topics(String keyPrefix, String instanceId) {
+		String base = keyPrefix + "{presence}:topics:";
+		return new PresenceKeys(base + "instances", base + "users:", base + "members", base + "memberships",
+				base + "instance:", base + "instance:" + instanceId, "topics");
 	}
 
 	/** The keys of {@code presence-sync.lua}. */

@@ -32,15 +32,24 @@ final class PresenceShare {
 	private final AtomicBoolean dirtyConnections = new AtomicBoolean();
 
 	void change(LiveConnection connection, int delta) {
+		change(connection.getUserId(), connection.getGroupId(), delta);
+	}
+
+	/**
+	 * Count a connection in or out.
+	 * @param userId its user, or {@code null} when anonymous
+	 * @param groupId its group (for topics: the topic)
+	 * @param delta 1 or -1
+	 */
+	void change(@Nullable String userId, String groupId, int delta) {
 		// Count first, then mark: the writer unmarks before it reads the count, so it
 		// either sees this change or is marked to write it again.
-		String userId = connection.getUserId();
 		if (userId != null) {
 			this.users.compute(userId, (id, count) -> positive(count, delta));
 			this.dirtyUsers.add(userId);
 		}
-		this.groups.compute(connection.getGroupId(), (id, count) -> positive(count, delta));
-		this.dirtyGroups.add(connection.getGroupId());
+		this.groups.compute(groupId, (id, count) -> positive(count, delta));
+		this.dirtyGroups.add(groupId);
 		this.connections.addAndGet(delta);
 		this.dirtyConnections.set(true);
 	}
@@ -60,6 +69,10 @@ final class PresenceShare {
 
 	Set<String> groupIds() {
 		return this.groups.keySet();
+	}
+
+	int groupCount(String groupId) {
+		return this.groups.getOrDefault(groupId, 0);
 	}
 
 	/**

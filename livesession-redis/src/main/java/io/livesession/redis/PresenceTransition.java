@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.livesession.event.GroupClosedEvent;
 import io.livesession.event.GroupOpenedEvent;
+import io.livesession.event.TopicPresenceEvent;
 import io.livesession.event.UserConnectedEvent;
 import io.livesession.event.UserDisconnectedEvent;
 import org.jspecify.annotations.Nullable;
@@ -15,10 +16,12 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * A user's or group's first connection or last disconnection in the cluster, as the
  * presence scripts publish them: one message is a flat JSON array of kind and id pairs,
- * {@code ["u+","alice","g-","user:bob"]}, in the order they happened.
+ * {@code ["u+","alice","g-","user:bob"]}, in the order they happened. The presence of
+ * topics publishes {@code t+} and {@code t-} for a user's first join and last leave of a
+ * topic, the id being {@code <topic> <userId>} (a topic name has no space).
  *
- * @param kind {@code u+}, {@code u-}, {@code g+} or {@code g-}
- * @param id the user or group id
+ * @param kind {@code u+}, {@code u-}, {@code g+}, {@code g-}, {@code t+} or {@code t-}
+ * @param id the user or group id, or the topic and user id
  * @author livesession
  */
 record PresenceTransition(String kind, String id) {
@@ -64,8 +67,15 @@ record PresenceTransition(String kind, String id) {
 			case "u-" -> new UserDisconnectedEvent(source, this.id);
 			case "g+" -> new GroupOpenedEvent(source, this.id);
 			case "g-" -> new GroupClosedEvent(source, this.id);
+			case "t+", "t-" -> topicEvent(source);
 			default -> null;
 		};
+	}
+
+	private @Nullable ApplicationEvent topicEvent(Object source) {
+		int space = this.id.indexOf(' ');
+		return (space > 0) ? new TopicPresenceEvent(source, this.id.substring(0, space), this.id.substring(space + 1),
+				this.kind.equals("t+")) : null;
 	}
 
 }

@@ -106,7 +106,7 @@ final class PresenceWriter {
 			return true;
 		}
 		List<String> args = this.share.arguments(changes, this.channel, this.instanceId,
-				String.valueOf(this.lease.toMillis()));
+				String.valueOf(this.lease.toMillis()), this.keys.layout());
 		Long present;
 		try {
 			present = this.redis.execute(SYNC, this.keys.syncKeys(), args.toArray());
@@ -140,7 +140,8 @@ final class PresenceWriter {
 			return;
 		}
 		try {
-			Long swept = this.redis.execute(REMOVE, this.keys.removeKeys(), this.channel, this.keys.sharePrefix(), "");
+			Long swept = this.redis.execute(REMOVE, this.keys.removeKeys(), this.channel, this.keys.sharePrefix(), "",
+					this.keys.layout());
 			if (swept != null && swept > 0) {
 				logger.info("Removed the presence of " + swept + " instance(s) whose lease expired");
 			}
@@ -152,7 +153,8 @@ final class PresenceWriter {
 
 	private void removeShare() {
 		try {
-			this.redis.execute(REMOVE, this.keys.removeKeys(), this.channel, this.keys.sharePrefix(), this.instanceId);
+			this.redis.execute(REMOVE, this.keys.removeKeys(), this.channel, this.keys.sharePrefix(), this.instanceId,
+					this.keys.layout());
 		}
 		catch (RuntimeException ex) {
 			failed(ex);

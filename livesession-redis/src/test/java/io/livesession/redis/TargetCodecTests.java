@@ -155,6 +155,15 @@ class TargetCodecTests {
 	}
 
 	@Test
+	void aTopicPresenceTransitionNamesItsTopicAndUser() {
+		assertThat(new PresenceTransition("t+", "room:a alice smith").toEvent(this))
+			.hasToString("TopicPresenceEvent[topic=room:a, userId=alice smith, joined=true]");
+		assertThat(new PresenceTransition("t-", "room:a bob").toEvent(this))
+			.hasToString("TopicPresenceEvent[topic=room:a, userId=bob, joined=false]");
+		assertThat(new PresenceTransition("t+", "nospace").toEvent(this)).isNull();
+	}
+
+	@Test
 	void anEmptyPresenceMessageHasNoTransitions() {
 		assertThat(PresenceTransition.decode(this.mapper, "[]")).isEmpty();
 		assertThat(PresenceTransition.decode(this.mapper, "[\"u+\"]")).isEmpty();
