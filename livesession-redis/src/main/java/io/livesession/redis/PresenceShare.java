@@ -8,7 +8,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
-import io.livesession.LiveConnection;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -30,10 +29,6 @@ final class PresenceShare {
 	private final Set<String> dirtyGroups = ConcurrentHashMap.newKeySet();
 
 	private final AtomicBoolean dirtyConnections = new AtomicBoolean();
-
-	void change(LiveConnection connection, int delta) {
-		change(connection.getUserId(), connection.getGroupId(), delta);
-	}
 
 	/**
 	 * Count a connection in or out.

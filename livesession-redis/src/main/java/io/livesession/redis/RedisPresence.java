@@ -2,7 +2,6 @@ package io.livesession.redis;
 
 import java.time.Duration;
 import java.util.Set;
-import java.util.function.Supplier;
 
 import io.livesession.LiveConnection;
 import io.livesession.Presence;
@@ -14,14 +13,10 @@ import io.livesession.registry.RegistryListener;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
-import org.springframework.util.Assert;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@link Presence} of the whole cluster in Redis. Each instance writes its own share (its
@@ -64,7 +59,8 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>
  * The jobs are split: {@link PresenceShare} counts, {@link PresenceWriter} writes,
- * {@link PresenceTransition} is the message format; the scripts are
+ * {@link PresenceTransition} is the message format, {@link PresenceSync} holds them
+ * together (and serves {@link RedisTopicPresence} too); the scripts are
  * {@code presence-sync.lua} and {@code presence-remove.lua}.
  *
  * @author livesession
@@ -76,21 +72,9 @@ public final class RedisPresence implements Presence, RegistryListener, SmartLif
 	/** How many heartbeats an instance's lease lasts. */
 	static final int LEASE_HEARTBEATS = 3;
 
-	private final StringRedisTemplate redis;
-
-	private final ApplicationEventPublisher publisher;
-
 	private final String instanceId;
 
-	private final PresenceKeys keys;
-
-	private final JsonMapper mapper = JsonMapper.builder().build();
-
-	private final PresenceShare share = new PresenceShare();
-
-	private final PresenceWriter writer;
-
-	private final ChannelSubscription subscription;
+	private final PresenceSync sync;
 
 	/**
 	 * Create the presence of one instance.
@@ -108,16 +92,9 @@ public final class RedisPresence implements Presence, RegistryListener, SmartLif
 	public RedisPresence(RedisConnectionFactory connectionFactory, RedisMessageListenerContainer listeners,
 			String keyPrefix, String channel, String instanceId, Duration heartbeat,
 			ApplicationEventPublisher publisher) {
-		Assert.isTrue(heartbeat.toMillis() > 0, "'heartbeat' must be positive");
-		this.redis = new StringRedisTemplate(connectionFactory);
-		this.publisher = publisher;
 		this.instanceId = instanceId;
-		this.keys = PresenceKeys.of(keyPrefix, instanceId);
-		this.writer = new PresenceWriter(this.redis, this.keys, channel, instanceId, heartbeat, this.share,
-				new ThrottledLog(logger));
-		// The container hands this channel's messages over one at a time, in arrival
-		// order: the events of one user must not overtake each other.
-		this.subscription = ChannelSubscription.subscribe(listeners, channel, this::onMessage);
+		this.sync = new PresenceSync(connectionFactory, listeners, PresenceKeys.of(keyPrefix, instanceId), channel,
+				instanceId, heartbeat, this, publisher, logger);
 	}
 
 	// Reads: from Redis, or from this instance's own share while Redis cannot be reached.
@@ -129,77 +106,47 @@ public final class RedisPresence implements Presence, RegistryListener, SmartLif
 
 	@Override
 	public long getConnectionCount() {
-		return read(() -> {
-			String count = this.redis.opsForValue().get(this.keys.connections());
+		return this.sync.read(() -> {
+			String count = this.sync.redis().opsForValue().get(this.sync.keys().connections());
 			return (count != null) ? Math.max(0, Long.parseLong(count)) : 0L;
-		}, this.share::connectionCount);
+		}, this.sync.share()::connectionCount);
 	}
 
 	@Override
 	public long getUserCount() {
-		return read(() -> this.redis.opsForHash().size(this.keys.users()), () -> (long) this.share.userIds().size());
+		return this.sync.read(() -> this.sync.redis().opsForHash().size(this.sync.keys().users()),
+				() -> (long) this.sync.share().userIds().size());
 	}
 
 	@Override
 	public long getGroupCount() {
-		return read(() -> this.redis.opsForHash().size(this.keys.groups()), () -> (long) this.share.groupIds().size());
+		return this.sync.read(() -> this.sync.redis().opsForHash().size(this.sync.keys().groups()),
+				() -> (long) this.sync.share().groupIds().size());
 	}
 
 	@Override
 	public boolean isOnline(String userId) {
-		return read(() -> this.redis.opsForHash().hasKey(this.keys.users(), userId),
-				() -> this.share.userIds().contains(userId));
+		return this.sync.read(() -> this.sync.redis().opsForHash().hasKey(this.sync.keys().users(), userId),
+				() -> this.sync.share().userIds().contains(userId));
 	}
 
 	@Override
 	public Set<String> getOnlineUserIds() {
-		return read(() -> Set.copyOf(this.redis.<String, String>opsForHash().keys(this.keys.users())),
-				() -> Set.copyOf(this.share.userIds()));
-	}
-
-	private <T> T read(Supplier<T> fromRedis, Supplier<T> fromThisInstance) {
-		try {
-			T value = fromRedis.get();
-			return (value != null) ? value : fromThisInstance.get();
-		}
-		catch (RuntimeException ex) {
-			this.writer.failed(ex);
-			return fromThisInstance.get();
-		}
+		return this.sync.read(
+				() -> Set.copyOf(this.sync.redis().<String, String>opsForHash().keys(this.sync.keys().users())),
+				() -> Set.copyOf(this.sync.share().userIds()));
 	}
 
 	// Changes: counted at once, written by the writer.
 
 	@Override
 	public void connectionRegistered(LiveConnection connection) {
-		this.share.change(connection, 1);
-		this.writer.requestFlush();
+		this.sync.change(connection.getUserId(), connection.getGroupId(), 1);
 	}
 
 	@Override
 	public void connectionUnregistered(LiveConnection connection) {
-		this.share.change(connection, -1);
-		this.writer.requestFlush();
-	}
-
-	// Events
-
-	private void onMessage(String message) {
-		for (PresenceTransition transition : PresenceTransition.decode(this.mapper, message)) {
-			ApplicationEvent event = transition.toEvent(this);
-			if (event != null) {
-				publish(event);
-			}
-		}
-	}
-
-	private void publish(ApplicationEvent event) {
-		try {
-			this.publisher.publishEvent(event);
-		}
-		catch (RuntimeException ex) {
-			logger.warn("A listener of " + event + " failed", ex);
-		}
+		this.sync.change(connection.getUserId(), connection.getGroupId(), -1);
 	}
 
 	/**
@@ -214,7 +161,7 @@ public final class RedisPresence implements Presence, RegistryListener, SmartLif
 
 	@Override
 	public void start() {
-		this.writer.start();
+		this.sync.start();
 	}
 
 	/**
@@ -223,18 +170,17 @@ public final class RedisPresence implements Presence, RegistryListener, SmartLif
 	 */
 	@Override
 	public void stop() {
-		this.writer.stop();
+		this.sync.stop();
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.writer.isRunning();
+		return this.sync.isRunning();
 	}
 
 	@Override
 	public void destroy() {
-		stop();
-		this.subscription.close();
+		this.sync.destroy();
 	}
 
 }
