@@ -90,7 +90,7 @@ public final class RedisTopicLog implements TopicLog {
 
 	@Override
 	public TopicPublication append(String topic, String data) {
-		List<String> args = new ArrayList<>(9);
+		List<String> args = new ArrayList<>(10);
 		args.add(data);
 		args.add(String.valueOf(this.historySize));
 		args.add(String.valueOf(this.historyTtl.toMillis()));
@@ -98,6 +98,9 @@ public final class RedisTopicLog implements TopicLog {
 		if (this.delivery != null) {
 			args.add(this.delivery.topicChannel(topic));
 			args.addAll(this.delivery.publicationPieces(topic, frameHead(topic, data), ",\"epoch\":\"", "\"}"));
+			// 's' (SPUBLISH) once topic channels are sharded like the other routed
+			// channels on a Redis 7 cluster.
+			args.add("");
 		}
 		else {
 			args.add("");
