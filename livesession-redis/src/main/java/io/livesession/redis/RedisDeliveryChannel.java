@@ -237,13 +237,13 @@ public final class RedisDeliveryChannel implements DeliveryChannel, RegistryList
 		return this.codec.encode(this.instanceId, target, frame);
 	}
 
-	/**
-	 * The pieces of the message of a publication that the topic log's script completes
-	 * (see {@link TargetCodec#publicationPieces}), and from now on leave such
-	 * publications to it.
-	 */
-	List<String> publicationPieces(String topic, String head, String middle, String tail) {
+	/** From now on publications with an offset are published by {@link RedisTopicLog}. */
+	void leavePublicationsToLog() {
 		this.logPublishes = true;
+	}
+
+	/** See {@link TargetCodec#publicationPieces}. */
+	List<String> publicationPieces(String topic, String head, String middle, String tail) {
 		return this.codec.publicationPieces(this.instanceId, topic, head, middle, tail);
 	}
 

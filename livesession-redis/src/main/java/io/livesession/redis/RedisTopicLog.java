@@ -77,6 +77,9 @@ public final class RedisTopicLog implements TopicLog {
 		Assert.isTrue(historyTtl.toMillis() > 0, "'historyTtl' must be positive");
 		this.redis = new StringRedisTemplate(connectionFactory);
 		this.delivery = delivery;
+		if (delivery != null) {
+			delivery.leavePublicationsToLog();
+		}
 		this.keyPrefix = keyPrefix;
 		this.recoverable = recoverable.toArray(String[]::new);
 		this.historySize = historySize;
