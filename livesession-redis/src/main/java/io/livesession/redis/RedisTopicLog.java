@@ -7,6 +7,7 @@ import java.util.Base64;
 import java.util.List;
 
 import io.livesession.SessionGroupUnavailableException;
+import io.livesession.protocol.ProtocolFrames;
 import io.livesession.topic.TopicLog;
 import io.livesession.topic.TopicPosition;
 import io.livesession.topic.TopicPublication;
@@ -49,7 +50,10 @@ public final class RedisTopicLog implements TopicLog {
 
 	private final @Nullable RedisDeliveryChannel delivery;
 
-	private final JsonMapper mapper = JsonMapper.builder().build();
+	/** The end of a publication frame of offset 0 and epoch {@code e}. */
+	private static final String FRAME_TAIL = ",\"offset\":0,\"epoch\":\"e\"}";
+
+	private final ProtocolFrames frames = new ProtocolFrames(JsonMapper.builder().build());
 
 	private final String keyPrefix;
 
@@ -113,13 +117,13 @@ public final class RedisTopicLog implements TopicLog {
 	}
 
 	/**
-	 * The publication frame before its offset, as
-	 * {@link io.livesession.protocol.ProtocolFrames} writes it:
-	 * {@code {"type":"publication","topic":..,"data":..,"offset":N,"epoch":".."}}.
+	 * The publication frame before its offset, as {@link ProtocolFrames} writes it: its
+	 * offset and epoch are its last fields.
 	 */
 	String frameHead(String topic, String data) {
-		return "{\"type\":\"publication\",\"topic\":" + this.mapper.writeValueAsString(topic) + ",\"data\":" + data
-				+ ",\"offset\":";
+		String text = this.frames.publication(topic, data, 0, "e").getText();
+		Assert.state(text.endsWith(FRAME_TAIL), () -> "Not a publication ending with its offset and epoch: " + text);
+		return text.substring(0, text.length() - FRAME_TAIL.length()) + ",\"offset\":";
 	}
 
 	@Override

@@ -13,6 +13,7 @@ import io.livesession.BroadcastTarget;
 import io.livesession.Frame;
 import io.livesession.SessionGroupUnavailableException;
 import io.livesession.delivery.LocalDelivery;
+import io.livesession.protocol.ProtocolFrames;
 import io.livesession.registry.ConnectionRegistries;
 import io.livesession.test.RedisTestConnections;
 import io.livesession.topic.TopicPosition;
@@ -158,6 +159,14 @@ class RedisTopicLogTests {
 		finally {
 			delivery.destroy();
 		}
+	}
+
+	@Test
+	void theScriptsPublicationFrameIsTheOneProtocolFramesBuilds() {
+		ProtocolFrames frames = new ProtocolFrames(JsonMapper.builder().build());
+		String data = "{\"text\":\"\\\"</script>\",\"n\":[1,2]}";
+		assertThat(this.log.frameHead("room:a", data) + 42 + ",\"epoch\":\"Ep0-_\"}")
+			.isEqualTo(frames.publication("room:a", data, 42, "Ep0-_").getText());
 	}
 
 	@Test

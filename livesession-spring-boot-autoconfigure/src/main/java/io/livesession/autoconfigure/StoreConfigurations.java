@@ -17,11 +17,17 @@ import io.livesession.redis.RedisGroupStores;
 import io.livesession.redis.RedisListenerContainers;
 import io.livesession.redis.RedisPresence;
 import io.livesession.redis.RedisRevocationChannel;
+import io.livesession.redis.RedisTopicLog;
+import io.livesession.redis.RedisTopicPresence;
 import io.livesession.registry.ConnectionRegistries;
 import io.livesession.registry.LocalPresence;
 import io.livesession.revocation.LocalRevocations;
 import io.livesession.revocation.RevocationChannel;
 import io.livesession.topic.TopicIndex;
+import io.livesession.topic.TopicLog;
+import io.livesession.topic.TopicPresence;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -45,6 +51,8 @@ import org.springframework.util.ClassUtils;
  * @author livesession
  */
 final class StoreConfigurations {
+
+	private static final Log logger = LogFactory.getLog(StoreConfigurations.class);
 
 	/** The bean name of livesession's Redis listener container. */
 	static final String LISTENER_CONTAINER = "livesessionRedisListenerContainer";
@@ -119,6 +127,38 @@ final class StoreConfigurations {
 			String instanceId = (deliveries != null) ? deliveries.getInstanceId() : UUID.randomUUID().toString();
 			return new RedisPresence(connections.getConnectionFactory(), listeners, redis.getKeyPrefix(),
 					redis.getChannel() + ":presence", instanceId, redis.getPresenceHeartbeat(), publisher);
+		}
+
+		/**
+		 * The history of recoverable topics in Redis streams, shared by the cluster; with
+		 * livesession's delivery channel each append publishes its publication itself, so
+		 * every instance sees a topic's publications in offset order.
+		 */
+		@Bean
+		@ConditionalOnMissingBean(TopicLog.class)
+		RedisTopicLog liveTopicLog(LiveRedisConnections connections, ObjectProvider<RedisDeliveryChannel> channel,
+				LiveSessionProperties properties) {
+			LiveSessionProperties.Topics topics = properties.getTopics();
+			if (!topics.getRecoverable().isEmpty()) {
+				logger.info("livesession recoverable topics " + String.join(", ", topics.getRecoverable())
+						+ " (history of " + topics.getHistorySize() + " for " + topics.getHistoryTtl() + ", in Redis)");
+			}
+			return new RedisTopicLog(connections.getConnectionFactory(), channel.getIfAvailable(),
+					properties.getRedis().getKeyPrefix(), topics.getRecoverable(), topics.getHistorySize(),
+					topics.getHistoryTtl());
+		}
+
+		@Bean
+		@ConditionalOnMissingBean(TopicPresence.class)
+		RedisTopicPresence liveTopicPresence(LiveRedisConnections connections,
+				@Qualifier(LISTENER_CONTAINER) RedisMessageListenerContainer listeners,
+				ObjectProvider<RedisDeliveryChannel> channel, LiveSessionProperties properties,
+				ApplicationEventPublisher publisher) {
+			LiveSessionProperties.Redis redis = properties.getRedis();
+			RedisDeliveryChannel deliveries = channel.getIfAvailable();
+			String instanceId = (deliveries != null) ? deliveries.getInstanceId() : UUID.randomUUID().toString();
+			return new RedisTopicPresence(connections.getConnectionFactory(), listeners, redis.getKeyPrefix(),
+					redis.getChannel() + ":topic-presence", instanceId, redis.getPresenceHeartbeat(), publisher);
 		}
 
 		/**
