@@ -9,9 +9,13 @@ import io.livesession.redis.RedisDeliveryChannel;
 import io.livesession.redis.RedisGroupStores;
 import io.livesession.redis.RedisPresence;
 import io.livesession.redis.RedisRevocationChannel;
+import io.livesession.redis.RedisTopicLog;
+import io.livesession.redis.RedisTopicPresence;
 import io.livesession.registry.LocalPresence;
 import io.livesession.revocation.RevocationChannel;
 import io.livesession.test.RedisTestConnections;
+import io.livesession.topic.TopicLog;
+import io.livesession.topic.TopicPresence;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -78,6 +82,10 @@ class StoreAutoConfigurationTests {
 			assertThat(containerOf(context.getBean(RedisDeliveryChannel.class))).isSameAs(container);
 			assertThat(containerOf(context.getBean(RedisPresence.class))).isSameAs(container);
 			assertThat(containerOf(context.getBean(RedisRevocationChannel.class))).isSameAs(container);
+			assertThat(context.getBean(TopicLog.class)).isInstanceOf(RedisTopicLog.class);
+			assertThat(context.getBean(TopicPresence.class)).isInstanceOf(RedisTopicPresence.class);
+			assertThat(context).hasSingleBean(TopicLog.class).hasSingleBean(TopicPresence.class);
+			assertThat(containerOf(context.getBean(RedisTopicPresence.class))).isSameAs(container);
 		});
 	}
 
@@ -135,8 +143,20 @@ class StoreAutoConfigurationTests {
 		assertThat(revocations).isNotInstanceOf(RedisRevocationChannel.class);
 	}
 
+	@Test
+	void inMemoryTheTopicLogAndTopicPresenceAreTheInMemoryOnesEvenWithRedis() {
+		withRedis().withPropertyValues("livesession.store=memory").run((context) -> {
+			assertThat(context).hasNotFailed();
+			assertThat(context.getBean(TopicLog.class)).isNotInstanceOf(RedisTopicLog.class);
+			assertThat(context.getBean(TopicPresence.class)).isNotInstanceOf(RedisTopicPresence.class);
+		});
+	}
+
 	private static Object containerOf(Object component) {
-		return ReflectionTestUtils.getField(ReflectionTestUtils.getField(component, "subscription"), "container");
+		// The presences hold their subscription in the machinery they share.
+		Object holder = (component instanceof RedisPresence || component instanceof RedisTopicPresence)
+				? ReflectionTestUtils.getField(component, "sync") : component;
+		return ReflectionTestUtils.getField(ReflectionTestUtils.getField(holder, "subscription"), "container");
 	}
 
 	@Configuration(proxyBeanMethods = false)
