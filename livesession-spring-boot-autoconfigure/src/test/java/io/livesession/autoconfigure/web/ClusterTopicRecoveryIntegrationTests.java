@@ -186,15 +186,19 @@ class ClusterTopicRecoveryIntegrationTests {
 		instance.getBean(Broadcaster.class).send(BroadcastTarget.topic(TOPIC), Map.of("text", text));
 	}
 
-	/**
-	 * Subscribe to the topic, retrying through {@code unavailable} while Redis comes
-	 * back, and return the reply's data.
-	 */
 	private static JsonNode subscribe(LiveTestClient client, @Nullable Position from) {
+		return subscribe(client, TOPIC, from);
+	}
+
+	/**
+	 * Subscribe to a topic, retrying through {@code unavailable} while Redis comes back,
+	 * and return the reply's data.
+	 */
+	static JsonNode subscribe(LiveTestClient client, String topic, @Nullable Position from) {
 		for (int attempt = 0;; attempt++) {
 			Map<String, Object> frame = new LinkedHashMap<>();
 			frame.put("type", "subscribe");
-			frame.put("topic", TOPIC);
+			frame.put("topic", topic);
 			frame.put("ref", "s" + attempt);
 			if (from != null) {
 				frame.put("offset", from.offset());
@@ -208,7 +212,7 @@ class ClusterTopicRecoveryIntegrationTests {
 			while (!("s" + attempt).equals(answer.path("ref").asString()));
 			if (answer.path("type").asString().equals("reply")) {
 				JsonNode data = answer.get("data");
-				assertThat(data.get("topic").asString()).isEqualTo(TOPIC);
+				assertThat(data.get("topic").asString()).isEqualTo(topic);
 				return data;
 			}
 			assertThat(answer.path("code").asString()).as("%s", answer).isEqualTo("unavailable");
@@ -227,7 +231,7 @@ class ClusterTopicRecoveryIntegrationTests {
 		}
 	}
 
-	private record Position(long offset, String epoch) {
+	record Position(long offset, String epoch) {
 
 		static Position of(JsonNode publication) {
 			return new Position(publication.get("offset").asLong(), publication.get("epoch").asString());
