@@ -121,12 +121,17 @@ final class StoreConfigurations {
 				ObjectProvider<RedisDeliveryChannel> channel, LiveSessionProperties properties,
 				ApplicationEventPublisher publisher) {
 			LiveSessionProperties.Redis redis = properties.getRedis();
-			// The delivery channel's id when there is one, so logs and keys name an
-			// instance the same way.
-			RedisDeliveryChannel deliveries = channel.getIfAvailable();
-			String instanceId = (deliveries != null) ? deliveries.getInstanceId() : UUID.randomUUID().toString();
 			return new RedisPresence(connections.getConnectionFactory(), listeners, redis.getKeyPrefix(),
-					redis.getChannel() + ":presence", instanceId, redis.getPresenceHeartbeat(), publisher);
+					redis.getChannel() + ":presence", instanceId(channel), redis.getPresenceHeartbeat(), publisher);
+		}
+
+		/**
+		 * The delivery channel's id when there is one, so logs and keys name an instance
+		 * the same way.
+		 */
+		private static String instanceId(ObjectProvider<RedisDeliveryChannel> channel) {
+			RedisDeliveryChannel deliveries = channel.getIfAvailable();
+			return (deliveries != null) ? deliveries.getInstanceId() : UUID.randomUUID().toString();
 		}
 
 		/**
@@ -155,10 +160,9 @@ final class StoreConfigurations {
 				ObjectProvider<RedisDeliveryChannel> channel, LiveSessionProperties properties,
 				ApplicationEventPublisher publisher) {
 			LiveSessionProperties.Redis redis = properties.getRedis();
-			RedisDeliveryChannel deliveries = channel.getIfAvailable();
-			String instanceId = (deliveries != null) ? deliveries.getInstanceId() : UUID.randomUUID().toString();
 			return new RedisTopicPresence(connections.getConnectionFactory(), listeners, redis.getKeyPrefix(),
-					redis.getChannel() + ":topic-presence", instanceId, redis.getPresenceHeartbeat(), publisher);
+					redis.getChannel() + ":topic-presence", instanceId(channel), redis.getPresenceHeartbeat(),
+					publisher);
 		}
 
 		/**

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 
 import io.livesession.BroadcastTarget;
 import io.livesession.Broadcaster;
@@ -170,7 +171,7 @@ class ClusterTopicRecoveryIntegrationTests {
 					send(this.a, "after");
 				}
 				catch (SessionGroupUnavailableException ex) {
-					sleep(200);
+					LockSupport.parkNanos(200_000_000L);
 					continue;
 				}
 				Object frame = client.poll(Duration.ofMillis(500));
@@ -217,17 +218,7 @@ class ClusterTopicRecoveryIntegrationTests {
 			}
 			assertThat(answer.path("code").asString()).as("%s", answer).isEqualTo("unavailable");
 			assertThat(attempt).as("attempts while Redis comes back").isLessThan(50);
-			sleep(200);
-		}
-	}
-
-	private static void sleep(long millis) {
-		try {
-			Thread.sleep(millis);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new IllegalStateException(ex);
+			LockSupport.parkNanos(200_000_000L);
 		}
 	}
 
