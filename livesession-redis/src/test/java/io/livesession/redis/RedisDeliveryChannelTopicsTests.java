@@ -12,7 +12,9 @@ import io.livesession.BroadcastTarget;
 import io.livesession.Frame;
 import io.livesession.LiveConnection;
 import io.livesession.delivery.LocalDelivery;
+import io.livesession.protocol.ProtocolFrames;
 import io.livesession.test.RedisTestConnections;
+import io.livesession.topic.TopicPublication;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -80,6 +82,31 @@ class RedisDeliveryChannelTopicsTests {
 			.convertAndSend(this.prefix + "ch:t:{room:a}", new TargetCodec(JsonMapper.builder().build()).encode("other",
 					BroadcastTarget.topic("room:a"), frame));
 		verify(this.local, timeout(5000)).deliver(BroadcastTarget.topic("room:a"), frame);
+	}
+
+	@Test
+	void aPublicationTheLogsScriptPublishedIsDeliveredOnceWhenItComesBackWithEitherRouting() throws Exception {
+		RedisDeliveryChannel broadcast = new RedisDeliveryChannel(this.connectionFactory,
+				this.containers.start(this.connectionFactory), this.local, this.prefix + "shared", "instance-2",
+				Set::of, (groupId) -> Frame.state("{}", 0), 16, false, Duration.ofSeconds(2));
+		try {
+			this.channel.topicJoined(mock(LiveConnection.class), "room:a");
+			Thread.sleep(200);
+			for (RedisDeliveryChannel delivery : List.of(this.channel, broadcast)) {
+				RedisTopicLog log = new RedisTopicLog(this.connectionFactory, delivery, this.prefix, List.of("room:*"),
+						10, Duration.ofMinutes(1));
+				TopicPublication publication = log.append("room:a", "{\"n\":1}");
+				Frame frame = new ProtocolFrames(JsonMapper.builder().build()).publication("room:a", publication.data(),
+						publication.offset(), publication.epoch());
+				// The broadcaster publishes the frame it built; the channel leaves it to
+				// the subscription.
+				assertThat(delivery.publish(BroadcastTarget.topic("room:a"), frame)).isZero();
+				verify(this.local, timeout(5000).times(1)).deliver(BroadcastTarget.topic("room:a"), frame);
+			}
+		}
+		finally {
+			broadcast.destroy();
+		}
 	}
 
 	@Test
