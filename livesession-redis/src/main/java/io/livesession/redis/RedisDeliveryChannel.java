@@ -354,7 +354,7 @@ public final class RedisDeliveryChannel implements DeliveryChannel, RegistryList
 	}
 
 	/**
-	 * How many routed channels (of users and groups hosted here) this instance is
+	 * How many routed channels (of users, groups and topics hosted here) this instance is
 	 * subscribed to.
 	 * @return the count, 0 without interest-based routing
 	 * @since 0.1.0
