@@ -26,6 +26,7 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import org.springframework.util.ClassUtils;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -43,6 +44,13 @@ import tools.jackson.databind.json.JsonMapper;
  * ({@link RedisListenerContainers}) resubscribes by itself after Redis comes back.
  *
  * <p>
+ * On a Redis Cluster whose masters run Redis 7 or later (through Lettuce) the routed
+ * channels are sharded ({@code SSUBSCRIBE} / {@code SPUBLISH}, see {@link ShardedPubSub},
+ * on Lettuce's own API since Spring Data Redis has no sharded pub/sub), so that each
+ * targeted broadcast stays on the shard of its channel's slot; the shared channel stays
+ * classic.
+ *
+ * <p>
  * Publishing never blocks the caller: messages go to a bounded buffer that one thread
  * drains, pipelining what has queued up. When the buffer is full, or Redis cannot be
  * reached, cross-instance frames are dropped (counted, and logged at most every ten
@@ -58,6 +66,9 @@ public final class RedisDeliveryChannel implements DeliveryChannel, RegistryList
 	/** Most messages pipelined in one go. */
 	private static final int BATCH = 256;
 
+	private static final boolean LETTUCE = ClassUtils.isPresent("io.lettuce.core.cluster.RedisClusterClient",
+			RedisDeliveryChannel.class.getClassLoader());
+
 	private final LocalDelivery local;
 
 	private final StringRedisTemplate redis;
@@ -67,6 +78,9 @@ public final class RedisDeliveryChannel implements DeliveryChannel, RegistryList
 	private final DeliveryRoutes routes;
 
 	private final @Nullable InterestSubscriptions interests;
+
+	/** The routed channels' sharded pub/sub, on a Redis 7+ cluster. */
+	private final @Nullable ShardedPubSub sharded;
 
 	private final String instanceId;
 
@@ -152,7 +166,10 @@ public final class RedisDeliveryChannel implements DeliveryChannel, RegistryList
 		this.publisher.start();
 		// Routed channels share the shared channel's queue: one arrival order for all.
 		this.subscription = ChannelSubscription.subscribe(listeners, channel, this::onMessage);
-		this.interests = interestRouting ? new InterestSubscriptions(this.subscription, subscribeTimeout) : null;
+		this.sharded = (interestRouting && LETTUCE)
+				? ShardedPubSub.open(connectionFactory, channel, this::onMessage, subscribeTimeout) : null;
+		this.interests = interestRouting ? new InterestSubscriptions(
+				(this.sharded != null) ? this.sharded.subscription() : this.subscription, subscribeTimeout) : null;
 	}
 
 	/**
@@ -214,6 +231,7 @@ public final class RedisDeliveryChannel implements DeliveryChannel, RegistryList
 			this.outbox.drainTo(batch, BATCH - 1);
 			try {
 				List<byte[]> messages = new ArrayList<>(batch.size() * 2);
+				List<byte[]> shardMessages = new ArrayList<>();
 				for (Outgoing outgoing : batch) {
 					BroadcastTarget target = outgoing.target();
 					List<DeliveryRoutes.Route> routes;
@@ -227,16 +245,23 @@ public final class RedisDeliveryChannel implements DeliveryChannel, RegistryList
 						routes = this.routes.routes(target);
 					}
 					for (DeliveryRoutes.Route route : routes) {
-						messages.add(route.channel().getBytes(StandardCharsets.UTF_8));
-						messages.add(encode(route.target(), outgoing.frame()).getBytes(StandardCharsets.UTF_8));
+						List<byte[]> to = (this.sharded != null && !route.channel().equals(this.routes.shared()))
+								? shardMessages : messages;
+						to.add(route.channel().getBytes(StandardCharsets.UTF_8));
+						to.add(encode(route.target(), outgoing.frame()).getBytes(StandardCharsets.UTF_8));
 					}
 				}
-				this.redis.executePipelined((RedisCallback<Object>) (connection) -> {
-					for (int i = 0; i + 1 < messages.size(); i += 2) {
-						connection.publish(messages.get(i), messages.get(i + 1));
-					}
-					return null;
-				});
+				if (!messages.isEmpty()) {
+					this.redis.executePipelined((RedisCallback<Object>) (connection) -> {
+						for (int i = 0; i + 1 < messages.size(); i += 2) {
+							connection.publish(messages.get(i), messages.get(i + 1));
+						}
+						return null;
+					});
+				}
+				if (this.sharded != null && !shardMessages.isEmpty()) {
+					this.sharded.publish(shardMessages);
+				}
 				this.published.addAndGet(batch.size());
 			}
 			catch (RuntimeException ex) {
@@ -323,6 +348,15 @@ public final class RedisDeliveryChannel implements DeliveryChannel, RegistryList
 	}
 
 	/**
+	 * Whether routed channels are sharded: the commit script then publishes a group's
+	 * {@code state} frame with {@code SPUBLISH}.
+	 * @return whether routed channels are sharded
+	 */
+	boolean isSharded() {
+		return this.sharded != null;
+	}
+
+	/**
 	 * This instance's id.
 	 * @return the id
 	 */
@@ -335,6 +369,9 @@ public final class RedisDeliveryChannel implements DeliveryChannel, RegistryList
 		this.closed = true;
 		this.publisher.interrupt();
 		this.subscription.close();
+		if (this.sharded != null) {
+			this.sharded.close();
+		}
 	}
 
 }

@@ -1,0 +1,207 @@
+package io.livesession.redis;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.function.Consumer;
+
+import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
+import io.lettuce.core.cluster.pubsub.RedisClusterPubSubAdapter;
+import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
+import io.lettuce.core.event.EventBus;
+import io.lettuce.core.event.connection.ConnectionActivatedEvent;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+import reactor.core.Disposable;
+
+/**
+ * A {@link ChannelSubscription} of sharded channels ({@code SSUBSCRIBE}) on a Redis
+ * Cluster, on Lettuce's own cluster pub/sub connection: Spring Data Redis has no sharded
+ * pub/sub, neither in {@code RedisConnection} nor in its listener container. Lettuce
+ * sends each {@code SSUBSCRIBE} to the master of the channel's slot, over a pub/sub
+ * connection of that node, and the command's future completes with Redis's confirmation.
+ *
+ * <p>
+ * Lettuce resubscribes a node connection's channels when that connection reconnects to
+ * its node, but not when a channel's slot moves to another node (a failover, a
+ * resharding): Redis then ends the subscription ({@code sunsubscribe} sent by the server,
+ * when the old master is still there) or the old master is gone. So this subscribes
+ * again, through the cluster connection that routes by the current topology, every wanted
+ * channel that Redis unsubscribed, all of them after each topology change Lettuce
+ * reports, and those whose last subscribe failed after each reconnect.
+ *
+ * <p>
+ * Messages arrive on the event-loop thread of each node's connection; they are handed to
+ * the handler on one thread of this subscription, one at a time, in the order they were
+ * received.
+ *
+ * @author livesession
+ */
+final class LettuceShardedSubscription implements ChannelSubscription {
+
+	private static final Log logger = LogFactory.getLog(LettuceShardedSubscription.class);
+
+	private final StatefulRedisClusterPubSubConnection<String, String> connection;
+
+	private final String name;
+
+	private final Consumer<String> handler;
+
+	private final ExecutorService receiver;
+
+	/**
+	 * The wanted channels and what waits for their confirmation; guarded by itself, as
+	 * are the commands sent for them, so that they leave in the order of the calls.
+	 */
+	private final Map<String, CompletableFuture<Void>> channels = new LinkedHashMap<>();
+
+	private final Disposable events;
+
+	/** Whether the last subscribe reached Redis; false while it cannot be reached. */
+	private volatile boolean reachable = true;
+
+	private final ThrottledLog failures = new ThrottledLog(logger);
+
+	LettuceShardedSubscription(StatefulRedisClusterPubSubConnection<String, String> connection, EventBus events,
+			String name, Consumer<String> handler) {
+		this.connection = connection;
+		this.name = name;
+		this.handler = handler;
+		this.receiver = Executors.newSingleThreadExecutor((task) -> {
+			Thread thread = new Thread(task, "livesession-redis-sharded-receiver");
+			thread.setDaemon(true);
+			return thread;
+		});
+		connection.addListener(new Listener());
+		this.events = events.get().subscribe((event) -> {
+			if (event instanceof ClusterTopologyChangedEvent) {
+				resubscribe(true);
+			}
+			else if (event instanceof ConnectionActivatedEvent) {
+				resubscribe(false);
+			}
+		});
+	}
+
+	@Override
+	public void add(String channel, CompletableFuture<Void> confirmed) {
+		synchronized (this.channels) {
+			this.channels.put(channel, confirmed);
+			subscribe(channel, confirmed);
+		}
+	}
+
+	@Override
+	public void remove(String channel) {
+		synchronized (this.channels) {
+			if (this.channels.remove(channel) != null) {
+				this.connection.async().sunsubscribe(channel).exceptionally((ex) -> {
+					// Unreachable: the node forgets the subscription with the connection.
+					logger.debug("Unsubscribing from " + channel + " failed", ex);
+					return null;
+				});
+			}
+		}
+	}
+
+	@Override
+	public boolean isListening() {
+		return this.reachable && this.connection.isOpen();
+	}
+
+	/**
+	 * How many sharded channels are wanted.
+	 * @return the count
+	 */
+	int size() {
+		synchronized (this.channels) {
+			return this.channels.size();
+		}
+	}
+
+	/** Guarded by the map of channels. */
+	private void subscribe(String channel, CompletableFuture<Void> confirmed) {
+		this.connection.async().ssubscribe(channel).whenComplete((result, ex) -> {
+			if (ex == null) {
+				this.reachable = true;
+				confirmed.complete(null);
+			}
+			else {
+				// Left unconfirmed: the next reconnect or topology change retries it.
+				this.reachable = false;
+				this.failures.warn(() -> "Subscribing to the sharded channel " + channel + " failed: " + ex);
+			}
+		});
+	}
+
+	/**
+	 * Subscribe again: every channel, or those not confirmed yet. A channel already
+	 * subscribed on its node is confirmed again, without a second subscription.
+	 */
+	private void resubscribe(boolean all) {
+		synchronized (this.channels) {
+			List<Map.Entry<String, CompletableFuture<Void>>> entries = new ArrayList<>(this.channels.entrySet());
+			for (Map.Entry<String, CompletableFuture<Void>> entry : entries) {
+				if (all || !entry.getValue().isDone()) {
+					subscribe(entry.getKey(), entry.getValue());
+				}
+			}
+		}
+	}
+
+	private void receive(String message) {
+		try {
+			this.receiver.execute(() -> handle(message));
+		}
+		catch (RejectedExecutionException ex) {
+			// Closed: nobody is listening any more.
+		}
+	}
+
+	private void handle(String message) {
+		try {
+			this.handler.accept(message);
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Dropping an undecodable message on the sharded channels of " + this.name, ex);
+		}
+	}
+
+	@Override
+	public void close() {
+		this.events.dispose();
+		this.receiver.shutdownNow();
+		synchronized (this.channels) {
+			this.channels.clear();
+		}
+		this.connection.close();
+	}
+
+	private final class Listener extends RedisClusterPubSubAdapter<String, String> {
+
+		@Override
+		public void smessage(RedisClusterNode node, String channel, String message) {
+			receive(message);
+		}
+
+		@Override
+		public void sunsubscribed(RedisClusterNode node, String channel, long count) {
+			// Ours (remove), or Redis's when the channel's slot left that node: then the
+			// channel is still wanted and is subscribed on the slot's new master.
+			synchronized (LettuceShardedSubscription.this.channels) {
+				CompletableFuture<Void> confirmed = LettuceShardedSubscription.this.channels.get(channel);
+				if (confirmed != null) {
+					subscribe(channel, confirmed);
+				}
+			}
+		}
+
+	}
+
+}
