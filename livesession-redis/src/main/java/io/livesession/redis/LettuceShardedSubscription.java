@@ -1,13 +1,14 @@
 package io.livesession.redis;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
+import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import io.lettuce.core.cluster.event.ClusterTopologyChangedEvent;
@@ -15,7 +16,6 @@ import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.pubsub.RedisClusterPubSubAdapter;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.event.EventBus;
-import io.lettuce.core.event.connection.ConnectionActivatedEvent;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import reactor.core.Disposable;
@@ -47,6 +47,9 @@ final class LettuceShardedSubscription implements ChannelSubscription {
 
 	private static final Log logger = LogFactory.getLog(LettuceShardedSubscription.class);
 
+	/** How often subscriptions that need it are made again, as the listener container. */
+	static final Duration REPAIR = Duration.ofMillis(500);
+
 	private final StatefulRedisClusterPubSubConnection<String, String> connection;
 
 	private final String name;
@@ -55,13 +58,21 @@ final class LettuceShardedSubscription implements ChannelSubscription {
 
 	private final ExecutorService receiver;
 
+	private final ScheduledExecutorService repairs;
+
 	/**
-	 * The wanted channels and what waits for their confirmation; guarded by itself, as
-	 * are the commands sent for them, so that they leave in the order of the calls.
+	 * The wanted channels; guarded by itself, as are the commands sent for them, so that
+	 * they leave in the order of the calls.
 	 */
-	private final Map<String, CompletableFuture<Void>> channels = new LinkedHashMap<>();
+	private final Map<String, Channel> channels = new HashMap<>();
 
 	private final Disposable events;
+
+	/** Bumped by each topology change: subscriptions made before it are made again. */
+	private volatile long topology;
+
+	/** Whether a channel may need subscribing again. */
+	private volatile boolean dirty;
 
 	/** Whether the last subscribe reached Redis; false while it cannot be reached. */
 	private volatile boolean reachable = true;
@@ -73,27 +84,30 @@ final class LettuceShardedSubscription implements ChannelSubscription {
 		this.connection = connection;
 		this.name = name;
 		this.handler = handler;
-		this.receiver = Executors.newSingleThreadExecutor((task) -> {
-			Thread thread = new Thread(task, "livesession-redis-sharded-receiver");
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.receiver = Executors.newSingleThreadExecutor((task) -> daemon(task, "livesession-redis-sharded-receiver"));
+		this.repairs = Executors.newSingleThreadScheduledExecutor((task) -> daemon(task, "livesession-redis-sharded"));
 		connection.addListener(new Listener());
 		this.events = events.get().subscribe((event) -> {
 			if (event instanceof ClusterTopologyChangedEvent) {
-				resubscribe(true);
-			}
-			else if (event instanceof ConnectionActivatedEvent) {
-				resubscribe(false);
+				this.topology++;
+				this.dirty = true;
 			}
 		});
+		this.repairs.scheduleWithFixedDelay(this::repair, REPAIR.toMillis(), REPAIR.toMillis(), TimeUnit.MILLISECONDS);
+	}
+
+	private static Thread daemon(Runnable task, String name) {
+		Thread thread = new Thread(task, name);
+		thread.setDaemon(true);
+		return thread;
 	}
 
 	@Override
 	public void add(String channel, CompletableFuture<Void> confirmed) {
 		synchronized (this.channels) {
-			this.channels.put(channel, confirmed);
-			subscribe(channel, confirmed);
+			Channel wanted = new Channel(confirmed);
+			this.channels.put(channel, wanted);
+			subscribe(channel, wanted);
 		}
 	}
 
@@ -126,32 +140,41 @@ final class LettuceShardedSubscription implements ChannelSubscription {
 	}
 
 	/** Guarded by the map of channels. */
-	private void subscribe(String channel, CompletableFuture<Void> confirmed) {
+	private void subscribe(String channel, Channel wanted) {
+		long topology = this.topology;
+		wanted.inFlight = true;
 		this.connection.async().ssubscribe(channel).whenComplete((result, ex) -> {
+			wanted.inFlight = false;
 			if (ex == null) {
 				this.reachable = true;
-				confirmed.complete(null);
+				wanted.topology = topology;
+				wanted.confirmed.complete(null);
 			}
 			else {
-				// Left unconfirmed: the next reconnect or topology change retries it.
+				// Left unconfirmed: the next repair retries it.
 				this.reachable = false;
+				this.dirty = true;
 				this.failures.warn(() -> "Subscribing to the sharded channel " + channel + " failed: " + ex);
 			}
 		});
 	}
 
-	/**
-	 * Subscribe again: every channel, or those not confirmed yet. A channel already
-	 * subscribed on its node is confirmed again, without a second subscription.
-	 */
-	private void resubscribe(boolean all) {
+	/** Subscribe again what Redis unsubscribed, what failed, and all after a change. */
+	private void repair() {
+		if (!this.dirty) {
+			return;
+		}
+		this.dirty = false;
+		long topology = this.topology;
 		synchronized (this.channels) {
-			List<Map.Entry<String, CompletableFuture<Void>>> entries = new ArrayList<>(this.channels.entrySet());
-			for (Map.Entry<String, CompletableFuture<Void>> entry : entries) {
-				if (all || !entry.getValue().isDone()) {
-					subscribe(entry.getKey(), entry.getValue());
+			this.channels.forEach((channel, wanted) -> {
+				if (wanted.inFlight) {
+					this.dirty = true;
 				}
-			}
+				else if (wanted.topology < topology) {
+					subscribe(channel, wanted);
+				}
+			});
 		}
 	}
 
@@ -176,11 +199,30 @@ final class LettuceShardedSubscription implements ChannelSubscription {
 	@Override
 	public void close() {
 		this.events.dispose();
+		this.repairs.shutdownNow();
 		this.receiver.shutdownNow();
 		synchronized (this.channels) {
 			this.channels.clear();
 		}
 		this.connection.close();
+	}
+
+	/** A wanted channel. */
+	private static final class Channel {
+
+		private final CompletableFuture<Void> confirmed;
+
+		/**
+		 * The topology of its last confirmed subscribe; -1: none since Redis ended it.
+		 */
+		private volatile long topology = -1;
+
+		private volatile boolean inFlight;
+
+		private Channel(CompletableFuture<Void> confirmed) {
+			this.confirmed = confirmed;
+		}
+
 	}
 
 	private final class Listener extends RedisClusterPubSubAdapter<String, String> {
@@ -195,9 +237,10 @@ final class LettuceShardedSubscription implements ChannelSubscription {
 			// Ours (remove), or Redis's when the channel's slot left that node: then the
 			// channel is still wanted and is subscribed on the slot's new master.
 			synchronized (LettuceShardedSubscription.this.channels) {
-				CompletableFuture<Void> confirmed = LettuceShardedSubscription.this.channels.get(channel);
-				if (confirmed != null) {
-					subscribe(channel, confirmed);
+				Channel wanted = LettuceShardedSubscription.this.channels.get(channel);
+				if (wanted != null) {
+					wanted.topology = -1;
+					LettuceShardedSubscription.this.dirty = true;
 				}
 			}
 		}

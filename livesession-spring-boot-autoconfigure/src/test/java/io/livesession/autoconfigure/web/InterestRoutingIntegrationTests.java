@@ -62,7 +62,7 @@ class InterestRoutingIntegrationTests {
 		this.cluster.close();
 	}
 
-	private static double received(ConfigurableApplicationContext instance) {
+	static double received(ConfigurableApplicationContext instance) {
 		return instance.getBean(MeterRegistry.class)
 			.get("livesession.redis.messages.received")
 			.functionCounter()
@@ -117,7 +117,18 @@ class InterestRoutingIntegrationTests {
 
 	@Test
 	void aThousandConnectBroadcastInterleavingsLoseNoFramePublishedAfterHello() throws Exception {
-		Broadcaster fromB = this.b.getBean(Broadcaster.class);
+		assertNoFrameLostAfterHello(this.a, this.b.getBean(Broadcaster.class), 1000);
+	}
+
+	/**
+	 * Connect to one instance again and again while another broadcasts to the same users,
+	 * and check that a frame published after each {@code hello} arrives.
+	 * @param host the instance the connections go to
+	 * @param fromB the other instance's broadcaster
+	 * @param iterations how many connections
+	 */
+	static void assertNoFrameLostAfterHello(ConfigurableApplicationContext host, Broadcaster fromB, int iterations)
+			throws Exception {
 		AtomicBoolean running = new AtomicBoolean(true);
 		ExecutorService noise = Executors.newSingleThreadExecutor();
 		// Broadcasts keep coming while connections open and close, so subscribes and
@@ -131,9 +142,9 @@ class InterestRoutingIntegrationTests {
 			return null;
 		});
 		try {
-			for (int i = 0; i < 1000; i++) {
+			for (int i = 0; i < iterations; i++) {
 				String user = (i % 2 == 0) ? "alice" : "bob";
-				try (LiveTestClient client = LiveCluster.connectUser(this.a, user)) {
+				try (LiveTestClient client = LiveCluster.connectUser(host, user)) {
 					client.next("hello");
 					String marker = "m" + i;
 					fromB.send(BroadcastTarget.users(user), Map.of("type", "marker", "marker", marker));
