@@ -13,6 +13,7 @@ import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
+import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
 import io.lettuce.core.cluster.pubsub.StatefulRedisClusterPubSubConnection;
 import io.lettuce.core.codec.ByteArrayCodec;
 import io.lettuce.core.codec.StringCodec;
@@ -65,7 +66,7 @@ final class ShardedPubSub implements AutoCloseable {
 	 * of an application must decide alike, so a cluster that cannot be asked fails here
 	 * rather than falling back to classic channels the others would not hear.
 	 * @param connectionFactory the connection factory
-	 * @param name what the channels are, for logs
+	 * @param name the shared channel, the prefix of the routed ones
 	 * @param handler what to do with a message's body
 	 * @param timeout the longest time a command may take
 	 * @return the sharded pub/sub, or {@code null} for classic channels
@@ -74,6 +75,12 @@ final class ShardedPubSub implements AutoCloseable {
 			Duration timeout) {
 		if (!(connectionFactory instanceof LettuceConnectionFactory lettuce) || !lettuce.isClusterAware()
 				|| !(lettuce.getRequiredNativeClient() instanceof RedisClusterClient client)) {
+			return null;
+		}
+		if (name.indexOf('{') >= 0 || name.indexOf('}') >= 0) {
+			// The hash tag of a routed channel would be the name's, not its user's or
+			// group's: a group's commit could not publish to its channel.
+			logger.warn("The channel " + name + " has braces: its routed channels stay classic");
 			return null;
 		}
 		StatefulRedisClusterConnection<byte[], byte[]> publisher = client.connect(ByteArrayCodec.INSTANCE);
@@ -95,22 +102,40 @@ final class ShardedPubSub implements AutoCloseable {
 		}
 	}
 
-	/** The lowest major version of the cluster's masters ({@code INFO server}). */
+	/**
+	 * The lowest major version of the cluster's masters that serve slots ({@code INFO
+	 * server}), of those that answer: a master that died is listed until it is forgotten,
+	 * and one that just died does not stop an instance from starting.
+	 */
 	private static int lowestMajorVersion(StatefulRedisClusterConnection<byte[], byte[]> connection, Duration timeout) {
 		int lowest = Integer.MAX_VALUE;
-		for (CompletableFuture<String> info : connection.async().upstream().commands().info("server")) {
-			String text = await(info, timeout);
-			for (String line : text.split("\\r?\\n")) {
-				if (line.startsWith("redis_version:")) {
-					String version = line.substring("redis_version:".length()).trim();
-					lowest = Math.min(lowest, Integer.parseInt(version.substring(0, version.indexOf('.'))));
-				}
+		RuntimeException failure = null;
+		for (CompletableFuture<String> info : connection.async()
+			.nodes((node) -> node.is(RedisClusterNode.NodeFlag.UPSTREAM) && !node.is(RedisClusterNode.NodeFlag.FAIL)
+					&& !node.is(RedisClusterNode.NodeFlag.EVENTUAL_FAIL) && !node.getSlots().isEmpty())
+			.commands()
+			.info("server")) {
+			try {
+				lowest = Math.min(lowest, majorVersion(await(info, timeout)));
+			}
+			catch (RuntimeException ex) {
+				failure = ex;
 			}
 		}
 		if (lowest == Integer.MAX_VALUE) {
-			throw new IllegalStateException("No master of the Redis Cluster told its version");
+			throw new IllegalStateException("No master of the Redis Cluster told its version", failure);
 		}
 		return lowest;
+	}
+
+	private static int majorVersion(String info) {
+		for (String line : info.split("\\r?\\n")) {
+			if (line.startsWith("redis_version:")) {
+				String version = line.substring("redis_version:".length()).trim();
+				return Integer.parseInt(version.substring(0, version.indexOf('.')));
+			}
+		}
+		throw new IllegalStateException("No redis_version in INFO server");
 	}
 
 	private static String await(CompletableFuture<String> future, Duration timeout) {

@@ -53,6 +53,13 @@ class ShardedPubSubTests {
 	}
 
 	private ShardedPubSub open(List<String> received) {
+		ShardedPubSub sharded = ShardedPubSub.open(connectionFactory(), "test", received::add, Duration.ofSeconds(2));
+		assertThat(sharded).as("sharded pub/sub on a Redis 7 cluster").isNotNull();
+		this.closeables.add(0, sharded);
+		return sharded;
+	}
+
+	private LettuceConnectionFactory connectionFactory() {
 		LettuceConnectionFactory application = new LettuceConnectionFactory(
 				new RedisClusterConfiguration(List.of(cluster.nodes().split(","))));
 		application.afterPropertiesSet();
@@ -60,11 +67,7 @@ class ShardedPubSubTests {
 		LiveRedisConnections connections = LiveRedisConnections.create(application, Duration.ofSeconds(2));
 		this.closeables.add(application::destroy);
 		this.closeables.add(connections::destroy);
-		ShardedPubSub sharded = ShardedPubSub.open(connections.getConnectionFactory(), "test", received::add,
-				Duration.ofSeconds(2));
-		assertThat(sharded).as("sharded pub/sub on a Redis 7 cluster").isNotNull();
-		this.closeables.add(0, sharded);
-		return sharded;
+		return (LettuceConnectionFactory) connections.getConnectionFactory();
 	}
 
 	private static List<byte[]> message(String channel, String body) {
@@ -135,6 +138,31 @@ class ShardedPubSubTests {
 		await().atMost(Duration.ofSeconds(5))
 			.until(() -> !cluster.cli(master, "pubsub", "shardchannels", "t3:*").contains(channel));
 		assertThat(sharded.subscription().size()).isZero();
+	}
+
+	@Test
+	void aSubscriptionIsMadeAgainAfterItsNodeDroppedTheConnection() throws Exception {
+		List<String> received = new CopyOnWriteArrayList<>();
+		ShardedPubSub sharded = open(received);
+		String channel = "t4:u:{carol}";
+		CompletableFuture<Void> confirmed = new CompletableFuture<>();
+		sharded.subscription().add(channel, confirmed);
+		confirmed.get(5, TimeUnit.SECONDS);
+		int master = cluster.masterOf(channel);
+		assertThat(cluster.cli(master, "client", "kill", "type", "pubsub").trim()).isNotEqualTo("0");
+		// Lettuce reconnects and subscribes the node connection's channels again;
+		// messages published meanwhile are lost, at most once.
+		await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
+			sharded.publish(message(channel, "back"));
+			return received.contains("back");
+		});
+		assertThat(cluster.cli(master, "pubsub", "shardchannels", "t4:*")).contains(channel);
+	}
+
+	@Test
+	void aChannelNameWithBracesKeepsClassicChannels() {
+		assertThat(ShardedPubSub.open(connectionFactory(), "live{x}", (message) -> {
+		}, Duration.ofSeconds(2))).isNull();
 	}
 
 	@Test

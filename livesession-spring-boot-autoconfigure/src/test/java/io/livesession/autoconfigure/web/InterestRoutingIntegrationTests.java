@@ -1,7 +1,9 @@
 package io.livesession.autoconfigure.web;
 
 import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -22,6 +24,9 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.data.redis.connection.RedisConnectionFactory;
+import org.springframework.data.redis.core.RedisCallback;
+import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -94,6 +99,26 @@ class InterestRoutingIntegrationTests {
 			}
 			assertThat(received(c) - beforeC).as("a broadcast to all still reaches every instance").isEqualTo(1);
 		}
+	}
+
+	@Test
+	void onOneRedisTheRoutedChannelsAreClassicChannels() {
+		StringRedisTemplate template = new StringRedisTemplate(this.a.getBean(RedisConnectionFactory.class));
+		String pattern = this.cluster.keyPrefix() + "ch:*";
+		try (LiveTestClient alice = LiveCluster.connectUser(this.a, "alice")) {
+			alice.next("hello");
+			assertThat(pubSub(template, "CHANNELS", pattern)).contains(this.cluster.keyPrefix() + "ch:u:{alice}",
+					this.cluster.keyPrefix() + "ch:g:{user:alice}");
+			assertThat(pubSub(template, "SHARDCHANNELS", pattern)).isEmpty();
+		}
+	}
+
+	private static List<String> pubSub(StringRedisTemplate template, String subcommand, String pattern) {
+		List<?> answer = template.execute((RedisCallback<List<?>>) (connection) -> (List<?>) connection
+			.execute("PUBSUB", subcommand.getBytes(StandardCharsets.UTF_8), pattern.getBytes(StandardCharsets.UTF_8)));
+		return (answer != null)
+				? answer.stream().map((channel) -> new String((byte[]) channel, StandardCharsets.UTF_8)).toList()
+				: List.of();
 	}
 
 	@Test
