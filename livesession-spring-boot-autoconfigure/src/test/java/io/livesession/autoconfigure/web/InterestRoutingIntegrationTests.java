@@ -1,15 +1,16 @@
 package io.livesession.autoconfigure.web;
 
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.livesession.BroadcastTarget;
 import io.livesession.Broadcaster;
 import io.livesession.redis.RedisDeliveryChannel;
@@ -24,9 +25,6 @@ import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.core.RedisCallback;
-import org.springframework.data.redis.core.StringRedisTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -103,22 +101,18 @@ class InterestRoutingIntegrationTests {
 
 	@Test
 	void onOneRedisTheRoutedChannelsAreClassicChannels() {
-		StringRedisTemplate template = new StringRedisTemplate(this.a.getBean(RedisConnectionFactory.class));
 		String pattern = this.cluster.keyPrefix() + "ch:*";
-		try (LiveTestClient alice = LiveCluster.connectUser(this.a, "alice")) {
+		RedisClient client = RedisClient.create(RedisURI.create(redis.host(), redis.port()));
+		try (LiveTestClient alice = LiveCluster.connectUser(this.a, "alice");
+				StatefulRedisConnection<String, String> connection = client.connect()) {
 			alice.next("hello");
-			assertThat(pubSub(template, "CHANNELS", pattern)).contains(this.cluster.keyPrefix() + "ch:u:{alice}",
+			assertThat(connection.sync().pubsubChannels(pattern)).contains(this.cluster.keyPrefix() + "ch:u:{alice}",
 					this.cluster.keyPrefix() + "ch:g:{user:alice}");
-			assertThat(pubSub(template, "SHARDCHANNELS", pattern)).isEmpty();
+			assertThat(connection.sync().pubsubShardChannels(pattern)).isEmpty();
 		}
-	}
-
-	private static List<String> pubSub(StringRedisTemplate template, String subcommand, String pattern) {
-		List<?> answer = template.execute((RedisCallback<List<?>>) (connection) -> (List<?>) connection
-			.execute("PUBSUB", subcommand.getBytes(StandardCharsets.UTF_8), pattern.getBytes(StandardCharsets.UTF_8)));
-		return (answer != null)
-				? answer.stream().map((channel) -> new String((byte[]) channel, StandardCharsets.UTF_8)).toList()
-				: List.of();
+		finally {
+			client.shutdown();
+		}
 	}
 
 	@Test

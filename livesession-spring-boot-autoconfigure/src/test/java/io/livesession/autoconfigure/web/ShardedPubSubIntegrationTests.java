@@ -8,10 +8,7 @@ import io.livesession.identity.AnonymousCookies;
 import io.livesession.test.HttpBrowser;
 import io.livesession.test.LiveTestClient;
 import io.livesession.test.RedisClusterTestServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -29,35 +26,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ShardedPubSubIntegrationTests {
 
-	static RedisClusterTestServer redis;
+	/**
+	 * One cluster for the class; in a field so that JUnit closes it after the last test.
+	 */
+	@AutoClose
+	static final RedisClusterTestServer redis = RedisClusterTestServer.start();
 
-	LiveCluster cluster;
+	/** Instances of their own for each test. */
+	@AutoClose
+	final LiveCluster cluster = new LiveCluster(redis);
 
-	ConfigurableApplicationContext a;
+	final ConfigurableApplicationContext a = this.cluster.start("livesession.rate-limit.enabled=false");
 
-	ConfigurableApplicationContext b;
-
-	@BeforeAll
-	static void startRedis() {
-		redis = RedisClusterTestServer.start();
-	}
-
-	@AfterAll
-	static void stopRedis() {
-		redis.close();
-	}
-
-	@BeforeEach
-	void startInstances() {
-		this.cluster = new LiveCluster(redis);
-		this.a = this.cluster.start("livesession.rate-limit.enabled=false");
-		this.b = this.cluster.start("livesession.rate-limit.enabled=false");
-	}
-
-	@AfterEach
-	void stopInstances() {
-		this.cluster.close();
-	}
+	final ConfigurableApplicationContext b = this.cluster.start("livesession.rate-limit.enabled=false");
 
 	private String channel() {
 		return this.cluster.keyPrefix() + "ch";
