@@ -124,9 +124,14 @@ final class LettuceShardedSubscription implements ChannelSubscription {
 		}
 	}
 
+	/**
+	 * {@inheritDoc} Here: whether the last subscribe reached Redis. Not the cluster
+	 * connection's own state: that one is connected to one node, which may be a master
+	 * that died while the channels' nodes are fine.
+	 */
 	@Override
 	public boolean isListening() {
-		return this.reachable && this.connection.isOpen();
+		return this.reachable;
 	}
 
 	/**
