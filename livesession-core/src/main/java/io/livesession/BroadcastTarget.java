@@ -51,6 +51,18 @@ public sealed interface BroadcastTarget {
 	}
 
 	/**
+	 * Every member of a topic, on every instance. The payload reaches them as a
+	 * {@code publication} frame of the topic (see {@link Topics}); it must be text or an
+	 * object to serialize, not bytes.
+	 * @param topic the topic name
+	 * @return the target
+	 * @since 0.2.0
+	 */
+	static BroadcastTarget topic(String topic) {
+		return new Topic(topic);
+	}
+
+	/**
 	 * Every connection whose principal has the given authority, e.g. {@code ROLE_ADMIN}.
 	 * @param authority the authority name
 	 * @return the target
@@ -131,6 +143,20 @@ public sealed interface BroadcastTarget {
 
 		public Connections {
 			connectionIds = Set.copyOf(connectionIds);
+		}
+
+	}
+
+	/**
+	 * Members of a topic.
+	 *
+	 * @param name the topic name
+	 * @since 0.2.0
+	 */
+	record Topic(String name) implements BroadcastTarget {
+
+		public Topic {
+			Assert.hasText(name, "'name' must not be empty");
 		}
 
 	}

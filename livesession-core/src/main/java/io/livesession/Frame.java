@@ -29,12 +29,23 @@ public final class Frame {
 
 	private volatile @Nullable Frame full;
 
+	private final @Nullable String topic;
+
+	private final long topicOffset;
+
 	private Frame(@Nullable String text, byte @Nullable [] binary, long stateVersion,
 			@Nullable Supplier<Frame> fullState) {
+		this(text, binary, stateVersion, fullState, null, -1);
+	}
+
+	private Frame(@Nullable String text, byte @Nullable [] binary, long stateVersion,
+			@Nullable Supplier<Frame> fullState, @Nullable String topic, long topicOffset) {
 		this.text = (text != null) ? wellFormed(text) : null;
 		this.binary = binary;
 		this.stateVersion = stateVersion;
 		this.fullState = fullState;
+		this.topic = topic;
+		this.topicOffset = topicOffset;
 		this.size = (this.text != null) ? utf8Length(this.text) : binary.length;
 	}
 
@@ -148,6 +159,42 @@ public final class Frame {
 		Assert.isTrue(version >= 0, "'version' must not be negative");
 		Assert.notNull(fullState, "'fullState' must not be null");
 		return new Frame(text, null, version, fullState);
+	}
+
+	/**
+	 * A protocol {@code publication} frame of a topic. A publication of a recoverable
+	 * topic carries its offset, so that a connection recovering the topic receives it
+	 * once, after the publications it missed.
+	 * @param text the encoded frame
+	 * @param topic the topic
+	 * @param offset the publication's offset in the topic, or -1 when the topic is not
+	 * recoverable
+	 * @return the frame
+	 * @since 0.2.0
+	 */
+	public static Frame publication(String text, String topic, long offset) {
+		Assert.notNull(text, "'text' must not be null");
+		Assert.notNull(topic, "'topic' must not be null");
+		Assert.isTrue(offset >= -1, "'offset' must be -1 or more");
+		return new Frame(text, null, -1, null, topic, offset);
+	}
+
+	/**
+	 * The topic of a {@code publication} frame.
+	 * @return the topic, or {@code null} when this is not a publication
+	 * @since 0.2.0
+	 */
+	public @Nullable String getTopic() {
+		return this.topic;
+	}
+
+	/**
+	 * The offset of a publication of a recoverable topic.
+	 * @return the offset, or -1
+	 * @since 0.2.0
+	 */
+	public long getTopicOffset() {
+		return this.topicOffset;
 	}
 
 	/**

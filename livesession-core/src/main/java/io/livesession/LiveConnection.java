@@ -110,4 +110,36 @@ public interface LiveConnection {
 	 */
 	void close(int code, String reason);
 
+	/**
+	 * Join a topic: from now on this connection receives the topic's publications, on
+	 * whichever instance they are sent (see {@link Topics#join(LiveConnection, String)}).
+	 * @param topic the topic name
+	 * @return {@code true} if it joined, {@code false} if it was a member already
+	 * @throws IllegalArgumentException if the name is not a valid topic name, or the
+	 * connection is in as many topics as it may be
+	 * @since 0.2.0
+	 */
+	default boolean join(String topic) {
+		throw new UnsupportedOperationException("This connection cannot join topics");
+	}
+
+	/**
+	 * Leave a topic.
+	 * @param topic the topic name
+	 * @return {@code true} if it was a member
+	 * @since 0.2.0
+	 */
+	default boolean leave(String topic) {
+		return false;
+	}
+
+	/**
+	 * The topics this connection is a member of.
+	 * @return an immutable snapshot
+	 * @since 0.2.0
+	 */
+	default Set<String> getTopics() {
+		return Set.of();
+	}
+
 }

@@ -43,7 +43,7 @@ class ArchitectureTests {
 			"GroupAttribute", "GroupIdPage", "GroupInitializer", "GroupResolver", "GroupState",
 			"GroupTooLargeException", "LiveAction", "LiveActionException", "LiveConnection", "LiveController",
 			"LoginMergeHandler", "Presence", "SessionGroup", "SessionGroupUnavailableException", "SessionGroups",
-			"UserGroups");
+			"TopicAuthorizer", "Topics", "UserGroups");
 
 	private static final JavaClasses ALL = new ClassFileImporter()
 		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

@@ -298,16 +298,19 @@ final class Report {
 		}
 		line("1, 2 and 4 livesession instances on one private redis-server, each hosting users of its own; the "
 				+ "first instance broadcasts to one user of the last. Messages received from Redis per targeted "
-				+ "broadcast, by instance (first to last), with `livesession.redis.routing` interest and broadcast.");
+				+ "broadcast, by instance (first to last), with `livesession.redis.routing` interest and broadcast; "
+				+ "the CPU each instance spent per broadcast (µs, less its idle CPU over a second just before) and the cluster's "
+				+ "CPU per delivery.");
 		line("");
 		line("| routing | instances | connections | deliveries / expected | received per broadcast, by instance | "
-				+ "total | p50 | p99 |");
-		line("|---|---|---|---|---|---|---|---|");
+				+ "total | CPU µs per broadcast, by instance | CPU µs per delivery | p50 | p99 |");
+		line("|---|---|---|---|---|---|---|---|---|---|");
 		for (Map<String, Object> row : rows) {
 			line("| " + row.get("routing") + " | " + row.get("instances") + " | " + row.get("connections") + " | "
 					+ row.get("deliveries") + " / " + row.get("expected") + " | "
 					+ row.get("receivedPerBroadcastByInstance") + " | " + fmt(row.get("receivedPerBroadcastTotal"))
-					+ " | " + row.get("p50Us") + " | " + row.get("p99Us") + " |");
+					+ " | " + row.get("cpuUsPerBroadcastByInstance") + " | " + row.get("cpuUsPerDelivery") + " | "
+					+ row.get("p50Us") + " | " + row.get("p99Us") + " |");
 		}
 		line("");
 	}
