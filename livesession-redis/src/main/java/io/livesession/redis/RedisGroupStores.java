@@ -61,11 +61,8 @@ public final class RedisGroupStores {
 				(delivery != null) ? delivery::stateChannel : null,
 				(delivery != null) ? (groupId, frame) -> delivery.encode(BroadcastTarget.groups(groupId), frame) : null,
 				(delivery != null) ? delivery.getInstanceId() : UUID.randomUUID().toString());
-		GroupStore store = GroupStores.springSession(repository, repository::create, GroupStores.localLocks(), timeout,
+		return GroupStores.springSession(repository, repository::create, GroupStores.localLocks(), timeout,
 				commitAttempts);
-		// The repository's key of a group: <prefix>groups:sessions:{<groupId>}.
-		return new ScanningGroupStore(store, new StringRedisTemplate(connectionFactory),
-				keyPrefix + "groups:sessions:{", "}");
 	}
 
 }
