@@ -25,9 +25,12 @@ import org.springframework.data.redis.core.script.RedisScript;
  * never {@code KEYS}, so Redis never blocks on a large keyspace. Kept apart from the
  * repository so its commit path stays as it is.
  *
+ * @param redis the template
+ * @param keyPrefix the part of every group key before the group id
+ * @param keySuffix the part of every group key after the group id (the end of a hash tag)
  * @author livesession
  */
-final class GroupKeyScan {
+record GroupKeyScan(StringRedisTemplate redis, String keyPrefix, String keySuffix) {
 
 	/** SCAN through a script: see {@code group-scan.lua}. */
 	@SuppressWarnings("rawtypes")
@@ -38,28 +41,6 @@ final class GroupKeyScan {
 
 	/** SCAN calls one page may make before it returns what it has, to stay short. */
 	private static final int MAX_CALLS = 16;
-
-	private final StringRedisTemplate redis;
-
-	private final String keyPrefix;
-
-	private final String keySuffix;
-
-	private final String pattern;
-
-	/**
-	 * Create a scan through the keys {@code <groupKeyPrefix><groupId><groupKeySuffix>}.
-	 * @param redis the template
-	 * @param groupKeyPrefix the part of every group key before the group id
-	 * @param groupKeySuffix the part of every group key after the group id (the end of a
-	 * hash tag)
-	 */
-	GroupKeyScan(StringRedisTemplate redis, String groupKeyPrefix, String groupKeySuffix) {
-		this.redis = redis;
-		this.keyPrefix = groupKeyPrefix;
-		this.keySuffix = groupKeySuffix;
-		this.pattern = escapeGlob(groupKeyPrefix) + "*" + escapeGlob(groupKeySuffix);
-	}
 
 	/**
 	 * One page of group ids, in no particular order.
@@ -132,11 +113,12 @@ final class GroupKeyScan {
 	}
 
 	private Page scan(List<String> route, String cursor, int count) {
+		String pattern = escapeGlob(this.keyPrefix) + "*" + escapeGlob(this.keySuffix);
 		Set<String> ids = new LinkedHashSet<>();
 		String next = cursor;
 		int calls = 0;
 		do {
-			List<?> reply = this.redis.execute(SCAN, route, next, this.pattern, String.valueOf(count));
+			List<?> reply = this.redis.execute(SCAN, route, next, pattern, String.valueOf(count));
 			next = text(reply.get(0));
 			for (Object key : (List<?>) reply.get(1)) {
 				String name = text(key);
