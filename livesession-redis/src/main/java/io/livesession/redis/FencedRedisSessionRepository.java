@@ -11,6 +11,7 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import io.livesession.Frame;
+import io.livesession.GroupIdPage;
 import io.livesession.group.FencedSessionRepository;
 import io.livesession.group.GroupVersionConflictException;
 import org.jspecify.annotations.Nullable;
@@ -100,6 +101,8 @@ final class FencedRedisSessionRepository implements FencedSessionRepository<Grou
 
 	private final JsonMapper json = JsonMapper.builder().build();
 
+	private final GroupKeyScan scan;
+
 	/**
 	 * The stored hash of the groups this instance committed last, so that its next step
 	 * on the group needs no read: one round trip per uncontended action instead of two.
@@ -152,10 +155,16 @@ final class FencedRedisSessionRepository implements FencedSessionRepository<Grou
 		this.defaultTimeout = defaultTimeout;
 		this.channels = channels;
 		this.messages = messages;
+		this.scan = new GroupKeyScan(redis, this.keyPrefix + "sessions:{", "}");
 	}
 
 	String key(String groupId) {
 		return this.keyPrefix + "sessions:{" + groupId + "}";
+	}
+
+	@Override
+	public GroupIdPage ids(String cursor, int count) {
+		return this.scan.ids(cursor, count);
 	}
 
 	String turnKey(String groupId) {

@@ -62,11 +62,8 @@ public final class RedisGroupStores {
 				(delivery != null) ? (groupId, frame) -> delivery.encode(BroadcastTarget.groups(groupId), frame) : null,
 				(delivery != null) ? delivery.getInstanceId() : UUID.randomUUID().toString(),
 				delivery != null && delivery.isSharded());
-		GroupStore store = GroupStores.springSession(repository, repository::create, GroupStores.localLocks(), timeout,
+		return GroupStores.springSession(repository, repository::create, GroupStores.localLocks(), timeout,
 				commitAttempts);
-		// The repository's key of a group: <prefix>groups:sessions:{<groupId>}.
-		return new ScanningGroupStore(store, new StringRedisTemplate(connectionFactory),
-				keyPrefix + "groups:sessions:{", "}");
 	}
 
 }

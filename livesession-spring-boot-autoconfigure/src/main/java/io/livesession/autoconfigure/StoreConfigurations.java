@@ -24,8 +24,6 @@ import io.livesession.revocation.RevocationChannel;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -52,9 +50,7 @@ final class StoreConfigurations {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass({ RedisGroupStores.class, RedisConnectionFactory.class })
-	@ConditionalOnBean(RedisConnectionFactory.class)
-	@ConditionalOnProperty(name = "livesession.store", havingValue = "redis", matchIfMissing = true)
+	@ConditionalOnRedisStore
 	static class RedisStoreConfiguration {
 
 		/**
