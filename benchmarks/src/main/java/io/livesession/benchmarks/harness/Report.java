@@ -183,7 +183,8 @@ final class Report {
 	private void p2() {
 		line("## P2 targeted");
 		line("");
-		line("One user (3 connections) and groups of 10, 100 and 1,000 (capped by the total) among a small and a "
+		line("One user (3 connections), groups of 10, 100 and 1,000 (capped by the total) and, on livesession, the "
+				+ "topics `room-g10` and `room-g1000` (joined by those groups' connections) among a small and a "
 				+ "large total. Send-call time is measured on the server around the broadcast call (S: "
 				+ "`convertAndSend`, which hands off to the broker's threads).");
 		line("");
@@ -204,7 +205,8 @@ final class Report {
 		line("");
 		line("Large/small-total ratio (worst of send p99 and delivery p99 over the targets): P "
 				+ fmt(this.goals.p2Scaling("P")) + ", R " + fmt(this.goals.p2Scaling("R")) + ", S "
-				+ fmt(this.goals.p2Scaling("S")) + ".");
+				+ fmt(this.goals.p2Scaling("S")) + "; P's topic targets alone "
+				+ fmt(this.goals.p2Scaling("P", "topic:")) + ".");
 		line("");
 	}
 
