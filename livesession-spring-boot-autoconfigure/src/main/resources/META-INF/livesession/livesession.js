@@ -344,7 +344,8 @@ class TopicTable {
 		return Array.from(this._entries.keys());
 	}
 
-	add(topic, onMessage, options = {}) {
+	add(topic, onMessage, given) {
+		const options = given || {};
 		const since = (options.since !== undefined && options.since !== null)
 			? topicPosition(options.since.offset, options.since.epoch) : null;
 		const listener = { onMessage: onMessage || noop, options, since, settled: false, established: false };
