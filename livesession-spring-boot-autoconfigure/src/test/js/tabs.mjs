@@ -1,6 +1,6 @@
-// Fixtures of the client tests: "tabs" in one Node process that share a fake socket through
-// Node's real BroadcastChannel and a fake Web Locks manager (used by shared.test.mjs and
-// topics.test.mjs; not a test file itself).
+// Fixtures of the client tests (not a test file itself): a fake socket, and "tabs" in one
+// Node process that share it through Node's real BroadcastChannel and a fake Web Locks
+// manager.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 
@@ -43,6 +43,7 @@ export class FakeSocket {
 
 	serverOpen() {
 		this.readyState = 1;
+		this.onopen?.({});
 	}
 
 	serverSends(frame) {
