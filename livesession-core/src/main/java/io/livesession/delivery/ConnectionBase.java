@@ -2,11 +2,14 @@ package io.livesession.delivery;
 
 import java.security.Principal;
 import java.time.Instant;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.livesession.LiveConnection;
+import io.livesession.Topics;
+import io.livesession.topic.TopicMember;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,11 +19,19 @@ import org.jspecify.annotations.Nullable;
  * @author livesession
  * @since 0.1.0
  */
-public abstract class ConnectionBase implements LiveConnection {
+public abstract class ConnectionBase implements LiveConnection, TopicMember {
 
 	private final ConnectionInfo info;
 
 	private volatile @Nullable Map<String, Object> attributes;
+
+	/**
+	 * The topics this connection is in; guarded by itself (see
+	 * {@link #topicMemberships()}).
+	 */
+	private final Set<String> topicMemberships = new LinkedHashSet<>();
+
+	private volatile @Nullable Topics topics;
 
 	/**
 	 * Create a connection.
@@ -104,6 +115,47 @@ public abstract class ConnectionBase implements LiveConnection {
 			}
 		}
 		return values;
+	}
+
+	@Override
+	public final void bindTopics(Topics topics) {
+		this.topics = topics;
+	}
+
+	@Override
+	public final @Nullable Topics getBoundTopics() {
+		return this.topics;
+	}
+
+	@Override
+	public final Set<String> topicMemberships() {
+		return this.topicMemberships;
+	}
+
+	@Override
+	public boolean join(String topic) {
+		return boundTopics().join(this, topic);
+	}
+
+	@Override
+	public boolean leave(String topic) {
+		Topics bound = this.topics;
+		return bound != null && bound.leave(this, topic);
+	}
+
+	@Override
+	public Set<String> getTopics() {
+		synchronized (this.topicMemberships) {
+			return Set.copyOf(this.topicMemberships);
+		}
+	}
+
+	private Topics boundTopics() {
+		Topics bound = this.topics;
+		if (bound == null) {
+			throw new IllegalStateException("Connection " + getId() + " is not registered: it cannot join topics yet");
+		}
+		return bound;
 	}
 
 	@Override

@@ -6,6 +6,7 @@ import java.util.function.Consumer;
 import io.livesession.Broadcaster;
 import io.livesession.metrics.BroadcastObservationConvention;
 import io.livesession.metrics.LiveMetrics;
+import io.livesession.topic.TopicLog;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
@@ -57,7 +58,24 @@ public final class Delivery {
 	 */
 	public static Broadcaster broadcaster(JsonMapper mapper, DeliveryChannel channel, ObservationRegistry observations,
 			@Nullable BroadcastObservationConvention convention) {
-		return new ChannelBroadcaster(mapper, channel, observations, convention);
+		return new ChannelBroadcaster(mapper, channel, observations, convention, null);
+	}
+
+	/**
+	 * A broadcaster that encodes each payload once, publishes it on the channel, keeps
+	 * the publications of recoverable topics in their log, and observes each broadcast.
+	 * @param mapper the JSON mapper for object payloads
+	 * @param channel the channel
+	 * @param observations the observation registry
+	 * @param convention names and tags the observations, or {@code null} for the default
+	 * one
+	 * @param log the history of recoverable topics, or {@code null} for none
+	 * @return the broadcaster
+	 * @since 0.2.0
+	 */
+	public static Broadcaster broadcaster(JsonMapper mapper, DeliveryChannel channel, ObservationRegistry observations,
+			@Nullable BroadcastObservationConvention convention, @Nullable TopicLog log) {
+		return new ChannelBroadcaster(mapper, channel, observations, convention, log);
 	}
 
 	/**

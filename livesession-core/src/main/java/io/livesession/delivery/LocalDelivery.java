@@ -6,10 +6,12 @@ import io.livesession.BroadcastTarget;
 import io.livesession.ConnectionRegistry;
 import io.livesession.Frame;
 import io.livesession.LiveConnection;
+import io.livesession.topic.TopicIndex;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Matches a target against this instance's registry and queues the frame for each match.
- * Index lookups for users, groups and ids; a scan for authorities and filters.
+ * Index lookups for users, groups, ids and topics; a scan for authorities and filters.
  *
  * @author livesession
  * @since 0.1.0
@@ -18,8 +20,22 @@ public final class LocalDelivery implements DeliveryChannel {
 
 	private final ConnectionRegistry registry;
 
+	private final @Nullable TopicIndex topics;
+
 	public LocalDelivery(ConnectionRegistry registry) {
+		this(registry, null);
+	}
+
+	/**
+	 * Create a delivery that reaches topic members too.
+	 * @param registry the instance's registry
+	 * @param topics the instance's topics, or {@code null} when a topic target reaches
+	 * none
+	 * @since 0.2.0
+	 */
+	public LocalDelivery(ConnectionRegistry registry, @Nullable TopicIndex topics) {
 		this.registry = registry;
+		this.topics = topics;
 	}
 
 	@Override
@@ -58,6 +74,11 @@ public final class LocalDelivery implements DeliveryChannel {
 				count += (connection != null && connection.send(frame)) ? 1 : 0;
 			}
 			return count;
+		}
+		if (target instanceof BroadcastTarget.Topic topic) {
+			// The index holds the members: O(members), and the recovering ones get the
+			// frame after their replay.
+			return (this.topics != null) ? this.topics.deliver(topic.name(), frame) : 0;
 		}
 		if (target instanceof BroadcastTarget.Authority authority) {
 			return sendMatching(frame, (c) -> c.getAuthorities().contains(authority.authority()));

@@ -8,6 +8,7 @@ import io.livesession.Frame;
 import io.livesession.LiveActionException;
 import io.livesession.LiveConnection;
 import io.livesession.SessionGroupUnavailableException;
+import io.livesession.TopicAuthorizer;
 import io.livesession.action.ActionHandlerRegistry;
 import io.livesession.delivery.CloseCode;
 import io.livesession.delivery.ManagedConnection;
@@ -17,6 +18,8 @@ import io.livesession.metrics.ActionObservationConvention;
 import io.livesession.metrics.LiveMetrics;
 import io.livesession.protocol.ProtocolFrames;
 import io.livesession.registry.RegistryListener;
+import io.livesession.topic.TopicIndex;
+import io.livesession.topic.TopicLog;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
@@ -38,9 +41,9 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>
  * A coordinator: frames are parsed and checked by {@link InboundFrame}, the limit is kept
- * by {@link RateLimiting}, actions are run and observed by {@link ActionExecution}, the
- * registry listeners are told by {@link RegistryListeners}, and the frames sent are built
- * by {@link ProtocolFrames}.
+ * by {@link RateLimiting}, actions are run and observed by {@link ActionExecution}, topic
+ * frames are answered by {@link TopicSubscriptions}, the registry listeners are told by
+ * {@link RegistryListeners}, and the frames sent are built by {@link ProtocolFrames}.
  *
  * @author livesession
  * @since 0.1.0
@@ -68,6 +71,8 @@ public final class LiveEndpoint {
 	private final RateLimiting rateLimiting;
 
 	private final ActionExecution actions;
+
+	private volatile @Nullable TopicSubscriptions subscriptions;
 
 	public LiveEndpoint(ConnectionRegistry registry, SessionGroupManager groups, ActionHandlerRegistry actions,
 			JsonMapper mapper) {
@@ -140,6 +145,19 @@ public final class LiveEndpoint {
 	}
 
 	/**
+	 * Answer {@code subscribe} and {@code unsubscribe} frames; without topics they are
+	 * refused as unknown.
+	 * @param topics the topics of this instance
+	 * @param log the history of recoverable topics, or {@code null} for none
+	 * @param authorizer decides who may subscribe to what, or {@code null} to refuse
+	 * every {@code subscribe} with {@code forbidden}
+	 * @since 0.2.0
+	 */
+	public void setTopics(TopicIndex topics, @Nullable TopicLog log, @Nullable TopicAuthorizer authorizer) {
+		this.subscriptions = new TopicSubscriptions(topics, log, authorizer, this.frames);
+	}
+
+	/**
 	 * A connection was established: register it and greet it with its group's state.
 	 * @param connection the connection
 	 */
@@ -204,7 +222,27 @@ public final class LiveEndpoint {
 		switch (frame.type()) {
 			case "action" -> action(connection, frame.json(), frame.ref());
 			case "sync" -> sync(connection, frame.ref());
+			case "subscribe", "unsubscribe" -> topic(connection, frame);
 			default -> error(connection, frame.ref(), LiveActionException.BAD_REQUEST, "Unknown frame type");
+		}
+	}
+
+	private void topic(ManagedConnection connection, InboundFrame frame) {
+		TopicSubscriptions topics = this.subscriptions;
+		if (topics == null) {
+			error(connection, frame.ref(), LiveActionException.BAD_REQUEST, "Unknown frame type");
+			return;
+		}
+		try {
+			if (frame.type().equals("subscribe")) {
+				topics.subscribe(connection, frame.json(), frame.ref());
+			}
+			else {
+				topics.unsubscribe(connection, frame.json(), frame.ref());
+			}
+		}
+		catch (LiveActionException ex) {
+			error(connection, frame.ref(), ex.getCode(), String.valueOf(ex.getMessage()));
 		}
 	}
 

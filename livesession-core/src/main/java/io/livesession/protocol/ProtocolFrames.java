@@ -10,12 +10,13 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.databind.util.RawValue;
 
 /**
  * The one builder of the frames the server sends, as the wire protocol specifies them:
- * every {@code hello}, {@code state}, {@code reply} and {@code error} of the WebSocket
- * endpoint, the HTTP actions and the group state pushes is made here, so that their
- * fields and field order cannot drift apart.
+ * every {@code hello}, {@code state}, {@code reply}, {@code error} and
+ * {@code publication} of the WebSocket endpoint, the HTTP actions, the group state pushes
+ * and the topics is made here, so that their fields and field order cannot drift apart.
  *
  * @author livesession
  * @since 0.1.0
@@ -105,6 +106,71 @@ public final class ProtocolFrames {
 	 */
 	public Frame error(@Nullable String ref, String code, String message) {
 		return Frame.text(this.mapper.writeValueAsString(errorNode(ref, code, message)));
+	}
+
+	/**
+	 * A {@code publication} frame of a topic.
+	 * @param topic the topic
+	 * @param data the payload as JSON text, written as it is
+	 * @param offset the publication's offset in a recoverable topic, or -1
+	 * @param epoch the epoch of a recoverable topic's history, or {@code null}
+	 * @return the frame, with its topic and offset
+	 * @since 0.2.0
+	 */
+	public Frame publication(String topic, String data, long offset, @Nullable String epoch) {
+		ObjectNode frame = this.mapper.createObjectNode();
+		frame.put("type", "publication");
+		frame.put("topic", topic);
+		frame.putRawValue("data", new RawValue(data));
+		if (offset >= 0 && epoch != null) {
+			frame.put("offset", offset);
+			frame.put("epoch", epoch);
+		}
+		return Frame.publication(this.mapper.writeValueAsString(frame), topic, (epoch != null) ? offset : -1);
+	}
+
+	/**
+	 * The {@code reply} to a {@code subscribe}: where the topic stands and whether the
+	 * publications the client missed follow.
+	 * @param ref the frame's ref, or {@code null}
+	 * @param topic the topic
+	 * @param offset the offset the client has now, or {@code null} for a topic that is
+	 * not recoverable
+	 * @param epoch the topic's epoch, or {@code null} for a topic that is not recoverable
+	 * @param recovered whether the publications after the client's offset follow
+	 * @return the frame
+	 * @since 0.2.0
+	 */
+	public Frame subscribed(@Nullable String ref, String topic, @Nullable Long offset, @Nullable String epoch,
+			boolean recovered) {
+		ObjectNode frame = this.mapper.createObjectNode();
+		frame.put("type", "reply");
+		if (ref != null) {
+			frame.put("ref", ref);
+		}
+		ObjectNode data = frame.putObject("data");
+		data.put("topic", topic);
+		data.put("offset", offset);
+		data.put("epoch", epoch);
+		data.put("recovered", recovered);
+		return Frame.text(this.mapper.writeValueAsString(frame));
+	}
+
+	/**
+	 * The {@code reply} to an {@code unsubscribe}.
+	 * @param ref the frame's ref, or {@code null}
+	 * @param topic the topic
+	 * @return the frame
+	 * @since 0.2.0
+	 */
+	public Frame unsubscribed(@Nullable String ref, String topic) {
+		ObjectNode frame = this.mapper.createObjectNode();
+		frame.put("type", "reply");
+		if (ref != null) {
+			frame.put("ref", ref);
+		}
+		frame.putObject("data").put("topic", topic);
+		return Frame.text(this.mapper.writeValueAsString(frame));
 	}
 
 	/**

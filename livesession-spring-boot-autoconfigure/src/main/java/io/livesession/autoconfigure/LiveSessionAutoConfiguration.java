@@ -9,6 +9,7 @@ import io.livesession.ConnectInterceptor;
 import io.livesession.ConnectionRegistry;
 import io.livesession.GroupInitializer;
 import io.livesession.GroupResolver;
+import io.livesession.TopicAuthorizer;
 import io.livesession.action.ActionAuthorizer;
 import io.livesession.action.ActionHandlerRegistry;
 import io.livesession.action.ActionInterceptor;
@@ -37,6 +38,8 @@ import io.livesession.metrics.LiveMetrics;
 import io.livesession.registry.ConnectionRegistries;
 import io.livesession.registry.RegistryListener;
 import io.livesession.revocation.ConnectionBindings;
+import io.livesession.topic.TopicIndex;
+import io.livesession.topic.TopicLog;
 import io.livesession.websocket.LiveHandshakeHandler;
 import io.livesession.websocket.LiveHandshakeInterceptor;
 import io.livesession.websocket.LiveWebSocketHandler;
@@ -83,7 +86,7 @@ import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 @EnableConfigurationProperties({ LiveSessionProperties.class, LifecycleProperties.class })
 @Import({ SchedulingConfiguration.class, StoreConfigurations.RedisStoreConfiguration.class,
 		StoreConfigurations.RedisRequiredConfiguration.class, StoreConfigurations.InMemoryStoreConfiguration.class,
-		LeaderConfigurations.RedisLeaderConfiguration.class,
+		TopicConfiguration.class, LeaderConfigurations.RedisLeaderConfiguration.class,
 		LeaderConfigurations.SingleInstanceLeaderConfiguration.class,
 		SecurityConfigurations.RevocationConfiguration.class, SecurityConfigurations.SpringSecurityConfiguration.class,
 		SecurityConfigurations.CredentialsExpiryConfiguration.class,
@@ -116,9 +119,10 @@ public final class LiveSessionAutoConfiguration {
 		@ConditionalOnMissingBean
 		Broadcaster liveBroadcaster(ObjectProvider<JsonMapper> mapper, DeliveryChannel channel,
 				ObjectProvider<ObservationRegistry> observations,
-				ObjectProvider<BroadcastObservationConvention> convention) {
+				ObjectProvider<BroadcastObservationConvention> convention, ObjectProvider<TopicLog> topicLog) {
 			return Delivery.broadcaster(jsonMapper(mapper), channel,
-					observations.getIfUnique(() -> ObservationRegistry.NOOP), convention.getIfUnique());
+					observations.getIfUnique(() -> ObservationRegistry.NOOP), convention.getIfUnique(),
+					topicLog.getIfUnique());
 		}
 
 	}
@@ -176,7 +180,9 @@ public final class LiveSessionAutoConfiguration {
 				ActionHandlerRegistry actions, ObjectProvider<JsonMapper> mapper,
 				ObjectProvider<RegistryListener> listeners, LiveSessionProperties properties,
 				ApplicationEventPublisher events, ObjectProvider<ObservationRegistry> observations,
-				ObjectProvider<ActionObservationConvention> convention, ObjectProvider<LiveMetrics> metrics) {
+				ObjectProvider<ActionObservationConvention> convention, ObjectProvider<LiveMetrics> metrics,
+				ObjectProvider<TopicIndex> topics, ObjectProvider<TopicLog> topicLog,
+				ObjectProvider<TopicAuthorizer> topicAuthorizer) {
 			LiveSessionProperties.RateLimit limit = properties.getRateLimit();
 			RateLimit rateLimit = limit.isEnabled() ? new RateLimit(limit.getFramesPerSecond(), limit.getBurst(),
 					limit.getMaxRejections(), limit.getRejectionWindow()) : null;
@@ -186,6 +192,9 @@ public final class LiveSessionAutoConfiguration {
 			endpoint.setObservationConvention(convention.getIfUnique());
 			endpoint.setSyncCost(properties.getLimits().getSyncCost().toBytes(),
 					metrics.getIfUnique(() -> LiveMetrics.NONE));
+			// Without an authorizer every subscribe is refused: server code joins.
+			topics
+				.ifUnique((index) -> endpoint.setTopics(index, topicLog.getIfUnique(), topicAuthorizer.getIfUnique()));
 			return endpoint;
 		}
 

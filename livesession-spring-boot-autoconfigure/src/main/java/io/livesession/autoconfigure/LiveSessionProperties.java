@@ -88,6 +88,8 @@ public class LiveSessionProperties {
 
 	private final Limits limits = new Limits();
 
+	private final Topics topics = new Topics();
+
 	public String getEndpoint() {
 		return this.endpoint;
 	}
@@ -894,6 +896,76 @@ public class LiveSessionProperties {
 
 		public void setReadIdleTimeout(Duration readIdleTimeout) {
 			this.readIdleTimeout = readIdleTimeout;
+		}
+
+	}
+
+	public Topics getTopics() {
+		return this.topics;
+	}
+
+	/**
+	 * Topics that connections join and leave: their limits and the history of the
+	 * recoverable ones.
+	 *
+	 * @since 0.2.0
+	 */
+	public static class Topics {
+
+		/**
+		 * How many topics one connection may be in; a subscribe beyond it gets
+		 * bad_request.
+		 */
+		private int maxPerConnection = 64;
+
+		/**
+		 * Patterns of the recoverable topics, whose publications carry an offset and an
+		 * epoch and are kept for clients that reconnect; '*' matches any characters (for
+		 * example "room:*"). Empty means none.
+		 */
+		private List<String> recoverable = new ArrayList<>();
+
+		/**
+		 * How many publications each recoverable topic keeps.
+		 */
+		private int historySize = 100;
+
+		/**
+		 * How long a recoverable topic's history lasts after its last publication; then
+		 * the topic starts again in a new epoch.
+		 */
+		private Duration historyTtl = Duration.ofMinutes(5);
+
+		public int getMaxPerConnection() {
+			return this.maxPerConnection;
+		}
+
+		public void setMaxPerConnection(int maxPerConnection) {
+			this.maxPerConnection = maxPerConnection;
+		}
+
+		public List<String> getRecoverable() {
+			return this.recoverable;
+		}
+
+		public void setRecoverable(List<String> recoverable) {
+			this.recoverable = recoverable;
+		}
+
+		public int getHistorySize() {
+			return this.historySize;
+		}
+
+		public void setHistorySize(int historySize) {
+			this.historySize = historySize;
+		}
+
+		public Duration getHistoryTtl() {
+			return this.historyTtl;
+		}
+
+		public void setHistoryTtl(Duration historyTtl) {
+			this.historyTtl = historyTtl;
 		}
 
 	}

@@ -21,6 +21,7 @@ import io.livesession.registry.ConnectionRegistries;
 import io.livesession.registry.LocalPresence;
 import io.livesession.revocation.LocalRevocations;
 import io.livesession.revocation.RevocationChannel;
+import io.livesession.topic.TopicIndex;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -94,12 +95,13 @@ final class StoreConfigurations {
 		RedisDeliveryChannel liveDeliveryChannel(LiveRedisConnections connections,
 				@Qualifier(LISTENER_CONTAINER) RedisMessageListenerContainer listeners, ConnectionRegistry registry,
 				ObjectProvider<Presence> presence, ObjectProvider<SessionGroupManager> groups,
-				LiveSessionProperties properties) {
+				LiveSessionProperties properties, ObjectProvider<TopicIndex> topics) {
 			LiveSessionProperties.Redis redis = properties.getRedis();
 			// Also a registry listener: with interest-based routing it subscribes to the
 			// channels of a connection's user and group before the connection's hello.
-			return new RedisDeliveryChannel(connections.getConnectionFactory(), listeners, new LocalDelivery(registry),
-					redis.getChannel(), UUID.randomUUID().toString(), () -> presence.getObject().getOnlineUserIds(),
+			return new RedisDeliveryChannel(connections.getConnectionFactory(), listeners,
+					new LocalDelivery(registry, topics.getIfUnique()), redis.getChannel(), UUID.randomUUID().toString(),
+					() -> presence.getObject().getOnlineUserIds(),
 					(groupId) -> groups.getObject().currentFullState(groupId), redis.getPublishBuffer(),
 					redis.getRouting() == LiveSessionProperties.Redis.Routing.INTEREST, redis.getCommandTimeout());
 		}
@@ -174,8 +176,8 @@ final class StoreConfigurations {
 
 		@Bean
 		@ConditionalOnMissingBean
-		DeliveryChannel liveDeliveryChannel(ConnectionRegistry registry) {
-			return new LocalDelivery(registry);
+		DeliveryChannel liveDeliveryChannel(ConnectionRegistry registry, ObjectProvider<TopicIndex> topics) {
+			return new LocalDelivery(registry, topics.getIfUnique());
 		}
 
 		@Bean
