@@ -27,7 +27,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The chat page in real headless Chromium, logged in through the form login page: each
  * {@link Browser} is a separate browser with its own cookies, so its own HTTP session.
  * alice's messages reach every browser of hers and never bob's; logging out in one tab
- * revokes the other tabs of that session, which show it and stay disconnected.
+ * revokes the other tabs of that session, which show it and stay disconnected; in rooms
+ * (topics) the users of one room see each other's messages and each other, the users of
+ * another room nothing of it.
  */
 @Tag(HeadlessChromium.TAG)
 class ChatBrowserTests {
@@ -75,6 +77,26 @@ class ChatBrowserTests {
 
 	private static Tab send(Tab tab, String text) {
 		return tab.type("text", text).click("send");
+	}
+
+	/**
+	 * Enters a room with the page's room selector and waits until the subscription is
+	 * answered.
+	 */
+	private static Tab enterRoom(Tab tab, String room) {
+		tab.element("room-name").clear();
+		return tab.type("room-name", room)
+			.click("join-room")
+			.awaitAttribute("room", "data-joined", room)
+			.awaitText("room-title", room);
+	}
+
+	private static Tab say(Tab tab, String text) {
+		return tab.type("say-text", text).click("say");
+	}
+
+	private static void awaitMembers(Tab tab, String... users) {
+		tab.await("the room's members", (t) -> t.items("room-members"), List.of(users), Tab.DEFAULT_TIMEOUT);
 	}
 
 	private static List<LiveConnection> connectionsOfSession(String httpSessionId) {
@@ -167,6 +189,57 @@ class ChatBrowserTests {
 			onPhone.awaitItem("messages", "alice: Still connected on the phone");
 			assertThat(second.items("messages")).as("a revoked page gets nothing more")
 				.doesNotContain("alice: Still connected on the phone");
+		}
+	}
+
+	@Test
+	void aliceAndBobInRoomASeeEachOtherAndEachOthersMessagesAndAThirdUserInRoomBSeesNoneOfIt() {
+		try (Browser alicesBrowser = HeadlessChromium.launch();
+				Browser bobsBrowser = HeadlessChromium.launch();
+				Browser adminsBrowser = HeadlessChromium.launch()) {
+			Tab alice = enterRoom(login(alicesBrowser, "alice"), "a");
+			Tab bob = enterRoom(login(bobsBrowser, "bob"), "a");
+			// The third user: the demo has alice, bob and admin (samples.md).
+			Tab third = enterRoom(login(adminsBrowser, "admin"), "b");
+			awaitMembers(alice, "alice", "bob");
+			awaitMembers(bob, "alice", "bob");
+			awaitMembers(third, "admin");
+
+			say(alice, "Hello bob");
+			bob.awaitItem("room-messages", "alice: Hello bob");
+			alice.awaitItem("room-messages", "alice: Hello bob");
+			alice.await("the room input once sent", (tab) -> tab.property("say-text", "value"), "",
+					Tab.DEFAULT_TIMEOUT);
+			say(bob, "Hello alice");
+			alice.awaitItem("room-messages", "bob: Hello alice");
+			bob.awaitItem("room-messages", "bob: Hello alice");
+			say(third, "Anyone in b?");
+			third.awaitItem("room-messages", "admin: Anyone in b?");
+			// The third user's own message came back after alice's and bob's had reached
+			// room a: had they reached room b, they would be listed before it.
+			assertThat(third.items("room-messages")).as("room b").containsExactly("admin: Anyone in b?");
+			assertThat(third.items("room-members")).as("room b's members").containsExactly("admin");
+			assertThat(alice.items("room-messages")).as("room a on alice's page")
+				.containsExactly("alice: Hello bob", "bob: Hello alice");
+			assertThat(alice.items("room-members")).as("room a's members on alice's page")
+				.containsExactly("alice", "bob");
+			assertThat(alice.items("messages")).as("rooms leave the user's own messages alone")
+				.doesNotContain("alice: Hello bob", "bob: Hello alice");
+			alice.screenshot("chat-room-alice");
+			bob.screenshot("chat-room-bob");
+			third.screenshot("chat-room-b");
+
+			// bob goes to room b: alice sees him leave, the third user sees him come.
+			enterRoom(bob, "b");
+			awaitMembers(alice, "alice");
+			awaitMembers(third, "admin", "bob");
+			awaitMembers(bob, "admin", "bob");
+			say(alice, "Alone now");
+			alice.awaitItem("room-messages", "alice: Alone now");
+			say(bob, "Hi admin");
+			third.awaitItem("room-messages", "bob: Hi admin");
+			assertThat(bob.items("room-messages")).as("a room entered anew starts empty")
+				.containsExactly("bob: Hi admin");
 		}
 	}
 
