@@ -2,14 +2,19 @@ package io.livesession.samples.chat;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.livesession.BroadcastTarget;
+import io.livesession.Broadcaster;
 import io.livesession.ConnectionRegistry;
 import io.livesession.LiveConnection;
+import io.livesession.Topics;
 import io.livesession.test.browser.Browser;
 import io.livesession.test.browser.HeadlessChromium;
 import io.livesession.test.browser.Tab;
 import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServletResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -243,6 +248,51 @@ class ChatBrowserTests {
 		}
 	}
 
+	@Test
+	void aPageWhoseConnectionDroppedGetsTheRoomMessagesItMissedOnceEachInOrder() {
+		try (Browser alicesBrowser = HeadlessChromium.launch(); Browser bobsBrowser = HeadlessChromium.launch()) {
+			Tab alice = enterRoom(login(alicesBrowser, "alice"), "recovery");
+			Tab bob = enterRoom(login(bobsBrowser, "bob"), "recovery");
+			awaitMembers(alice, "alice", "bob");
+			say(bob, "before the drop");
+			alice.awaitItem("room-messages", "bob: before the drop");
+			List<LiveConnection> dropped = List.copyOf(app.getBean(ConnectionRegistry.class).findByUser("alice"));
+			assertThat(dropped).hasSize(1);
+			String droppedId = dropped.get(0).getId();
+			HandshakeCounter handshakes = app.getBean(HandshakeCounter.class);
+			// The page stays away (its handshakes are refused) while bob's messages are
+			// sent.
+			handshakes.refuse(true);
+			try {
+				dropped.get(0).close(1011, "");
+				alice.awaitAttribute("status", "data-status", "reconnecting");
+				bob.await("the room's members", (tab) -> app.getBean(Topics.class).findMembers("room:recovery").size(),
+						1, Tab.DEFAULT_TIMEOUT);
+				Broadcaster broadcaster = app.getBean(Broadcaster.class);
+				for (int i = 1; i <= 3; i++) {
+					broadcaster.send(BroadcastTarget.topic("room:recovery"),
+							Map.of("kind", "message", "room", "recovery", "user", "bob", "text", "missed " + i));
+				}
+			}
+			finally {
+				handshakes.refuse(false);
+			}
+			alice.awaitItem("room-messages", "bob: missed 3");
+			alice.awaitAttribute("status", "data-status", "open");
+			assertThat(app.getBean(ConnectionRegistry.class).findByUser("alice")).as("a new connection")
+				.singleElement()
+				.extracting(LiveConnection::getId)
+				.isNotEqualTo(droppedId);
+			say(bob, "after the drop");
+			alice.awaitItem("room-messages", "bob: after the drop");
+			assertThat(alice.items("room-messages")).as("replayed once each, in order")
+				.containsExactly("bob: before the drop", "bob: missed 1", "bob: missed 2", "bob: missed 3",
+						"bob: after the drop");
+			assertThat(alice.text("room-note")).as("recovered: no reset").isEmpty();
+			bob.awaitItem("room-messages", "bob: after the drop");
+		}
+	}
+
 	/**
 	 * Counts the requests to the live endpoint, refused handshakes included: a page that
 	 * kept reconnecting after its session was revoked would show up here.
@@ -251,14 +301,25 @@ class ChatBrowserTests {
 
 		private final AtomicInteger count = new AtomicInteger();
 
+		private volatile boolean refusing;
+
 		int count() {
 			return this.count.get();
+		}
+
+		/** While set, handshakes get 503, so that a page stays disconnected. */
+		void refuse(boolean refuse) {
+			this.refusing = refuse;
 		}
 
 		@Bean
 		FilterRegistrationBean<Filter> handshakeCountingFilter() {
 			FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>((request, response, chain) -> {
 				this.count.incrementAndGet();
+				if (this.refusing) {
+					((HttpServletResponse) response).sendError(503);
+					return;
+				}
 				chain.doFilter(request, response);
 			});
 			registration.addUrlPatterns("/live");
