@@ -86,7 +86,9 @@ final class TopicSubscriptions {
 	}
 
 	/**
-	 * Reply where the topic stands for the client and queue the publications it missed.
+	 * Reply where the client stands, the offset after which every publication follows the
+	 * reply, and queue the publications it missed. Read after the join, so that every
+	 * later publication is held back and follows too.
 	 * @return the offset of the last publication the client has now
 	 */
 	private long recover(ManagedConnection connection, TopicLog history, String topic, @Nullable TopicPosition from,
@@ -99,8 +101,9 @@ final class TopicSubscriptions {
 			connection.send(this.frames.subscribed(ref, topic, position.offset(), position.epoch(), false));
 			return position.offset();
 		}
+		// The client's own offset: every publication after it follows the reply.
+		connection.send(this.frames.subscribed(ref, topic, from.offset(), from.epoch(), true));
 		long last = missed.isEmpty() ? from.offset() : missed.get(missed.size() - 1).offset();
-		connection.send(this.frames.subscribed(ref, topic, last, from.epoch(), true));
 		for (TopicPublication publication : missed) {
 			connection
 				.send(this.frames.publication(topic, publication.data(), publication.offset(), publication.epoch()));
