@@ -521,3 +521,19 @@ tabsTest('shared: a resubscribe without recovery, after a handover or a reconnec
 		b.close();
 	}
 });
+
+test('client: a subscribe answered unavailable or rate_limited is reported and sent again, not ended', async () => {
+	const { live, socket, events } = client();
+	socket.serverSends(hello('c1', 0, {}));
+	const room = subscribe(live, 'room:a');
+	socket.serverSends({ type: 'error', ref: socket.sent[0].ref, code: 'unavailable', message: 'The topic history is unavailable' });
+	deepEqual(events.errors.map((e) => e.code), ['unavailable']);
+	assert.equal(room.handle.active, true);
+	await until(() => subscribes(socket).length === 2, 'the subscribe sent again');
+	socket.serverSends({ type: 'error', ref: socket.sent[1].ref, code: 'rate_limited', message: 'Slow down' });
+	await until(() => subscribes(socket).length === 3, 'the subscribe sent a third time', 4000);
+	assert.notEqual(socket.sent[2].ref, socket.sent[1].ref);
+	socket.serverSends({ type: 'reply', ref: socket.sent[2].ref, data: { topic: 'room:a', offset: 0, epoch: 'e1', recovered: false } });
+	deepEqual(await room.handle.ready, { topic: 'room:a', offset: 0, epoch: 'e1', recovered: false });
+	live.close();
+});

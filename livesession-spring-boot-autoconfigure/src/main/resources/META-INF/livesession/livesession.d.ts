@@ -168,7 +168,8 @@ export interface Subscription {
 	 * Resolves with the first answer; rejects with a LiveSessionError: 'forbidden' or
 	 * 'bad_request' (also for an invalid name, without a frame), or another protocol code;
 	 * 'disconnected' after close() or a revocation; 'unsubscribed' after unsubscribe().
-	 * A refused subscription ends and is not subscribed again.
+	 * A refused subscription ends and is not subscribed again; 'unavailable' and
+	 * 'rate_limited' go to the client's onError and the subscribe is sent again after a back-off.
 	 */
 	readonly ready: Promise<SubscribeInfo>;
 	/** The last position seen, null before one is known or for a topic that is not recoverable. */

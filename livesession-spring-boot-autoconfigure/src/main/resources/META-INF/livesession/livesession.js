@@ -325,6 +325,8 @@ function subscriptionInfo(topic, data) {
  * Several subscriptions of one topic share one subscribe on the port. An entry is 'idle'
  * (not sent on the current connection), 'pending' (sent, no answer yet) or 'active'.
  */
+const RETRIED_CODES = Object.freeze(['unavailable', 'rate_limited']);
+
 class TopicTable {
 
 	constructor(port, host) {
@@ -367,7 +369,7 @@ class TopicTable {
 		}
 		let entry = this._entries.get(topic);
 		if (!entry) {
-			entry = { topic, position: since, listeners: new Set(), state: 'idle', ref: null };
+			entry = { topic, position: since, listeners: new Set(), state: 'idle', ref: null, retry: null, retries: 0 };
 			this._entries.set(topic, entry);
 		}
 		entry.listeners.add(listener);
@@ -418,6 +420,7 @@ class TopicTable {
 		}
 		this._settle(listener, null, new LiveSessionError('unsubscribed', 'unsubscribe() was called before the reply'));
 		if (entry.listeners.size === 0) {
+			clearTimeout(entry.retry);
 			this._entries.delete(topic);
 			if (entry.state !== 'idle' && this._up) {
 				this.port.unsubscribe(topic);
@@ -426,6 +429,8 @@ class TopicTable {
 	}
 
 	_send(entry) {
+		clearTimeout(entry.retry);
+		entry.retry = null;
 		const ref = this.port.subscribe(entry.topic, entry.position);
 		entry.ref = ref;
 		entry.state = (ref === null) ? 'idle' : 'pending';
@@ -456,6 +461,7 @@ class TopicTable {
 		const entries = Array.from(this._entries.values());
 		this._entries.clear();
 		for (const entry of entries) {
+			clearTimeout(entry.retry);
 			entry.listeners.forEach((listener) => this._settle(listener, null, error));
 		}
 	}
@@ -467,15 +473,35 @@ class TopicTable {
 			return;
 		}
 		entry.state = 'active';
+		entry.retries = 0;
 		entry.position = applySubscribeReply(entry.position, data);
 		const info = subscriptionInfo(topic, data);
 		entry.listeners.forEach((listener) => this._answer(listener, info));
 	}
 
-	/** The subscribe `ref` of `topic` (or, with ref null, the topic's subscription) was refused. */
+	/**
+	 * The subscribe `ref` of `topic` (or, with ref null, the topic's subscription) was
+	 * refused. A store out of reach or a rate limit changed nothing: the subscribe is sent
+	 * again after a back-off, and only reported meanwhile.
+	 */
 	refused(topic, ref, error) {
 		const entry = this._entries.get(topic);
 		if (!entry || (ref !== null && entry.ref !== ref)) {
+			return;
+		}
+		if (ref !== null && RETRIED_CODES.includes(error.code)) {
+			entry.state = 'idle';
+			entry.ref = null;
+			entry.retries++;
+			const delay = backoffDelay(entry.retries);
+			entry.retry = setTimeout(() => {
+				entry.retry = null;
+				if (this._up && this._entries.get(topic) === entry && entry.state === 'idle') {
+					this._send(entry);
+				}
+			}, delay);
+			entry.retry.unref?.();
+			this._host.report(error);
 			return;
 		}
 		this._entries.delete(topic);
