@@ -43,6 +43,8 @@ class ChatBrowserTests {
 
 	private static final Duration STAYS_REVOKED = Duration.ofSeconds(3);
 
+	private static final Duration HANDOVER = Duration.ofSeconds(5);
+
 	private static ConfigurableApplicationContext app;
 
 	private static int port;
@@ -291,6 +293,41 @@ class ChatBrowserTests {
 			assertThat(alice.text("room-note")).as("recovered: no reset").isEmpty();
 			bob.awaitItem("room-messages", "bob: after the drop");
 		}
+	}
+
+	@Test
+	void aRoomOfTabsSharingOneSocketOutlivesTheLeaderTabAndMissesNothing() {
+		try (Browser alicesBrowser = HeadlessChromium.launch(); Browser bobsBrowser = HeadlessChromium.launch()) {
+			login(alicesBrowser, "alice");
+			Tab first = openSharedRoom(alicesBrowser, "shared", "leader");
+			Tab second = openSharedRoom(alicesBrowser, "shared", "follower");
+			Tab bob = enterRoom(login(bobsBrowser, "bob"), "shared");
+			awaitMembers(second, "alice", "bob");
+			say(bob, "one");
+			first.awaitItem("room-messages", "bob: one");
+			second.awaitItem("room-messages", "bob: one");
+			first.close();
+			// Said while the tabs hand over: the new leader's subscription recovers it.
+			say(bob, "two");
+			second.awaitAttribute("role", "data-role", "leader", HANDOVER);
+			second.awaitItem("room-messages", "bob: two");
+			second.awaitAttribute("status", "data-status", "open");
+			say(bob, "three");
+			second.awaitItem("room-messages", "bob: three");
+			assertThat(second.items("room-messages")).as("once each, in order")
+				.containsExactly("bob: one", "bob: two", "bob: three");
+			assertThat(second.text("room-note")).as("recovered: no reset").isEmpty();
+			awaitMembers(bob, "alice", "bob");
+		}
+	}
+
+	/**
+	 * A tab of the chat page that shares the browser's socket, in a room.
+	 */
+	private static Tab openSharedRoom(Browser browser, String room, String role) {
+		return browser.open("http://localhost:" + port + "/?shared=1&room=" + room)
+			.awaitAttribute("role", "data-role", role)
+			.awaitAttribute("room", "data-joined", room);
 	}
 
 	/**
