@@ -10,6 +10,7 @@ import java.util.Map;
 import io.livesession.BroadcastTarget;
 import io.livesession.Broadcaster;
 import io.livesession.SessionGroups;
+import io.livesession.Topics;
 import io.livesession.identity.AnonymousCookies;
 import io.livesession.test.HttpBrowser;
 import io.livesession.test.LiveTestClient;
@@ -44,6 +45,9 @@ class ProtocolIntegrationTests {
 
 	@Autowired
 	Broadcaster broadcaster;
+
+	@Autowired
+	Topics topics;
 
 	private String cookie;
 
@@ -105,6 +109,15 @@ class ProtocolIntegrationTests {
 		this.client.action("put", Map.of("counter", Map.of("count", 0)), "same");
 		assertThat(this.client.next().get("type").asString()).isEqualTo("reply");
 		assertThat(this.groups.get(this.groupId).getVersion()).isZero();
+	}
+
+	@Test
+	void withoutATopicAuthorizerEverySubscribeGetsForbidden() {
+		this.client.sendText("{\"type\":\"subscribe\",\"topic\":\"room:a\",\"ref\":\"s\"}");
+		JsonNode error = this.client.next("error");
+		assertThat(error.get("ref").asString()).isEqualTo("s");
+		assertThat(error.get("code").asString()).isEqualTo("forbidden");
+		assertThat(this.topics.getTopicNames()).isEmpty();
 	}
 
 	@Test
