@@ -537,3 +537,16 @@ test('client: a subscribe answered unavailable or rate_limited is reported and s
 	deepEqual(await room.handle.ready, { topic: 'room:a', offset: 0, epoch: 'e1', recovered: false });
 	live.close();
 });
+
+test('client: a publication that comes before the reply is delivered, and counts for what follows', () => {
+	const { live, socket } = client();
+	socket.serverSends(hello('c1', 0, {}));
+	const room = subscribe(live, 'room:a');
+	socket.serverSends(publication('room:a', 'early', 8, 'e1'));
+	socket.serverSends({ type: 'reply', ref: socket.sent[0].ref, data: { topic: 'room:a', offset: 7, epoch: 'e1', recovered: false } });
+	socket.serverSends(publication('room:a', 'early', 8, 'e1'));
+	socket.serverSends(publication('room:a', 'next', 9, 'e1'));
+	deepEqual(room.received.map((r) => r.data), ['early', 'next']);
+	deepEqual(room.handle.position, { offset: 9, epoch: 'e1' });
+	live.close();
+});
