@@ -13,21 +13,7 @@ import {
 	resolveUrl,
 	shutdownDelay,
 } from '../../main/resources/META-INF/livesession/livesession.js';
-
-// The client keeps state in null-prototype objects; deepEqual compares prototypes too, so
-// these comparisons are of contents: null-prototype objects become plain ones.
-function plain(value) {
-	if (Array.isArray(value)) {
-		return value.map(plain);
-	}
-	if (value !== null && typeof value === 'object'
-			&& [null, Object.prototype].includes(Object.getPrototypeOf(value))) {
-		return Object.fromEntries(Object.entries(value).map(([key, inner]) => [key, plain(inner)]));
-	}
-	return value;
-}
-
-const deepEqual = (actual, expected, message) => assert.deepEqual(plain(actual), plain(expected), message);
+import { deepEqual, FakeSocket, sleep, until } from './tabs.mjs';
 
 const low = () => 0;
 const high = () => 0.999999;
@@ -168,42 +154,6 @@ test('the URL follows the page', () => {
 
 // The client against a fake socket.
 
-class FakeSocket {
-
-	static instances = [];
-
-	constructor(url) {
-		this.url = url;
-		this.readyState = 0;
-		this.sent = [];
-		FakeSocket.instances.push(this);
-	}
-
-	send(text) {
-		this.sent.push(JSON.parse(text));
-	}
-
-	close(code, reason) {
-		this.readyState = 3;
-		this.closedWith = { code, reason };
-	}
-
-	serverOpen() {
-		this.readyState = 1;
-		this.onopen?.({});
-	}
-
-	serverSends(frame) {
-		this.onmessage({ data: (typeof frame === 'string') ? frame : JSON.stringify(frame) });
-	}
-
-	serverCloses(code, reason = '') {
-		this.readyState = 3;
-		this.onclose({ code, reason });
-	}
-
-}
-
 function client(options = {}) {
 	FakeSocket.instances = [];
 	const events = { states: [], statuses: [], messages: [], errors: [] };
@@ -223,7 +173,6 @@ function client(options = {}) {
 }
 
 const hello = (version, state) => ({ type: 'hello', connectionId: 'c1', userId: null, version, state });
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 test('client: hello, deltas, gap → one sync, full state', async () => {
 	const { live, socket, events } = client();
@@ -442,13 +391,6 @@ test('client: status goes connecting, open, closed', async () => {
 	deepEqual(statuses, ['connecting', 'open', 'closed']);
 	await assert.rejects(live.send('x'), { code: 'disconnected' });
 });
-
-async function until(condition, what) {
-	for (let i = 0; i < 400 && !condition(); i++) {
-		await sleep(5);
-	}
-	assert.ok(condition(), `${what} within 2 s`);
-}
 
 test('client: a silent server is probed with a sync, and the client reconnects when the probe stays unanswered', async () => {
 	const { live, socket, events } = client({ silenceTimeout: 300 });

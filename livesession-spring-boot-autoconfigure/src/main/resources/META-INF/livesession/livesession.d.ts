@@ -1,5 +1,5 @@
 /**
- * livesession browser client (wire protocol version 1), served at livesession.client.path
+ * livesession browser client (wire protocol version 1.1), served at livesession.client.path
  * (default /livesession/livesession.js), with these declarations next to it
  * (/livesession/livesession.d.ts).
  */
@@ -60,8 +60,23 @@ export interface ConnectOptions {
 	onStatus?: (status: LiveStatus, detail: StatusDetail) => void;
 	/** Frames that are not protocol frames: ArrayBuffer for binary, parsed JSON, or the string. */
 	onMessage?: (data: unknown) => void;
-	/** Error frames that answer no pending action, and exceptions thrown by callbacks. */
+	/**
+	 * Error frames that answer no pending action, refused subscriptions that have no
+	 * onError of their own, and exceptions thrown by callbacks.
+	 */
 	onError?: (error: LiveSessionError | Error) => void;
+	/**
+	 * Every publication that reaches this client (once; duplicates of a replay are dropped),
+	 * also of topics that server code joined the connection to without a subscribe.
+	 */
+	onPublication?: (topic: string, data: unknown, info: PublicationInfo) => void;
+	/**
+	 * A subscription without an onReset of its own was subscribed again (after a reconnect
+	 * or a change of leader tab, or from a `since` position) and the server could not
+	 * replay what it missed: another epoch, a gap beyond the history, or a topic that is
+	 * not recoverable. Reload what the topic shows.
+	 */
+	onTopicReset?: (topic: string, info: SubscribeInfo) => void;
 	/** Backoff base in ms, also the spread of the prompt reconnect after 1001. Default 500. */
 	minDelay?: number;
 	/** Backoff cap in ms. Default 15000. */
@@ -108,20 +123,73 @@ export interface LiveSessionClient {
 	send<T = unknown>(action: string, data?: unknown): Promise<T>;
 	/** Requests a full state frame; false when not connected. */
 	sync(): boolean;
+	/**
+	 * Subscribes to a topic: at once when connected, else on the next hello, and again after
+	 * every reconnect (and change of leader tab) from its last offset and epoch, so that the
+	 * server replays what was missed. Subscriptions of one topic share one subscribe.
+	 */
+	subscribe<T = unknown>(topic: string, onMessage: (data: T, info: PublicationInfo) => void,
+		options?: SubscribeOptions): Subscription;
 	/** Closes with 1000; no reconnect follows. */
 	close(): void;
 }
 
+/** Where a publication stands in its topic: offset and epoch are null unless the topic is recoverable. */
+export interface PublicationInfo {
+	topic: string;
+	offset: number | null;
+	epoch: string | null;
+}
+
+/** The answer to a subscribe. */
+export interface SubscribeInfo extends PublicationInfo {
+	/** Whether the publications after the position subscribed from follow (a resume that the history covered). */
+	recovered: boolean;
+}
+
+/** A position in a recoverable topic. */
+export interface TopicPosition {
+	offset: number;
+	epoch: string;
+}
+
+export interface SubscribeOptions {
+	/** Resume from here (a position kept from an earlier page, for example); onReset runs if the server cannot. */
+	since?: TopicPosition | null;
+	/** In place of the client's onTopicReset for this subscription. */
+	onReset?: (info: SubscribeInfo) => void;
+	/** In place of the client's onError for a refusal of this subscription (first or after a reconnect). */
+	onError?: (error: LiveSessionError) => void;
+}
+
+export interface Subscription {
+	readonly topic: string;
+	/**
+	 * Resolves with the first answer; rejects with a LiveSessionError: 'forbidden' or
+	 * 'bad_request' (also for an invalid name, without a frame), or another protocol code;
+	 * 'disconnected' after close() or a revocation; 'unsubscribed' after unsubscribe().
+	 * A refused subscription ends and is not subscribed again; 'unavailable' and
+	 * 'rate_limited' go to the client's onError and the subscribe is sent again after a back-off.
+	 */
+	readonly ready: Promise<SubscribeInfo>;
+	/** The last position seen, null before one is known or for a topic that is not recoverable. */
+	readonly position: TopicPosition | null;
+	/** Until unsubscribe(), a refusal, close() or a revocation. */
+	readonly active: boolean;
+	/** Ends this subscription; the last one of a topic sends an unsubscribe. */
+	unsubscribe(): void;
+}
+
 export declare class LiveSessionError extends Error {
 	constructor(code: string, message: string);
-	/** A protocol error code ('bad_request', 'unknown_action', ...) or 'disconnected'. */
+	/** A protocol error code ('bad_request', 'unknown_action', ...), 'disconnected' or (for a subscription) 'unsubscribed'. */
 	readonly code: string;
 	toJSON(): { code: string; message: string };
 }
 
 export declare function connect(options?: ConnectOptions): LiveSessionClient;
 
-export declare const PROTOCOL_FRAME_TYPES: readonly ['hello', 'state', 'reply', 'error'];
+export declare const PROTOCOL_FRAME_TYPES: readonly ['hello', 'state', 'reply', 'error', 'publication'];
 export declare const DEFAULTS: Readonly<{ endpoint: string; minDelay: number; maxDelay: number; silenceTimeout: number }>;
 export declare const CloseCodes: Readonly<{
 	NORMAL: 1000;
@@ -169,6 +237,27 @@ export declare function parseMessage(
 	data: string | ArrayBuffer | ArrayBufferView,
 ): { kind: 'protocol'; frame: any } | { kind: 'raw'; data: unknown };
 
+/** The longest topic name (128). */
+export declare const MAX_TOPIC_LENGTH: number;
+
+/** Whether a name is a valid topic name: 1 to 128 characters of A-Z a-z 0-9 and `: . _ - / @ =`. */
+export declare function isValidTopic(topic: unknown): topic is string;
+
+/** A position, or null when offset is not a non-negative integer or epoch not a non-empty string. */
+export declare function topicPosition(offset: unknown, epoch: unknown): TopicPosition | null;
+
+/** What a publication does to a subscription at `position`: deliver (and the new position) or duplicate. */
+export declare function applyPublication(
+	position: TopicPosition | null,
+	frame: { offset?: unknown; epoch?: unknown },
+): { action: 'deliver' | 'duplicate'; position: TopicPosition | null };
+
+/** Where a subscription stands after the answer to its subscribe. */
+export declare function applySubscribeReply(
+	position: TopicPosition | null,
+	data: { offset?: unknown; epoch?: unknown; recovered?: unknown },
+): TopicPosition | null;
+
 /** The name of the Web Lock and the BroadcastChannel of the tabs sharing the socket to `url`. */
 export declare function sharedName(url: string): string;
 
@@ -188,7 +277,10 @@ export declare function followerRoute(
 	| { kind: 'ignore' }
 	| { kind: 'leader'; changed: boolean }
 	| { kind: 'state'; result: ReturnType<typeof applyStateFrame> }
-	| { kind: 'status' | 'message' | 'reply' | 'error' | 'bye' };
+	| { kind: 'status' | 'message' | 'reply' | 'error' | 'bye' | 'publication' | 'subscribed' | 'refused' | 'topic-reset' };
 
 /** What the leader tab does with a message of the shared channel. */
-export declare function leaderRoute(tabId: string, message: unknown): 'join' | 'request' | 'sync' | 'ignore';
+export declare function leaderRoute(
+	tabId: string,
+	message: unknown,
+): 'join' | 'request' | 'sync' | 'subscribe' | 'unsubscribe' | 'leave' | 'ignore';

@@ -6,16 +6,19 @@
  *   const live = connect({ onState: (state) => render(state) });
  *   live.send('increment', { by: 1 }).then((reply) => ..., (error) => error.code);
  *
- * Speaks livesession wire protocol version 1: hello / state / reply / error frames from
- * the server, action / sync frames to it. The pure parts (URL, backoff, state frame
- * application, close handling, the routing of shared tabs) are exported separately so
- * they can be tested without a browser.
+ * Speaks livesession wire protocol version 1.1: hello / state / reply / error / publication
+ * frames from the server, action / sync / subscribe / unsubscribe frames to it. The pure
+ * parts (URL, backoff, state frame application, close handling, topic positions, the
+ * routing of shared tabs) are exported separately so they can be tested without a browser.
+ *
+ *   const room = live.subscribe('room:lobby', (data, info) => show(data));
+ *   room.ready.then((info) => ..., (error) => error.code); room.unsubscribe();
  *
  * With `shared: true` the tabs of one browser share one socket: see SharedLiveSessionClient.
  */
 
 /** Frame types the server reserves for the protocol; any other frame is an application frame. */
-export const PROTOCOL_FRAME_TYPES = Object.freeze(['hello', 'state', 'reply', 'error']);
+export const PROTOCOL_FRAME_TYPES = Object.freeze(['hello', 'state', 'reply', 'error', 'publication']);
 
 /** Defaults of the connect options. */
 export const DEFAULTS = Object.freeze({ endpoint: '/live', minDelay: 500, maxDelay: 15000, silenceTimeout: 45000 });
@@ -226,6 +229,370 @@ export function record(source) {
 
 const noop = () => {};
 
+/*
+ * Topics (protocol 1.1): a client asks to join a topic with a `subscribe` frame and gets
+ * the topic's `publication` frames until it sends `unsubscribe`. Publications of a
+ * recoverable topic carry an offset and an epoch; the client keeps the last of each per
+ * topic and, after every new connection, subscribes again from there, so that the server
+ * replays what was missed (or answers recovered: false, and the application is told).
+ */
+
+/** The longest topic name, as the server's Topics.MAX_NAME_LENGTH. */
+export const MAX_TOPIC_LENGTH = 128;
+
+const TOPIC_NAME = /^[A-Za-z0-9:._\-/@=]+$/;
+
+/**
+ * Whether `topic` is a valid topic name, by the server's rule: 1 to 128 characters of
+ * A-Z a-z 0-9 and `: . _ - / @ =`.
+ * @param {unknown} topic
+ * @returns {boolean}
+ */
+export function isValidTopic(topic) {
+	return typeof topic === 'string' && topic.length > 0 && topic.length <= MAX_TOPIC_LENGTH && TOPIC_NAME.test(topic);
+}
+
+/**
+ * A position in a recoverable topic, or null when `offset` is not a non-negative integer
+ * or `epoch` not a non-empty string (a topic that is not recoverable has none).
+ * @param {unknown} offset
+ * @param {unknown} epoch
+ * @returns {{offset: number, epoch: string} | null}
+ */
+export function topicPosition(offset, epoch) {
+	return (Number.isInteger(offset) && offset >= 0 && typeof epoch === 'string' && epoch.length > 0)
+		? { offset, epoch } : null;
+}
+
+/**
+ * What a publication does to a subscription at `position`. Never mutates its arguments.
+ * One of the same epoch at or below the position was seen already (a replay that
+ * overlaps live delivery, a second path after a handover): 'duplicate'. Otherwise
+ * 'deliver', at the publication's position (unchanged for a topic that is not recoverable).
+ * @param {{offset: number, epoch: string} | null} position
+ * @param {{offset?: unknown, epoch?: unknown}} frame
+ * @returns {{action: 'deliver' | 'duplicate', position: {offset: number, epoch: string} | null}}
+ */
+export function applyPublication(position, frame) {
+	const next = topicPosition(frame && frame.offset, frame && frame.epoch);
+	if (next === null) {
+		return { action: 'deliver', position };
+	}
+	if (position !== null && position.epoch === next.epoch && next.offset <= position.offset) {
+		return { action: 'duplicate', position };
+	}
+	return { action: 'deliver', position: next };
+}
+
+/**
+ * Where a subscription stands after the server answered its `subscribe`. Never mutates
+ * its arguments. Recovered: at the position asked from, as the missed publications follow
+ * the reply. Otherwise at the server's position, unless publications of the same epoch
+ * beyond it arrived before the reply.
+ * @param {{offset: number, epoch: string} | null} position the position before the reply
+ * @param {{offset?: unknown, epoch?: unknown, recovered?: unknown}} data the reply's data
+ * @returns {{offset: number, epoch: string} | null}
+ */
+export function applySubscribeReply(position, data) {
+	if (data && data.recovered === true && position !== null) {
+		return position;
+	}
+	const server = topicPosition(data && data.offset, data && data.epoch);
+	if (server !== null && position !== null && server.epoch === position.epoch && position.offset > server.offset) {
+		return position;
+	}
+	return server;
+}
+
+function subscriptionInfo(topic, data) {
+	const position = topicPosition(data && data.offset, data && data.epoch);
+	return {
+		topic,
+		offset: position ? position.offset : null,
+		epoch: position ? position.epoch : null,
+		recovered: !!(data && data.recovered === true),
+	};
+}
+
+/**
+ * The subscriptions of one client, by topic, over a `port` that carries them: the
+ * client's socket, the shared channel to the leader tab, or the leader's client.
+ * port.subscribe(topic, position) sends a subscribe and returns its ref (null when it
+ * could not be sent: it is sent again on the next connected()); port.unsubscribe(topic);
+ * host.call(callback, ...args) runs an application callback; host.report(error) and
+ * host.reset(topic, info) are the client-wide fallbacks of onError and onReset.
+ *
+ * Several subscriptions of one topic share one subscribe on the port. An entry is 'idle'
+ * (not sent on the current connection), 'pending' (sent, no answer yet) or 'active'.
+ */
+const RETRIED_CODES = Object.freeze(['unavailable', 'rate_limited']);
+
+class TopicTable {
+
+	constructor(port, host) {
+		this.port = port;
+		this._host = host;
+		this._entries = new Map();
+		this._up = false;
+		this._closed = null;
+	}
+
+	/** The entry of a topic, for the shared leader. */
+	entry(topic) {
+		return this._entries.get(topic);
+	}
+
+	topics() {
+		return Array.from(this._entries.keys());
+	}
+
+	add(topic, onMessage, given) {
+		const options = given || {};
+		const since = (options.since !== undefined && options.since !== null)
+			? topicPosition(options.since.offset, options.since.epoch) : null;
+		const listener = { onMessage: onMessage || noop, options, since, settled: false, established: false };
+		listener.ready = new Promise((resolve, reject) => {
+			listener.resolve = resolve;
+			listener.reject = reject;
+		});
+		// A refusal also reaches onError: a page that never looks at ready still hears of it.
+		listener.ready.catch(noop);
+		const handle = this._handle(topic, listener);
+		if (this._closed !== null) {
+			this._settle(listener, null, this._closed);
+			return handle;
+		}
+		if (!isValidTopic(topic)) {
+			this._refuse(listener, new LiveSessionError('bad_request',
+				'topic must be 1 to ' + MAX_TOPIC_LENGTH + ' characters of A-Z a-z 0-9 : . _ - / @ ='));
+			return handle;
+		}
+		let entry = this._entries.get(topic);
+		if (!entry) {
+			entry = { topic, position: since, listeners: new Set(), state: 'idle', ref: null, retry: null, retries: 0 };
+			this._entries.set(topic, entry);
+		}
+		entry.listeners.add(listener);
+		if (entry.state === 'active') {
+			// Subscribed already: answer from what is known. A resume is covered only from
+			// where the subscription stands, as earlier publications were not kept here.
+			const position = entry.position;
+			const recovered = since !== null && position !== null && since.epoch === position.epoch
+					&& since.offset >= position.offset;
+			this._answer(listener, subscriptionInfo(topic, {
+				offset: position ? position.offset : null, epoch: position ? position.epoch : null, recovered }));
+		}
+		else if (entry.state === 'idle') {
+			if (since !== null && (entry.position === null
+					|| (entry.position.epoch === since.epoch && since.offset < entry.position.offset))) {
+				entry.position = since;
+			}
+			if (this._up) {
+				this._send(entry);
+			}
+		}
+		return handle;
+	}
+
+	_handle(topic, listener) {
+		const table = this;
+		return {
+			topic,
+			ready: listener.ready,
+			get position() {
+				const entry = table._entries.get(topic);
+				return (entry && entry.listeners.has(listener) && entry.position) ? Object.assign({}, entry.position) : null;
+			},
+			get active() {
+				const entry = table._entries.get(topic);
+				return !!entry && entry.listeners.has(listener);
+			},
+			unsubscribe() {
+				table._remove(topic, listener);
+			},
+		};
+	}
+
+	_remove(topic, listener) {
+		const entry = this._entries.get(topic);
+		if (!entry || !entry.listeners.delete(listener)) {
+			return;
+		}
+		this._settle(listener, null, new LiveSessionError('unsubscribed', 'unsubscribe() was called before the reply'));
+		if (entry.listeners.size === 0) {
+			clearTimeout(entry.retry);
+			this._entries.delete(topic);
+			if (entry.state !== 'idle' && this._up) {
+				this.port.unsubscribe(topic);
+			}
+		}
+	}
+
+	_send(entry) {
+		clearTimeout(entry.retry);
+		entry.retry = null;
+		const ref = this.port.subscribe(entry.topic, entry.position);
+		entry.ref = ref;
+		entry.state = (ref === null) ? 'idle' : 'pending';
+	}
+
+	/** A new connection (or a new leader): every topic is subscribed again, from its position. */
+	connected() {
+		this._up = true;
+		for (const entry of this._entries.values()) {
+			entry.state = 'idle';
+			this._send(entry);
+		}
+	}
+
+	/** The connection is gone: subscriptions wait for the next one, unanswered ones too. */
+	disconnected() {
+		this._up = false;
+		for (const entry of this._entries.values()) {
+			entry.state = 'idle';
+			entry.ref = null;
+		}
+	}
+
+	/** For good (close(), revoked): unanswered subscriptions are rejected with `error`. */
+	closed(error) {
+		this._up = false;
+		this._closed = error;
+		const entries = Array.from(this._entries.values());
+		this._entries.clear();
+		for (const entry of entries) {
+			clearTimeout(entry.retry);
+			entry.listeners.forEach((listener) => this._settle(listener, null, error));
+		}
+	}
+
+	/** The answer to the subscribe `ref` of `topic`. */
+	replied(topic, ref, data) {
+		const entry = this._entries.get(topic);
+		if (!entry || entry.state !== 'pending' || entry.ref !== ref) {
+			return;
+		}
+		entry.state = 'active';
+		entry.retries = 0;
+		entry.position = applySubscribeReply(entry.position, data);
+		const info = subscriptionInfo(topic, data);
+		entry.listeners.forEach((listener) => this._answer(listener, info));
+	}
+
+	/**
+	 * The subscribe `ref` of `topic` (or, with ref null, the topic's subscription) was
+	 * refused. A store out of reach or a rate limit changed nothing: the subscribe is sent
+	 * again after a back-off, and only reported meanwhile.
+	 */
+	refused(topic, ref, error) {
+		const entry = this._entries.get(topic);
+		if (!entry || (ref !== null && entry.ref !== ref)) {
+			return;
+		}
+		if (ref !== null && RETRIED_CODES.includes(error.code)) {
+			entry.state = 'idle';
+			entry.ref = null;
+			entry.retries++;
+			const delay = backoffDelay(entry.retries);
+			entry.retry = setTimeout(() => {
+				entry.retry = null;
+				if (this._up && this._entries.get(topic) === entry && entry.state === 'idle') {
+					this._send(entry);
+				}
+			}, delay);
+			entry.retry.unref?.();
+			this._host.report(error);
+			return;
+		}
+		this._entries.delete(topic);
+		entry.listeners.forEach((listener) => this._refuse(listener, error));
+	}
+
+	/**
+	 * The subscription was renewed without recovery by the shared leader's client. Only
+	 * for an answered subscription: the answer to a pending one says so itself.
+	 */
+	reset(topic, data) {
+		const entry = this._entries.get(topic);
+		if (!entry || entry.state !== 'active') {
+			return;
+		}
+		entry.position = topicPosition(data && data.offset, data && data.epoch);
+		const info = subscriptionInfo(topic, Object.assign({}, data, { recovered: false }));
+		entry.listeners.forEach((listener) => {
+			if (listener.established) {
+				this._resetListener(listener, info);
+			}
+		});
+	}
+
+	/**
+	 * A publication: delivered to the topic's subscriptions unless seen already.
+	 * @returns {'delivered' | 'duplicate' | 'none'} none: no subscription of the topic here
+	 */
+	published(topic, data, offset, epoch) {
+		const entry = this._entries.get(topic);
+		if (!entry) {
+			return 'none';
+		}
+		const result = applyPublication(entry.position, { offset, epoch });
+		if (result.action === 'duplicate') {
+			return 'duplicate';
+		}
+		entry.position = result.position;
+		const position = topicPosition(offset, epoch);
+		const info = { topic, offset: position ? position.offset : null, epoch: position ? position.epoch : null };
+		for (const listener of Array.from(entry.listeners)) {
+			this._host.call(listener.onMessage, data, info);
+		}
+		return 'delivered';
+	}
+
+	_answer(listener, info) {
+		// A subscription that had been answered (or was given a position) is told when the
+		// publications it may have missed are not all replayed.
+		const resumed = listener.established || listener.since !== null;
+		listener.established = true;
+		this._settle(listener, info, null);
+		if (resumed && !info.recovered) {
+			this._resetListener(listener, info);
+		}
+	}
+
+	_resetListener(listener, info) {
+		if (listener.options.onReset) {
+			this._host.call(listener.options.onReset, info);
+		}
+		else {
+			this._host.reset(info.topic, info);
+		}
+	}
+
+	_refuse(listener, error) {
+		this._settle(listener, null, error);
+		if (listener.options.onError) {
+			this._host.call(listener.options.onError, error);
+		}
+		else {
+			this._host.report(error);
+		}
+	}
+
+	_settle(listener, value, error) {
+		if (listener.settled) {
+			return;
+		}
+		listener.settled = true;
+		if (error) {
+			listener.reject(error);
+		}
+		else {
+			listener.resolve(value);
+		}
+	}
+
+}
+
 /**
  * Sets the members that LiveSessionClient and SharedLiveSessionClient both expose, as
  * they are before the first connection.
@@ -259,6 +626,12 @@ class LiveSessionClient {
 		this._syncing = false;
 		this._refs = 0;
 		this._pending = new Map();
+		// Refs of subscribe frames (to their topic) and of unsubscribe frames (to null).
+		this._topicRefs = new Map();
+		this._topics = new TopicTable({
+			subscribe: (topic, position) => this._sendTopicFrame('subscribe', topic, position),
+			unsubscribe: (topic) => this._sendTopicFrame('unsubscribe', topic, null),
+		}, topicHost(this));
 		// Back online while waiting to reconnect: try now instead of waiting out the delay.
 		this._online = () => {
 			if (this._timer !== null) {
@@ -312,6 +685,37 @@ class LiveSessionClient {
 	}
 
 	/**
+	 * Subscribes to a topic, now or as soon as connected, and again after every reconnect.
+	 * @param {string} topic
+	 * @param {(data: unknown, info: {topic: string, offset: number | null, epoch: string | null}) => void} onMessage
+	 * @param {import('./livesession').SubscribeOptions} [options]
+	 * @returns {import('./livesession').Subscription}
+	 */
+	subscribe(topic, onMessage, options) {
+		return this._topics.add(topic, onMessage, options);
+	}
+
+	_sendTopicFrame(type, topic, position) {
+		if (!this._isOpen()) {
+			return null;
+		}
+		const ref = String(++this._refs);
+		const frame = { type, topic, ref };
+		if (position) {
+			frame.offset = position.offset;
+			frame.epoch = position.epoch;
+		}
+		try {
+			this._socket.send(JSON.stringify(frame));
+		}
+		catch (ex) {
+			return null;
+		}
+		this._topicRefs.set(ref, (type === 'subscribe') ? topic : null);
+		return ref;
+	}
+
+	/**
 	 * Asks the server for the full state; it answers with a full state frame.
 	 * @returns {boolean} whether the request was sent
 	 */
@@ -347,6 +751,8 @@ class LiveSessionClient {
 			}
 		}
 		this._rejectPending();
+		this._topicRefs.clear();
+		this._topics.closed(new LiveSessionError('disconnected', 'close() was called before the reply'));
 		this._setStatus('closed', { code: CloseCodes.NORMAL, reason: 'client closed' });
 	}
 
@@ -416,16 +822,37 @@ class LiveSessionClient {
 				this._stateFrame(frame);
 				break;
 			case 'reply':
-				this._settle(frame.ref, (pending) => pending.resolve(frame.data));
+				if (!this._topicAnswer(frame.ref, (topic) => this._topics.replied(topic, frame.ref, frame.data))) {
+					this._settle(frame.ref, (pending) => pending.resolve(frame.data));
+				}
 				break;
 			case 'error': {
 				const error = new LiveSessionError(String(frame.code), String(frame.message ?? ''));
-				if (!this._settle(frame.ref, (pending) => pending.reject(error))) {
+				if (!this._topicAnswer(frame.ref, (topic) => this._topics.refused(topic, frame.ref, error))
+						&& !this._settle(frame.ref, (pending) => pending.reject(error))) {
 					this._report(error);
 				}
 				break;
 			}
+			case 'publication':
+				if (typeof frame.topic === 'string') {
+					publish(this, this._topics, frame.topic, frame.data, frame.offset, frame.epoch);
+				}
+				break;
 		}
+	}
+
+	/** Passes the answer to a subscribe on; an unsubscribe's answer is of use to nobody. */
+	_topicAnswer(ref, action) {
+		if (typeof ref !== 'string' || !this._topicRefs.has(ref)) {
+			return false;
+		}
+		const topic = this._topicRefs.get(ref);
+		this._topicRefs.delete(ref);
+		if (topic !== null) {
+			action(topic);
+		}
+		return true;
 	}
 
 	_hello(frame) {
@@ -435,6 +862,8 @@ class LiveSessionClient {
 		this._syncing = false;
 		this.state = record(isObject(frame.state) ? frame.state : null);
 		this.version = Number.isInteger(frame.version) ? frame.version : null;
+		// Every topic again, from where it stands: the server replays what was missed.
+		this._topics.connected();
 		this._setStatus('open', { connectionId: this.connectionId, userId: this.userId });
 		this._emitState('hello', null);
 	}
@@ -531,6 +960,8 @@ class LiveSessionClient {
 		clearTimeout(this._silence);
 		this._silence = null;
 		this._rejectPending();
+		this._topicRefs.clear();
+		this._topics.disconnected();
 		const detail = { code, reason };
 		switch (closeDecision(code, this._closedByClient)) {
 			case 'closed':
@@ -540,6 +971,7 @@ class LiveSessionClient {
 				if (typeof globalThis.removeEventListener === 'function') {
 					globalThis.removeEventListener('online', this._online);
 				}
+				this._topics.closed(new LiveSessionError('disconnected', 'The session was revoked'));
 				this._setStatus('revoked', detail);
 				break;
 			case 'prompt':
@@ -588,7 +1020,11 @@ class LiveSessionClient {
  * console when onError is missing or threw itself.
  */
 function invoke(options, name, args) {
-	const callback = options[name] || noop;
+	run(options, options[name] || noop, name, args);
+}
+
+/** Runs an application callback as invoke does. */
+function run(options, callback, name, args) {
 	try {
 		callback(...args);
 	}
@@ -602,6 +1038,30 @@ function invoke(options, name, args) {
 	}
 }
 
+
+/** What a TopicTable needs of its client. */
+function topicHost(client) {
+	return {
+		call: (callback, ...args) => run(client.options, callback, 'subscription', args),
+		report: (error) => client._call('onError', error),
+		reset: (topic, info) => client._call('onTopicReset', topic, info),
+	};
+}
+
+/**
+ * A publication reached `client`: to the subscriptions of its topic in `table`, then to
+ * onPublication, unless seen already.
+ * @returns {boolean} whether it was new
+ */
+function publish(client, table, topic, data, offset, epoch) {
+	if (table.published(topic, data, offset, epoch) === 'duplicate') {
+		return false;
+	}
+	const position = topicPosition(offset, epoch);
+	client._call('onPublication', topic, data,
+		{ topic, offset: position ? position.offset : null, epoch: position ? position.epoch : null });
+	return true;
+}
 
 /*
  * Sharing one socket among the tabs of a browser (options.shared).
@@ -627,9 +1087,22 @@ function invoke(options, name, args) {
  *   request  follower → to        ref, action, json: an action for the leader to send
  *   sync     follower → to        asks the leader to sync()
  *
+ * and for topics:
+ *
+ *   subscribe    follower → to    topic, ref, offset?, epoch?: subscribe for this tab
+ *   unsubscribe  follower → to    topic
+ *   leave        follower → all   the tab is gone: its subscriptions end
+ *   subscribed   leader → to      topic, ref, data: the subscribe's answer
+ *   refused      leader → to      topic, ref, code, message
+ *   topic-reset  leader → to      topic, data: resubscribed without recovery
+ *   publication  leader → all     topic, data, offset, epoch
+ *
  * `to` is the tab id of the addressee. Requests name their leader, so a request that
  * reached no leader was sent by nobody: a follower rejects its unanswered requests as
  * 'disconnected' when its leader changes or leaves, and never sends anything twice.
+ * Subscriptions are different: asking twice does no harm, so a follower asks every new
+ * leader again, from the positions it reached, and the leader's client subscribes the
+ * union of all tabs' topics (each tab drops publications it has seen already).
  */
 
 /**
@@ -653,7 +1126,8 @@ const IGNORE = Object.freeze({ kind: 'ignore' });
  * the follower: its id, its leader's id and its state
  * @param {any} message
  * @returns {{kind: 'ignore'} | {kind: 'leader', changed: boolean} | {kind: 'state', result: ReturnType<typeof applyStateFrame>}
- * | {kind: 'status' | 'message' | 'reply' | 'error' | 'bye'}} leader: a snapshot, `changed`
+ * | {kind: 'status' | 'message' | 'reply' | 'error' | 'bye' | 'publication' | 'subscribed' | 'refused' | 'topic-reset'}}
+ * leader: a snapshot, `changed`
  * when it comes from another leader than before; state: the result of applyStateFrame
  */
 export function followerRoute(view, message) {
@@ -679,6 +1153,12 @@ export function followerRoute(view, message) {
 		case 'reply':
 		case 'error':
 			return (typeof message.ref === 'string') ? { kind: message.type } : IGNORE;
+		case 'publication':
+		case 'topic-reset':
+			return (typeof message.topic === 'string') ? { kind: message.type } : IGNORE;
+		case 'subscribed':
+		case 'refused':
+			return (typeof message.topic === 'string' && typeof message.ref === 'string') ? { kind: message.type } : IGNORE;
 		default:
 			return IGNORE;
 	}
@@ -686,23 +1166,30 @@ export function followerRoute(view, message) {
 
 /**
  * What the leader tab does with a message of the shared channel: answer a `join` with a
- * snapshot, relay a `request` or a `sync` addressed to it; anything else is ignored.
+ * snapshot, relay a `request`, a `sync`, a `subscribe` or an `unsubscribe` addressed to
+ * it, end the subscriptions of a tab that says `leave`; anything else is ignored.
  * @param {string} tabId the leader's id
  * @param {any} message
- * @returns {'join' | 'request' | 'sync' | 'ignore'}
+ * @returns {'join' | 'request' | 'sync' | 'subscribe' | 'unsubscribe' | 'leave' | 'ignore'}
  */
 export function leaderRoute(tabId, message) {
 	if (!isObject(message) || typeof message.from !== 'string' || message.from === tabId) {
 		return 'ignore';
 	}
-	if (message.type === 'join') {
-		return 'join';
+	if (message.type === 'join' || message.type === 'leave') {
+		return message.type;
 	}
 	if (message.to !== tabId) {
 		return 'ignore';
 	}
 	if (message.type === 'request' && typeof message.ref === 'string' && typeof message.action === 'string') {
 		return 'request';
+	}
+	if (message.type === 'subscribe' && typeof message.topic === 'string' && typeof message.ref === 'string') {
+		return 'subscribe';
+	}
+	if (message.type === 'unsubscribe' && typeof message.topic === 'string') {
+		return 'unsubscribe';
 	}
 	return (message.type === 'sync') ? 'sync' : 'ignore';
 }
@@ -750,6 +1237,12 @@ class SharedLiveSessionClient {
 		this._refs = 0;
 		this._pending = new Map();
 		this._release = null;
+		// This tab's subscriptions: through the leader while following, through its own
+		// client (_own: topic -> its subscription there) while leading.
+		this._topics = new TopicTable(this._followerPort(), topicHost(this));
+		this._own = new Map();
+		// Leading: the subscriptions made for each follower tab (tab id -> topic -> subscription).
+		this._followers = new Map();
 		this._abort = (typeof AbortController === 'function') ? new AbortController() : null;
 		this._channel = new Channel(this._name);
 		this._channel.onmessage = (event) => this._receive(event.data);
@@ -799,6 +1292,10 @@ class SharedLiveSessionClient {
 		});
 	}
 
+	subscribe(topic, onMessage, options) {
+		return this._topics.add(topic, onMessage, options);
+	}
+
 	sync() {
 		if (this.role === 'leader') {
 			return this._client.sync();
@@ -843,9 +1340,116 @@ class SharedLiveSessionClient {
 				onState: (state, version, info) => this._leaderState(state, version, info),
 				onStatus: (status, detail) => this._leaderStatus(status, detail),
 				onMessage: (data) => this._leaderMessage(data),
+				onPublication: (topic, data, info) => this._leaderPublication(topic, data, info),
+				// Every subscription of this client has an onReset of its own.
+				onTopicReset: noop,
 			}));
+			// The subscriptions made through the old leader, now through this tab's client.
+			this._topics.disconnected();
+			this._topics.port = this._leaderPort();
+			this._topics.connected();
 			this._post(this._snapshot());
 		});
+	}
+
+	_followerPort() {
+		return {
+			subscribe: (topic, position) => {
+				if (this._leader === null) {
+					return null;
+				}
+				const ref = String(++this._refs);
+				const message = { type: 'subscribe', to: this._leader, topic, ref };
+				if (position) {
+					message.offset = position.offset;
+					message.epoch = position.epoch;
+				}
+				return this._post(message) ? ref : null;
+			},
+			unsubscribe: (topic) => {
+				if (this._leader !== null) {
+					this._post({ type: 'unsubscribe', to: this._leader, topic });
+				}
+			},
+		};
+	}
+
+	_leaderPort() {
+		return {
+			subscribe: (topic, position) => {
+				const ref = String(++this._refs);
+				const handle = this._subscribeFor(this._own, topic, position, {
+					reset: (info) => this._topics.reset(topic, info),
+					refused: (error) => this._topics.refused(topic, null, error),
+				});
+				handle.ready.then((info) => this._topics.replied(topic, ref, info), noop);
+				return ref;
+			},
+			unsubscribe: (topic) => this._unsubscribeFor(this._own, topic),
+		};
+	}
+
+	/**
+	 * Subscribes the leader's client to a topic for a tab whose subscriptions are `subs`,
+	 * in place of the tab's earlier subscription of that topic (after it, so that the
+	 * client stays subscribed).
+	 */
+	_subscribeFor(subs, topic, position, on) {
+		const previous = subs.get(topic);
+		let handle = null;
+		handle = this._client.subscribe(topic, noop, {
+			since: position,
+			onReset: on.reset,
+			onError: (error) => {
+				if (subs.get(topic) === handle) {
+					subs.delete(topic);
+				}
+				on.refused(error);
+			},
+		});
+		subs.set(topic, handle);
+		if (previous) {
+			previous.unsubscribe();
+		}
+		return handle;
+	}
+
+	_unsubscribeFor(subs, topic) {
+		const handle = subs.get(topic);
+		subs.delete(topic);
+		if (handle) {
+			handle.unsubscribe();
+		}
+	}
+
+	_leaderPublication(topic, data, info) {
+		if (this._done) {
+			return;
+		}
+		this._post({ type: 'publication', topic, data, offset: info.offset, epoch: info.epoch });
+		publish(this, this._topics, topic, data, info.offset, info.epoch);
+	}
+
+	_serveSubscribe(message) {
+		const { from, topic, ref } = message;
+		let subs = this._followers.get(from);
+		if (!subs) {
+			subs = new Map();
+			this._followers.set(from, subs);
+		}
+		const handle = this._subscribeFor(subs, topic, topicPosition(message.offset, message.epoch), {
+			reset: (info) => this._post({ type: 'topic-reset', to: from, topic, data: info }),
+			refused: (error) => this._post({ type: 'refused', to: from, topic, ref, code: error.code, message: error.message }),
+		});
+		handle.ready.then((info) => this._post({ type: 'subscribed', to: from, topic, ref, data: info }), noop);
+	}
+
+	_serveLeave(tabId) {
+		const subs = this._followers.get(tabId);
+		this._followers.delete(tabId);
+		if (subs) {
+			Array.from(subs.keys()).forEach((topic) => this._unsubscribeFor(subs, topic));
+		}
 	}
 
 	_snapshot() {
@@ -911,6 +1515,15 @@ class SharedLiveSessionClient {
 			case 'request':
 				this._relay(message);
 				break;
+			case 'subscribe':
+				this._serveSubscribe(message);
+				break;
+			case 'unsubscribe':
+				this._unsubscribeFor(this._followers.get(message.from) || new Map(), message.topic);
+				break;
+			case 'leave':
+				this._serveLeave(message.from);
+				break;
 			default:
 				break;
 		}
@@ -969,8 +1582,22 @@ class SharedLiveSessionClient {
 				this._settle(message.ref, (pending) => pending.reject(
 						new LiveSessionError(String(message.code), String(message.message ?? ''))));
 				break;
+			case 'publication':
+				publish(this, this._topics, message.topic, message.data, message.offset, message.epoch);
+				break;
+			case 'subscribed':
+				this._topics.replied(message.topic, message.ref, message.data);
+				break;
+			case 'refused':
+				this._topics.refused(message.topic, message.ref,
+						new LiveSessionError(String(message.code), String(message.message ?? '')));
+				break;
+			case 'topic-reset':
+				this._topics.reset(message.topic, message.data);
+				break;
 			case 'bye':
 				this._leader = null;
+				this._topics.disconnected();
 				this._rejectPending(LEADER_GONE);
 				if (this.status !== 'revoked') {
 					this._setStatus('reconnecting', { handover: true });
@@ -986,6 +1613,9 @@ class SharedLiveSessionClient {
 		if (changed) {
 			this._leader = snapshot.from;
 			this._rejectPending(LEADER_GONE);
+			// Ask the new leader for every topic, from where this tab stands.
+			this._topics.disconnected();
+			this._topics.connected();
 		}
 		this._resyncing = false;
 		this.connectionId = snapshot.connectionId ?? null;
@@ -1039,6 +1669,10 @@ class SharedLiveSessionClient {
 		if (this.role === 'leader') {
 			this._post({ type: 'bye' });
 		}
+		else {
+			this._post({ type: 'leave' });
+		}
+		this._topics.closed(new LiveSessionError('disconnected', 'The connection closed before the reply'));
 		this._done = true;
 		if (this._abort) {
 			this._abort.abort();

@@ -114,7 +114,7 @@ final class TopicSubscriptions {
 	void unsubscribe(ManagedConnection connection, JsonNode frame, @Nullable String ref) {
 		String topic = topic(frame);
 		this.topics.leave(connection, topic);
-		connection.send(this.frames.unsubscribed(ref, topic));
+		connection.send(this.frames.subscribed(ref, topic, null, null, false));
 	}
 
 	private boolean authorized(ManagedConnection connection, String topic) {

@@ -19,8 +19,6 @@ public class LiveConnectionRejectedEvent extends LiveAuditEvent {
 
 	private final Reason reason;
 
-	private final String path;
-
 	private final @Nullable String remoteAddress;
 
 	private final @Nullable String detail;
@@ -38,7 +36,6 @@ public class LiveConnectionRejectedEvent extends LiveAuditEvent {
 			@Nullable Principal principal, Reason reason, @Nullable String detail) {
 		super(path, TYPE, userId, principal);
 		this.reason = reason;
-		this.path = path;
 		this.remoteAddress = remoteAddress;
 		this.detail = detail;
 	}
@@ -56,7 +53,8 @@ public class LiveConnectionRejectedEvent extends LiveAuditEvent {
 	 * @return the path
 	 */
 	public String getPath() {
-		return this.path;
+		// The path is the event's source.
+		return (String) getSource();
 	}
 
 	/**
@@ -78,7 +76,7 @@ public class LiveConnectionRejectedEvent extends LiveAuditEvent {
 	@Override
 	protected void addDetails(Map<String, Object> details) {
 		details.put("reason", this.reason.name());
-		details.put("path", this.path);
+		details.put("path", getPath());
 		if (this.remoteAddress != null) {
 			details.put("remoteAddress", this.remoteAddress);
 		}

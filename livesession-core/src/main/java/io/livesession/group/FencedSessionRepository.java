@@ -1,6 +1,7 @@
 package io.livesession.group;
 
 import io.livesession.Frame;
+import io.livesession.GroupIdPage;
 import org.jspecify.annotations.Nullable;
 import org.springframework.session.Session;
 import org.springframework.session.SessionRepository;
@@ -49,6 +50,18 @@ public interface FencedSessionRepository<S extends Session> extends SessionRepos
 	 */
 	default @Nullable S findForUpdate(String id) {
 		return findById(id);
+	}
+
+	/**
+	 * One page of the ids of every stored session, for {@link GroupStore#ids}.
+	 * @param cursor {@link GroupIdPage#FIRST} or a cursor this repository issued
+	 * @param count about how many ids to return
+	 * @return the page
+	 * @throws UnsupportedOperationException when the repository cannot list its sessions
+	 * @since 0.2.0
+	 */
+	default GroupIdPage ids(String cursor, int count) {
+		throw new UnsupportedOperationException(this + " cannot list its groups");
 	}
 
 }

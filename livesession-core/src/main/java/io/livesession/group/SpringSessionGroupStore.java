@@ -10,6 +10,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 
 import io.livesession.Frame;
+import io.livesession.GroupIdPage;
 import io.livesession.SessionGroupUnavailableException;
 import org.jspecify.annotations.Nullable;
 import org.springframework.session.Session;
@@ -40,20 +41,21 @@ class SpringSessionGroupStore<S extends Session> implements GroupStore {
 
 	private final SessionRepository<S> repository;
 
-	private final Function<String, S> sessionFactory;
+	/** Creates an unsaved session for a group, with the group's sliding TTL. */
+	private final Function<String, S> newSession;
 
 	private final GroupLocks locks;
-
-	private final Duration timeout;
 
 	private final int commitAttempts;
 
 	SpringSessionGroupStore(SessionRepository<S> repository, Function<String, S> sessionFactory, GroupLocks locks,
 			Duration timeout, int commitAttempts) {
 		this.repository = repository;
-		this.sessionFactory = sessionFactory;
+		this.newSession = sessionFactory.andThen((session) -> {
+			session.setMaxInactiveInterval(timeout);
+			return session;
+		});
 		this.locks = locks;
-		this.timeout = timeout;
 		this.commitAttempts = commitAttempts;
 	}
 
@@ -66,7 +68,7 @@ class SpringSessionGroupStore<S extends Session> implements GroupStore {
 			S existing = storage(() -> (this.repository instanceof FencedSessionRepository<S> fenced)
 					? fenced.findForUpdate(groupId) : this.repository.findById(groupId));
 			for (int attempt = 1;; attempt++) {
-				S session = (existing != null) ? existing : newSession(groupId);
+				S session = (existing != null) ? existing : this.newSession.apply(groupId);
 				StoredGroup current = toStoredGroup(session, existing != null);
 				GroupUpdate<T> update = step.apply(current);
 				StoredGroup committed = apply(session, current, update);
@@ -151,10 +153,17 @@ class SpringSessionGroupStore<S extends Session> implements GroupStore {
 		return this.repository instanceof FencedSessionRepository<?> fenced && fenced.publishesAnnouncements();
 	}
 
-	private S newSession(String groupId) {
-		S session = this.sessionFactory.apply(groupId);
-		session.setMaxInactiveInterval(this.timeout);
-		return session;
+	/**
+	 * Pages through the groups when the repository can list its sessions, as
+	 * {@link FencedSessionRepository#ids} does; storage failures are its to translate,
+	 * since a foreign cursor must still fail with {@link IllegalArgumentException}.
+	 */
+	@Override
+	public GroupIdPage ids(String cursor, int count) {
+		if (this.repository instanceof FencedSessionRepository<S> fenced) {
+			return fenced.ids(cursor, count);
+		}
+		return GroupStore.super.ids(cursor, count);
 	}
 
 	@Override

@@ -130,8 +130,9 @@ public final class ProtocolFrames {
 	}
 
 	/**
-	 * The {@code reply} to a {@code subscribe}: where the topic stands and whether the
-	 * publications the client missed follow.
+	 * The {@code reply} to a {@code subscribe} (where the client stands and whether the
+	 * publications it missed follow) or to an {@code unsubscribe} (no offset, no epoch,
+	 * not recovered), in the one shape the protocol gives both.
 	 * @param ref the frame's ref, or {@code null}
 	 * @param topic the topic
 	 * @param offset the offset the client has now, or {@code null} for a topic that is
@@ -153,23 +154,6 @@ public final class ProtocolFrames {
 		data.put("offset", offset);
 		data.put("epoch", epoch);
 		data.put("recovered", recovered);
-		return Frame.text(this.mapper.writeValueAsString(frame));
-	}
-
-	/**
-	 * The {@code reply} to an {@code unsubscribe}.
-	 * @param ref the frame's ref, or {@code null}
-	 * @param topic the topic
-	 * @return the frame
-	 * @since 0.2.0
-	 */
-	public Frame unsubscribed(@Nullable String ref, String topic) {
-		ObjectNode frame = this.mapper.createObjectNode();
-		frame.put("type", "reply");
-		if (ref != null) {
-			frame.put("ref", ref);
-		}
-		frame.putObject("data").put("topic", topic);
 		return Frame.text(this.mapper.writeValueAsString(frame));
 	}
 

@@ -3,11 +3,9 @@ package io.livesession.revocation;
 import java.util.LinkedHashSet;
 import java.util.Set;
 
-import io.livesession.ConnectRequest;
 import io.livesession.GroupResolver;
 import io.livesession.LoginMergeHandler;
 import io.livesession.event.RevocationReason;
-import io.livesession.SessionGroup;
 import io.livesession.SessionGroups;
 import io.livesession.identity.AnonymousCookieFilter;
 import io.livesession.identity.AnonymousCookies;
@@ -20,8 +18,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationListener;
-import org.springframework.http.server.ServerHttpRequest;
-import org.springframework.http.server.ServletServerHttpRequest;
 import org.springframework.security.authentication.event.AbstractAuthenticationEvent;
 import org.springframework.security.authentication.event.InteractiveAuthenticationSuccessEvent;
 import org.springframework.security.authentication.event.LogoutSuccessEvent;
@@ -62,20 +58,14 @@ public final class LoginLogoutListener implements ApplicationListener<AbstractAu
 
 	private final UserResolver userResolver;
 
-	private final GroupResolver groupResolver;
-
-	private final SessionGroups groups;
-
-	private final @Nullable LoginMergeHandler mergeHandler;
+	private final @Nullable AnonymousStateMerge merge;
 
 	public LoginLogoutListener(RevocationChannel channel, AnonymousCookies cookies, UserResolver userResolver,
 			GroupResolver groupResolver, SessionGroups groups, @Nullable LoginMergeHandler mergeHandler) {
 		this.channel = channel;
 		this.cookies = cookies;
 		this.userResolver = userResolver;
-		this.groupResolver = groupResolver;
-		this.groups = groups;
-		this.mergeHandler = mergeHandler;
+		this.merge = (mergeHandler != null) ? new AnonymousStateMerge(groupResolver, groups, mergeHandler) : null;
 	}
 
 	@Override
@@ -141,8 +131,8 @@ public final class LoginLogoutListener implements ApplicationListener<AbstractAu
 		String browserId = AnonymousCookies.deriveId(cookie);
 		LiveUser user = this.userResolver.resolve(request);
 		String userId = (user != null) ? user.userId() : authentication.getName();
-		if (this.mergeHandler != null && user != null) {
-			merge(this.mergeHandler, request, browserId, user);
+		if (this.merge != null && user != null) {
+			this.merge.merge(request, browserId, user);
 		}
 		// The user's own connections are spared: an authentication repeated on every
 		// request (pre-authentication, stateless remember-me) must not close them.
@@ -168,31 +158,6 @@ public final class LoginLogoutListener implements ApplicationListener<AbstractAu
 			return value;
 		}
 		return (response != null) ? this.cookies.resolve(request, response) : null;
-	}
-
-	private void merge(LoginMergeHandler handler, HttpServletRequest request, String browserId, LiveUser user) {
-		try {
-			ServerHttpRequest http = new ServletServerHttpRequest(request);
-			String anonymousGroupId = this.groupResolver
-				.resolveGroup(new ConnectRequest(http, null, null, Set.of(), browserId));
-			String userGroupId = this.groupResolver
-				.resolveGroup(new ConnectRequest(http, user.userId(), user.principal(), user.authorities(), browserId));
-			if (anonymousGroupId.equals(userGroupId)) {
-				return;
-			}
-			SessionGroup anonymous = this.groups.get(anonymousGroupId);
-			if (anonymous.getAttributeNames().isEmpty()) {
-				return;
-			}
-			this.groups.update(userGroupId, (state) -> {
-				handler.merge(anonymous, state);
-				return null;
-			});
-		}
-		catch (RuntimeException ex) {
-			// A failed merge must not fail the login; the anonymous group is untouched.
-			logger.warn("Could not merge anonymous state into the user's group on login", ex);
-		}
 	}
 
 	private static @Nullable ServletRequestAttributes currentRequest() {

@@ -144,9 +144,7 @@ class InMemoryTopicIndexTests {
 
 	@Test
 	void liveOnesArrivingDuringARecoveryFollowTheReplayOnceAndInOrder() {
-		RecordingMember alice = register("a1", "alice");
-		this.topics.holdBack(alice, "feed:x");
-		alice.join("feed:x");
+		RecordingMember alice = recovering("a1");
 		// The replay covers up to 12; 11 and 12 were published live during it too.
 		this.topics.deliver("feed:x", publication(11));
 		this.topics.deliver("feed:x", publication(12));
@@ -164,9 +162,7 @@ class InMemoryTopicIndexTests {
 
 	@Test
 	void aHoldBackEndsWithItsMembership() {
-		RecordingMember alice = register("a1", "alice");
-		this.topics.holdBack(alice, "feed:x");
-		alice.join("feed:x");
+		RecordingMember alice = recovering("a1");
 		this.topics.deliver("feed:x", publication(1));
 		alice.leave("feed:x");
 		alice.join("feed:x");
@@ -188,6 +184,14 @@ class InMemoryTopicIndexTests {
 		RecordingMember connection = new RecordingMember(id, userId);
 		this.registry.register(connection);
 		this.topics.connectionRegistered(connection);
+		return connection;
+	}
+
+	/** A member that joined feed:x to recover it. */
+	private RecordingMember recovering(String id) {
+		RecordingMember connection = register(id, "alice");
+		this.topics.holdBack(connection, "feed:x");
+		connection.join("feed:x");
 		return connection;
 	}
 

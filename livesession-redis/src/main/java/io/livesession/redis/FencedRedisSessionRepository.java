@@ -11,6 +11,7 @@ import java.util.function.BiFunction;
 import java.util.function.Function;
 
 import io.livesession.Frame;
+import io.livesession.GroupIdPage;
 import io.livesession.group.FencedSessionRepository;
 import io.livesession.group.GroupVersionConflictException;
 import org.jspecify.annotations.Nullable;
@@ -96,7 +97,11 @@ final class FencedRedisSessionRepository implements FencedSessionRepository<Grou
 
 	private final String instanceId;
 
+	private final boolean sharded;
+
 	private final JsonMapper json = JsonMapper.builder().build();
+
+	private final GroupKeyScan scan;
 
 	/**
 	 * The stored hash of the groups this instance committed last, so that its next step
@@ -125,16 +130,41 @@ final class FencedRedisSessionRepository implements FencedSessionRepository<Grou
 	FencedRedisSessionRepository(StringRedisTemplate redis, String keyPrefix, Duration defaultTimeout,
 			@Nullable Function<String, String> channels, @Nullable BiFunction<String, Frame, String> messages,
 			String instanceId) {
+		this(redis, keyPrefix, defaultTimeout, channels, messages, instanceId, false);
+	}
+
+	/**
+	 * Create a repository.
+	 * @param redis the template, on livesession's bounded connection factory
+	 * @param keyPrefix the prefix of every group key, e.g. {@code livesession:groups}
+	 * @param defaultTimeout the sliding time to live of a new group
+	 * @param channels the channel a group's announcements are published on, by group id;
+	 * {@code null} for none
+	 * @param messages encodes the announcement of a group as a message of that channel
+	 * @param instanceId this instance's id, for the group's turn
+	 * @param sharded whether the channels are sharded ({@code SPUBLISH}), which the
+	 * script may publish to only because a group's channel is in the group's slot
+	 */
+	FencedRedisSessionRepository(StringRedisTemplate redis, String keyPrefix, Duration defaultTimeout,
+			@Nullable Function<String, String> channels, @Nullable BiFunction<String, Frame, String> messages,
+			String instanceId, boolean sharded) {
+		this.sharded = sharded;
 		this.redis = redis;
 		this.keyPrefix = keyPrefix + ":";
 		this.instanceId = instanceId;
 		this.defaultTimeout = defaultTimeout;
 		this.channels = channels;
 		this.messages = messages;
+		this.scan = new GroupKeyScan(redis, this.keyPrefix + "sessions:{", "}");
 	}
 
 	String key(String groupId) {
 		return this.keyPrefix + "sessions:{" + groupId + "}";
+	}
+
+	@Override
+	public GroupIdPage ids(String cursor, int count) {
+		return this.scan.ids(cursor, count);
 	}
 
 	String turnKey(String groupId) {
@@ -256,7 +286,7 @@ final class FencedRedisSessionRepository implements FencedSessionRepository<Grou
 		long expected = session.isNew() ? MUST_BE_ABSENT
 				: (session.delta().isEmpty() && !session.isKept()) ? MUST_EXIST : session.readVersion();
 		boolean publish = announcement != null && publishesAnnouncements();
-		List<String> args = new ArrayList<>(8 + sets.size() + deletes.size());
+		List<String> args = new ArrayList<>(9 + sets.size() + deletes.size());
 		args.add(Long.toString(expected));
 		args.add(VERSION_FIELD);
 		args.add(Long.toString(Math.max(1, session.getMaxInactiveInterval().toMillis())));
@@ -264,6 +294,7 @@ final class FencedRedisSessionRepository implements FencedSessionRepository<Grou
 		args.add(publish ? this.messages.apply(session.getId(), announcement) : "");
 		args.add(this.instanceId);
 		args.add(Long.toString(TURN.toMillis()));
+		args.add(this.sharded ? "s" : "");
 		args.add(Integer.toString(sets.size() / 2));
 		args.addAll(sets);
 		args.addAll(deletes);

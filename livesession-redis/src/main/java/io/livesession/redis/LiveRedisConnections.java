@@ -53,6 +53,12 @@ public final class LiveRedisConnections implements DisposableBean {
 	 */
 	static final Duration TOPOLOGY_REFRESH_PERIOD = Duration.ofSeconds(10);
 
+	/**
+	 * The longest wait between two reconnect attempts of livesession's connections; an
+	 * attempt a second costs one TCP connect.
+	 */
+	static final Duration RECONNECT_DELAY_MAX = Duration.ofSeconds(1);
+
 	private static final boolean LETTUCE = ClassUtils.isPresent("io.lettuce.core.RedisClient",
 			LiveRedisConnections.class.getClassLoader());
 
@@ -156,7 +162,12 @@ public final class LiveRedisConnections implements DisposableBean {
 					ssl.startTls();
 				}
 			}
-			application.getClientResources().ifPresent(builder::clientResources);
+			// Without application resources the factory creates and owns default ones,
+			// with
+			// Lettuce's default delay: Boot's auto-configuration always provides them.
+			application.getClientResources()
+				.ifPresent((resources) -> builder
+					.clientResources(new BoundedReconnectResources(resources, RECONNECT_DELAY_MAX)));
 			application.getClientName().ifPresent(builder::clientName);
 			application.getReadFrom().ifPresent(builder::readFrom);
 			application.getRedisCredentialsProviderFactory().ifPresent(builder::redisCredentialsProviderFactory);

@@ -1,6 +1,5 @@
 package io.livesession.redis;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,13 +9,13 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.Supplier;
-import java.util.stream.Collectors;
 
 import io.livesession.BroadcastTarget;
 import io.livesession.Frame;
 import io.livesession.LiveConnection;
 import io.livesession.delivery.DeliveryChannel;
 import io.livesession.delivery.LocalDelivery;
+import io.livesession.redis.BatchPublisher.Outgoing;
 import io.livesession.registry.RegistryListener;
 import io.livesession.topic.TopicListener;
 import org.apache.commons.logging.Log;
@@ -24,9 +23,8 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
-import org.springframework.data.redis.core.RedisCallback;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import org.springframework.util.ClassUtils;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -49,11 +47,18 @@ import tools.jackson.databind.json.JsonMapper;
  * back.
  *
  * <p>
+ * On a Redis Cluster whose masters run Redis 7 or later (through Lettuce) the routed
+ * channels are sharded ({@code SSUBSCRIBE} / {@code SPUBLISH}, see {@link ShardedPubSub},
+ * on Lettuce's own API since Spring Data Redis has no sharded pub/sub), so that each
+ * targeted broadcast stays on the shard of its channel's slot; the shared channel stays
+ * classic.
+ *
+ * <p>
  * Publishing never blocks the caller: messages go to a bounded buffer that one thread
- * drains, pipelining what has queued up. When the buffer is full, or Redis cannot be
- * reached, cross-instance frames are dropped (counted, and logged at most every ten
- * seconds) while local delivery goes on: raw frames are delivered at most once. Clients
- * notice the version gap of state frames and resync.
+ * drains, pipelining what has queued up ({@link BatchPublisher}). When the buffer is
+ * full, or Redis cannot be reached, cross-instance frames are dropped (counted, and
+ * logged at most every ten seconds) while local delivery goes on: raw frames are
+ * delivered at most once. Clients notice the version gap of state frames and resync.
  *
  * @author livesession
  */
@@ -64,9 +69,12 @@ public final class RedisDeliveryChannel implements DeliveryChannel, RegistryList
 	/** Most messages pipelined in one go. */
 	private static final int BATCH = 256;
 
+	private static final boolean LETTUCE = ClassUtils.isPresent("io.lettuce.core.cluster.RedisClusterClient",
+			RedisDeliveryChannel.class.getClassLoader());
+
 	private final LocalDelivery local;
 
-	private final StringRedisTemplate redis;
+	private final BatchPublisher batches;
 
 	private final ChannelSubscription subscription;
 
@@ -74,11 +82,12 @@ public final class RedisDeliveryChannel implements DeliveryChannel, RegistryList
 
 	private final @Nullable InterestSubscriptions interests;
 
+	/** The routed channels' sharded pub/sub, on a Redis 7+ cluster. */
+	private final @Nullable ShardedPubSub sharded;
+
 	private final String instanceId;
 
 	private final TargetCodec codec;
-
-	private final Supplier<Set<String>> onlineUsers;
 
 	private final Function<String, Frame> fullState;
 
@@ -151,19 +160,21 @@ public final class RedisDeliveryChannel implements DeliveryChannel, RegistryList
 			LocalDelivery local, String channel, String instanceId, Supplier<Set<String>> onlineUsers,
 			Function<String, Frame> fullState, int buffer, boolean interestRouting, Duration subscribeTimeout) {
 		this.local = local;
-		this.redis = new StringRedisTemplate(connectionFactory);
 		this.routes = new DeliveryRoutes(channel, interestRouting);
 		this.instanceId = instanceId;
 		this.codec = new TargetCodec(JsonMapper.builder().build());
-		this.onlineUsers = onlineUsers;
 		this.fullState = fullState;
 		this.outbox = new ArrayBlockingQueue<>(buffer);
+		// Routed channels share the shared channel's queue: one arrival order for all.
+		this.subscription = ChannelSubscription.subscribe(listeners, channel, this::onMessage);
+		this.sharded = (interestRouting && LETTUCE)
+				? ShardedPubSub.open(connectionFactory, channel, this::onMessage, subscribeTimeout) : null;
+		this.interests = interestRouting ? new InterestSubscriptions(
+				(this.sharded != null) ? this.sharded.subscription() : this.subscription, subscribeTimeout) : null;
+		this.batches = new BatchPublisher(connectionFactory, this.routes, this.sharded, onlineUsers, this::encode);
 		this.publisher = new Thread(this::drainOutbox, "livesession-redis-publisher");
 		this.publisher.setDaemon(true);
 		this.publisher.start();
-		// Routed channels share the shared channel's queue: one arrival order for all.
-		this.subscription = ChannelSubscription.subscribe(listeners, channel, this::onMessage);
-		this.interests = interestRouting ? new InterestSubscriptions(this.subscription, subscribeTimeout) : null;
 	}
 
 	/**
@@ -271,30 +282,7 @@ public final class RedisDeliveryChannel implements DeliveryChannel, RegistryList
 			}
 			this.outbox.drainTo(batch, BATCH - 1);
 			try {
-				List<byte[]> messages = new ArrayList<>(batch.size() * 2);
-				for (Outgoing outgoing : batch) {
-					BroadcastTarget target = outgoing.target();
-					List<DeliveryRoutes.Route> routes;
-					if (target instanceof BroadcastTarget.UserFilter filter) {
-						// Evaluated here, off the caller's thread, against the cluster's
-						// online users, then sent as plain data to every instance.
-						routes = List.of(new DeliveryRoutes.Route(this.routes.shared(), new BroadcastTarget.Users(
-								this.onlineUsers.get().stream().filter(filter.filter()).collect(Collectors.toSet()))));
-					}
-					else {
-						routes = this.routes.routes(target);
-					}
-					for (DeliveryRoutes.Route route : routes) {
-						messages.add(route.channel().getBytes(StandardCharsets.UTF_8));
-						messages.add(encode(route.target(), outgoing.frame()).getBytes(StandardCharsets.UTF_8));
-					}
-				}
-				this.redis.executePipelined((RedisCallback<Object>) (connection) -> {
-					for (int i = 0; i + 1 < messages.size(); i += 2) {
-						connection.publish(messages.get(i), messages.get(i + 1));
-					}
-					return null;
-				});
+				this.batches.publish(batch);
 				this.published.addAndGet(batch.size());
 			}
 			catch (RuntimeException ex) {
@@ -313,9 +301,6 @@ public final class RedisDeliveryChannel implements DeliveryChannel, RegistryList
 			}
 		}
 		this.failures.warn(() -> "Cross-instance delivery failed, delivered on this instance only: " + reason);
-	}
-
-	private record Outgoing(BroadcastTarget target, Frame frame) {
 	}
 
 	private void onMessage(String message) {
@@ -382,6 +367,15 @@ public final class RedisDeliveryChannel implements DeliveryChannel, RegistryList
 	}
 
 	/**
+	 * Whether routed channels are sharded: the commit script then publishes a group's
+	 * {@code state} frame with {@code SPUBLISH}.
+	 * @return whether routed channels are sharded
+	 */
+	boolean isSharded() {
+		return this.sharded != null;
+	}
+
+	/**
 	 * This instance's id.
 	 * @return the id
 	 */
@@ -394,6 +388,9 @@ public final class RedisDeliveryChannel implements DeliveryChannel, RegistryList
 		this.closed = true;
 		this.publisher.interrupt();
 		this.subscription.close();
+		if (this.sharded != null) {
+			this.sharded.close();
+		}
 	}
 
 }

@@ -60,12 +60,10 @@ public final class RedisGroupStores {
 				new StringRedisTemplate(connectionFactory), keyPrefix + "groups", timeout,
 				(delivery != null) ? delivery::stateChannel : null,
 				(delivery != null) ? (groupId, frame) -> delivery.encode(BroadcastTarget.groups(groupId), frame) : null,
-				(delivery != null) ? delivery.getInstanceId() : UUID.randomUUID().toString());
-		GroupStore store = GroupStores.springSession(repository, repository::create, GroupStores.localLocks(), timeout,
+				(delivery != null) ? delivery.getInstanceId() : UUID.randomUUID().toString(),
+				delivery != null && delivery.isSharded());
+		return GroupStores.springSession(repository, repository::create, GroupStores.localLocks(), timeout,
 				commitAttempts);
-		// The repository's key of a group: <prefix>groups:sessions:{<groupId>}.
-		return new ScanningGroupStore(store, new StringRedisTemplate(connectionFactory),
-				keyPrefix + "groups:sessions:{", "}");
 	}
 
 }

@@ -105,9 +105,8 @@ public final class RedisTopicLog implements TopicLog {
 		if (this.delivery != null) {
 			args.add(this.delivery.topicChannel(topic));
 			args.addAll(this.delivery.publicationPieces(topic, frameHead(topic, data), ",\"epoch\":\"", "\"}"));
-			// 's' (SPUBLISH) once topic channels are sharded like the other routed
-			// channels on a Redis 7 cluster.
-			args.add("");
+			// A sharded topic channel is in the topic's slot, as the script's keys.
+			args.add(this.delivery.isSharded() ? "s" : "");
 		}
 		else {
 			args.add("");

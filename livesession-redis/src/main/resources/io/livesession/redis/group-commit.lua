@@ -11,8 +11,10 @@
 -- ARGV[5]  the announcement
 -- ARGV[6]  the committing instance
 -- ARGV[7]  on a conflict, take the turn for this many milliseconds (0: do not)
--- ARGV[8]  n, the number of field/value pairs to set, which follow
--- ARGV[9 + 2n ...] the fields to delete
+-- ARGV[8]  's' to publish with SPUBLISH (a sharded channel, in the group's slot: its hash
+--          tag is the group's), anything else for PUBLISH
+-- ARGV[9]  n, the number of field/value pairs to set, which follow
+-- ARGV[10 + 2n ...] the fields to delete
 --
 -- Returns {'ok'} when committed. Otherwise {'c', field, value, ...} with the group as it is
 -- stored now (no fields when it is gone), so the caller can run its step again without
@@ -42,16 +44,20 @@ end
 if holder == ARGV[6] then
   redis.call('DEL', KEYS[2])
 end
-local n = tonumber(ARGV[8])
-local last = 8 + 2 * n
+local n = tonumber(ARGV[9])
+local last = 9 + 2 * n
 if n > 0 then
-  redis.call('HSET', key, unpack(ARGV, 9, last))
+  redis.call('HSET', key, unpack(ARGV, 10, last))
 end
 if #ARGV > last then
   redis.call('HDEL', key, unpack(ARGV, last + 1, #ARGV))
 end
 redis.call('PEXPIRE', key, ARGV[3])
 if ARGV[4] ~= '' then
-  redis.call('PUBLISH', ARGV[4], ARGV[5])
+  if ARGV[8] == 's' then
+    redis.call('SPUBLISH', ARGV[4], ARGV[5])
+  else
+    redis.call('PUBLISH', ARGV[4], ARGV[5])
+  end
 end
 return {'ok'}

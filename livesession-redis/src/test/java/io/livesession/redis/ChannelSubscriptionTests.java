@@ -20,7 +20,7 @@ import static org.awaitility.Awaitility.await;
 import static org.mockito.Mockito.mock;
 
 /**
- * Tests for {@link ChannelSubscription} on a container of
+ * Tests for {@link ContainerChannelSubscription} on a container of
  * {@link RedisListenerContainers}, fed as the container feeds it: in arrival order, on
  * the receiving thread.
  */
@@ -38,10 +38,11 @@ class ChannelSubscriptionTests {
 	void aChannelsMessagesAreHandledInArrivalOrderOffTheReceivingThread() {
 		List<String> handled = new CopyOnWriteArrayList<>();
 		List<Thread> threads = new CopyOnWriteArrayList<>();
-		ChannelSubscription subscription = ChannelSubscription.subscribe(this.container, "deliveries", (message) -> {
-			threads.add(Thread.currentThread());
-			handled.add(message);
-		});
+		ContainerChannelSubscription subscription = ChannelSubscription.subscribe(this.container, "deliveries",
+				(message) -> {
+					threads.add(Thread.currentThread());
+					handled.add(message);
+				});
 		List<String> sent = IntStream.range(0, 2000).mapToObj(String::valueOf).toList();
 		sent.forEach((message) -> subscription.onMessage(message("deliveries", message), null));
 		await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() == sent.size());
@@ -52,7 +53,7 @@ class ChannelSubscriptionTests {
 	@Test
 	void aSlowHandlerHoldsUpOnlyItsOwnChannel() throws Exception {
 		CountDownLatch release = new CountDownLatch(1);
-		ChannelSubscription presence = ChannelSubscription.subscribe(this.container, "presence", (message) -> {
+		ContainerChannelSubscription presence = ChannelSubscription.subscribe(this.container, "presence", (message) -> {
 			try {
 				release.await(10, TimeUnit.SECONDS);
 			}
@@ -61,7 +62,8 @@ class ChannelSubscriptionTests {
 			}
 		});
 		List<String> delivered = new CopyOnWriteArrayList<>();
-		ChannelSubscription deliveries = ChannelSubscription.subscribe(this.container, "deliveries", delivered::add);
+		ContainerChannelSubscription deliveries = ChannelSubscription.subscribe(this.container, "deliveries",
+				delivered::add);
 		presence.onMessage(message("presence", "slow"), null);
 		deliveries.onMessage(message("deliveries", "state"), null);
 		try {
@@ -75,12 +77,13 @@ class ChannelSubscriptionTests {
 	@Test
 	void anUndecodableMessageIsDroppedAndTheNextOneHandled() {
 		List<String> handled = new CopyOnWriteArrayList<>();
-		ChannelSubscription subscription = ChannelSubscription.subscribe(this.container, "revocations", (message) -> {
-			if (message.equals("bad")) {
-				throw new IllegalArgumentException("undecodable");
-			}
-			handled.add(message);
-		});
+		ContainerChannelSubscription subscription = ChannelSubscription.subscribe(this.container, "revocations",
+				(message) -> {
+					if (message.equals("bad")) {
+						throw new IllegalArgumentException("undecodable");
+					}
+					handled.add(message);
+				});
 		subscription.onMessage(message("revocations", "bad"), null);
 		subscription.onMessage(message("revocations", "good"), null);
 		await().atMost(Duration.ofSeconds(5)).until(() -> handled.contains("good"));

@@ -29,8 +29,9 @@ class InterestSubscriptionsTests {
 
 	private final RedisMessageListenerContainer container = mock(RedisMessageListenerContainer.class);
 
-	private final ChannelSubscription subscription = ChannelSubscription.create(this.container, "test", (message) -> {
-	});
+	private final ContainerChannelSubscription subscription = ChannelSubscription.create(this.container, "test",
+			(message) -> {
+			});
 
 	private final InterestSubscriptions interests = new InterestSubscriptions(this.subscription,
 			Duration.ofMillis(200));

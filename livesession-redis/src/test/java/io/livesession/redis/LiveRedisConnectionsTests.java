@@ -8,6 +8,7 @@ import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -56,7 +57,20 @@ class LiveRedisConnectionsTests {
 			assertThat(copy.isVerifyPeer()).isTrue();
 			assertThat(copy.getVerifyMode()).isEqualTo(SslVerifyMode.CA);
 			assertThat(copy.isStartTls()).isTrue();
-			assertThat(copy.getClientResources()).containsSame(resources);
+			ClientResources copied = copy.getClientResources().orElseThrow();
+			assertThat(copied).as("a view with its own reconnect delay").isNotSameAs(resources);
+			assertThat(copied.shutdown().getNow()).as("the view owns nothing to shut down").isTrue();
+			assertThat(resources.eventExecutorGroup().isShuttingDown()).isFalse();
+			assertThat(copied.eventExecutorGroup()).as("sharing the application's threads")
+				.isSameAs(resources.eventExecutorGroup());
+			assertThat(copied.timer()).isSameAs(resources.timer());
+			Delay delay = copied.reconnectDelay();
+			for (int attempt = 1; attempt < 40; attempt++) {
+				assertThat(delay.createDelay(attempt)).as("reconnect delay of attempt %d", attempt)
+					.isLessThanOrEqualTo(LiveRedisConnections.RECONNECT_DELAY_MAX);
+			}
+			assertThat(resources.reconnectDelay().createDelay(20)).as("the application's is left as it is")
+				.isGreaterThan(LiveRedisConnections.RECONNECT_DELAY_MAX);
 			assertThat(copy.getClientName()).contains("app");
 			assertThat(copy.getReadFrom()).containsSame(ReadFrom.REPLICA_PREFERRED);
 			assertThat(copy.getShutdownTimeout()).isEqualTo(Duration.ofMillis(300));

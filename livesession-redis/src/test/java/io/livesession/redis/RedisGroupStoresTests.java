@@ -32,8 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Tests for the group store of {@link RedisGroupStores} through the {@link GroupStore}
- * API, on a private Redis. Paging through its ids is tested in
- * {@link ScanningGroupStoreTests}.
+ * API, on a private Redis. Paging through its ids is tested in {@link GroupKeyScanTests}.
  */
 class RedisGroupStoresTests {
 

@@ -7,10 +7,7 @@ import io.livesession.redis.RedisClusterLeader;
 import io.livesession.redis.RedisDeliveryChannel;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
@@ -29,9 +26,7 @@ final class LeaderConfigurations {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass({ RedisClusterLeader.class, RedisConnectionFactory.class })
-	@ConditionalOnBean(RedisConnectionFactory.class)
-	@ConditionalOnProperty(name = "livesession.store", havingValue = "redis", matchIfMissing = true)
+	@ConditionalOnRedisStore
 	static class RedisLeaderConfiguration {
 
 		@Bean

@@ -22,6 +22,7 @@ import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.config.annotation.WebSocketConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketHandlerRegistry;
 import org.springframework.web.socket.server.HandshakeHandler;
+import org.springframework.web.socket.server.HandshakeInterceptor;
 import org.springframework.web.socket.server.support.OriginHandshakeInterceptor;
 
 /**
@@ -38,17 +39,14 @@ final class LiveWebSocketConfigurer implements WebSocketConfigurer {
 
 	private final LiveWebSocketHandler handler;
 
-	private final LiveHandshakeInterceptor interceptor;
+	private final HandshakeHandler handshakeHandler;
+
+	/** In order: the origin check, the drain's admission, then livesession's own. */
+	private final HandshakeInterceptor[] interceptors;
 
 	private final GroupStore store;
 
 	private final LiveSessionProperties properties;
-
-	private final ApplicationEventPublisher events;
-
-	private final BooleanSupplier accepting;
-
-	private final HandshakeHandler handshakeHandler;
 
 	LiveWebSocketConfigurer(LiveWebSocketHandler handler, LiveHandshakeInterceptor interceptor, GroupStore store,
 			LiveSessionProperties properties, ApplicationEventPublisher events, BooleanSupplier accepting) {
@@ -58,11 +56,12 @@ final class LiveWebSocketConfigurer implements WebSocketConfigurer {
 	LiveWebSocketConfigurer(LiveWebSocketHandler handler, LiveHandshakeInterceptor interceptor, GroupStore store,
 			LiveSessionProperties properties, ApplicationEventPublisher events, BooleanSupplier accepting,
 			HandshakeHandler handshakeHandler) {
-		this.handshakeHandler = handshakeHandler;
-		this.events = events;
-		this.accepting = accepting;
+		OriginHandshakeInterceptor originCheck = new OriginCheck(events);
+		originCheck.setAllowedOriginPatterns(properties.getAllowedOrigins());
+		this.interceptors = new HandshakeInterceptor[] { originCheck, new AdmissionInterceptor(accepting),
+				interceptor };
 		this.handler = handler;
-		this.interceptor = interceptor;
+		this.handshakeHandler = handshakeHandler;
 		this.store = store;
 		this.properties = properties;
 	}
@@ -70,11 +69,9 @@ final class LiveWebSocketConfigurer implements WebSocketConfigurer {
 	@Override
 	public void registerWebSocketHandlers(WebSocketHandlerRegistry registry) {
 		String[] origins = this.properties.getAllowedOrigins().toArray(String[]::new);
-		OriginHandshakeInterceptor originCheck = new OriginCheck(this.events);
-		originCheck.setAllowedOriginPatterns(this.properties.getAllowedOrigins());
 		registry.addHandler(this.handler, this.properties.getEndpoint())
 			.setHandshakeHandler(this.handshakeHandler)
-			.addInterceptors(originCheck, new AdmissionInterceptor(this.accepting), this.interceptor)
+			.addInterceptors(this.interceptors)
 			.setAllowedOriginPatterns(origins);
 		logger.info("livesession endpoint " + this.properties.getEndpoint() + ", group store " + this.store
 				+ " (timeout " + this.properties.getGroup().getTimeout() + "), origins "

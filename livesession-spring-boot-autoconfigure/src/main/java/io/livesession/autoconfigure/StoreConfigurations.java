@@ -31,8 +31,6 @@ import org.apache.commons.logging.LogFactory;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -61,9 +59,7 @@ final class StoreConfigurations {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	@ConditionalOnClass({ RedisGroupStores.class, RedisConnectionFactory.class })
-	@ConditionalOnBean(RedisConnectionFactory.class)
-	@ConditionalOnProperty(name = "livesession.store", havingValue = "redis", matchIfMissing = true)
+	@ConditionalOnRedisStore
 	static class RedisStoreConfiguration {
 
 		/**

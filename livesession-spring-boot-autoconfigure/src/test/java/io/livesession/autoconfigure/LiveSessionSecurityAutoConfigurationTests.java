@@ -115,8 +115,8 @@ class LiveSessionSecurityAutoConfigurationTests {
 	void passesTheMergeHandlerToTheLoginListener() {
 		this.contextRunner.withBean(LoginMergeHandler.class, () -> (anonymous, user) -> {
 		})
-			.run((context) -> assertThat(
-					ReflectionTestUtils.getField(context.getBean(LoginLogoutListener.class), "mergeHandler"))
+			.run((context) -> assertThat(ReflectionTestUtils
+				.getField(ReflectionTestUtils.getField(context.getBean(LoginLogoutListener.class), "merge"), "handler"))
 				.isSameAs(context.getBean(LoginMergeHandler.class)));
 	}
 

@@ -67,8 +67,7 @@ class StoreAutoConfigurationTests {
 	void storeUnsetWithARedisConnectionFactoryUsesRedisWithOneListenerContainer() {
 		withRedis().run((context) -> {
 			assertThat(context).hasNotFailed();
-			assertThat(context.getBean(GroupStore.class).getClass().getPackageName())
-				.isEqualTo(RedisGroupStores.class.getPackageName());
+			assertThat(context.getBean(GroupStore.class)).hasToString("Spring Session (FencedRedisSessionRepository)");
 			assertThat(context.getBean(DeliveryChannel.class)).isInstanceOf(RedisDeliveryChannel.class);
 			assertThat(context.getBean(Presence.class)).isInstanceOf(RedisPresence.class);
 			assertThat(context.getBean(RevocationChannel.class)).isInstanceOf(RedisRevocationChannel.class);
@@ -137,7 +136,7 @@ class StoreAutoConfigurationTests {
 
 	private static void assertInMemory(GroupStore store, DeliveryChannel delivery, Presence presence,
 			RevocationChannel revocations) {
-		assertThat(store.getClass().getPackageName()).isEqualTo(GroupStore.class.getPackageName());
+		assertThat(store).hasToString("in-memory (Spring Session MapSessionRepository)");
 		assertThat(delivery).isInstanceOf(LocalDelivery.class);
 		assertThat(presence).isInstanceOf(LocalPresence.class);
 		assertThat(revocations).isNotInstanceOf(RedisRevocationChannel.class);

@@ -154,7 +154,7 @@ final class Client implements WebSocket.Listener {
 
 	boolean accepts(String target) {
 		return target.equals("all") || target.equals("warm") || target.equals("user:" + this.user)
-				|| target.equals("group:" + this.group);
+				|| target.equals("group:" + this.group) || target.equals("topic:room-" + this.group);
 	}
 
 	private static String target(String message) {

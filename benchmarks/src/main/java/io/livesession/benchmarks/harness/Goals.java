@@ -32,6 +32,8 @@ final class Goals {
 		goal(goals, "P1 deliveries/CPU-s ≥ 3 × S", Results.ratio(p1p, p1s, "deliveriesPerCpuSecond"), (r) -> r >= 3);
 		goal(goals, "P2 large/small total ≤ 1.2 (worst of send-call p99 and delivery p99 over the targets)",
 				p2Scaling("P"), (r) -> r <= 1.2);
+		goal(goals, "P2 topic target large/small total ≤ 1.2 (O(members), worst over the topics)",
+				p2Scaling("P", "topic:"), (r) -> r <= 1.2);
 		Map<String, Object> p3p = this.lookup.largest("P3", "P");
 		Map<String, Object> p3r = this.lookup.largest("P3", "R");
 		Double heapOverR = (p3p != null && p3r != null)
@@ -81,12 +83,23 @@ final class Goals {
 	}
 
 	@Nullable Double p2Scaling(String server) {
+		return p2Scaling(server, "");
+	}
+
+	/**
+	 * The worst large/small-total ratio of a server's targets.
+	 * @param server the server label
+	 * @param targetPrefix only the targets that start with it
+	 * @return the ratio, or {@code null} when not measured
+	 */
+	@Nullable Double p2Scaling(String server, String targetPrefix) {
 		List<Map<String, Object>> rows = this.lookup.rows("P2");
 		int small = rows.stream().mapToInt((r) -> (int) Bench.num(r, "connections")).min().orElse(0);
 		int large = rows.stream().mapToInt((r) -> (int) Bench.num(r, "connections")).max().orElse(0);
 		Double worst = null;
 		for (Map<String, Object> big : rows) {
-			if (!server.equals(big.get("server")) || Bench.num(big, "connections") != large || large == small) {
+			if (!server.equals(big.get("server")) || Bench.num(big, "connections") != large || large == small
+					|| !String.valueOf(big.get("target")).startsWith(targetPrefix)) {
 				continue;
 			}
 			Map<String, Object> little = this.lookup.find("P2",

@@ -61,6 +61,7 @@ public final class Harness {
 		String container = "tomcat";
 		int rounds = -1;
 		Path out = Path.of("docs");
+		Path reportFrom = null;
 		int portBase = 28180;
 		for (String arg : args) {
 			if (arg.startsWith("--mode=")) {
@@ -76,10 +77,7 @@ public final class Harness {
 				only = Set.of(arg.substring(7).split(","));
 			}
 			else if (arg.startsWith("--report-from=")) {
-				// Render the report again from a results file, for example after editing
-				// benchmarks-notes.md, without running anything.
-				Report.rewrite(Path.of(arg.substring(14)), out);
-				return;
+				reportFrom = Path.of(arg.substring(14));
 			}
 			else if (arg.startsWith("--container=")) {
 				container = arg.substring(12);
@@ -97,6 +95,13 @@ public final class Harness {
 						+ " | --report-from=docs/benchmarks.json [--out=docs]");
 				System.exit(2);
 			}
+		}
+		if (reportFrom != null) {
+			// Render the report again from a results file, for example after editing
+			// benchmarks-notes.md, without running anything; after every argument was
+			// read, so --out applies wherever it stands.
+			Report.rewrite(reportFrom, out);
+			return;
 		}
 		if (!mode.equals("quick") && !mode.equals("full")) {
 			System.err.println("--mode must be quick or full");

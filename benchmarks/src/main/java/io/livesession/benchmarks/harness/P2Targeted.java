@@ -6,7 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * P2 targeted: one user (3 connections) and one group among a small and a large total.
+ * P2 targeted: one user (3 connections), one group and, on livesession, one topic (the
+ * group's connections joined to {@code room-<group>}) among a small and a large total.
  *
  * @author livesession
  */
@@ -27,7 +28,15 @@ final class P2Targeted {
 			for (Server server : servers.values()) {
 				List<Client> clients = this.bench.connect(server, total, (i) -> "user-" + (i / 3), P2Targeted::p2Group);
 				this.bench.warmUp(server, clients);
-				for (String target : List.of("user:user-0", "group:g10", "group:g100", "group:g1000")) {
+				List<String> targets = new ArrayList<>(
+						List.of("user:user-0", "group:g10", "group:g100", "group:g1000"));
+				if (server.kind == Server.Kind.LIVE) {
+					for (String group : List.of("g10", "g1000")) {
+						server.post("/bench/join?group=" + group);
+						targets.add("topic:room-" + group);
+					}
+				}
+				for (String target : targets) {
 					long members = clients.stream().filter((c) -> c.accepts(target)).count();
 					if (members == 0) {
 						continue;

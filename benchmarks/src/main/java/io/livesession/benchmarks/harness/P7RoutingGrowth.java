@@ -13,8 +13,10 @@ import io.livesession.test.RedisTestServer;
  * P7 routing growth: 1, 2 and 4 instances on one Redis, with
  * {@code livesession.redis.routing} interest and broadcast; every instance hosts users of
  * its own and instance 0 broadcasts to one user of the last instance. Reports, per
- * instance, the messages it received from Redis per targeted broadcast, and the p99 of
- * those broadcasts.
+ * instance, the messages it received from Redis and the CPU it spent per targeted
+ * broadcast, and the p99 of those broadcasts. The CPU of an instance that hosts no
+ * recipient is what routing saves: with broadcast routing each one still decodes and
+ * matches every message.
  *
  * @author livesession
  */
@@ -72,7 +74,15 @@ final class P7RoutingGrowth {
 		this.bench.warmUp(last, lastClients);
 		String target = "user:i" + (servers.size() - 1) + "-user-0";
 		long recipients = lastClients.stream().filter((c) -> c.accepts(target)).count();
+		// Each instance's CPU while idle (heartbeats, presence, JIT settling), over a
+		// second of the same run, is subtracted from what it spent while broadcasting.
+		List<Long> idleStart = cpuNanos(servers);
+		long idleStarted = System.nanoTime();
+		Thread.sleep(1000);
 		List<Long> before = received(servers);
+		List<Long> cpuBefore = cpuNanos(servers);
+		long started = System.nanoTime();
+		long idleNanos = started - idleStarted;
 		Recording recording = this.bench.newRecording();
 		recording.focus = target;
 		servers.get(0).broadcast(count, 100, target, 10_000, Duration.ofSeconds(120));
@@ -80,6 +90,8 @@ final class P7RoutingGrowth {
 		// Messages still in flight to instances that do not host the user.
 		Thread.sleep(500);
 		List<Long> after = received(servers);
+		List<Long> cpuAfter = cpuNanos(servers);
+		long window = System.nanoTime() - started;
 		Map<String, Object> row = new LinkedHashMap<>();
 		row.put("routing", routing);
 		row.put("instances", servers.size());
@@ -96,12 +108,30 @@ final class P7RoutingGrowth {
 		}
 		row.put("receivedPerBroadcastByInstance", perBroadcast);
 		row.put("receivedPerBroadcastTotal", total);
+		List<Long> cpuPerBroadcast = new ArrayList<>();
+		long cpuTotal = 0;
+		for (int i = 0; i < servers.size(); i++) {
+			double idleRate = (cpuBefore.get(i) - idleStart.get(i)) / (double) idleNanos;
+			long nanos = Math.max(0, cpuAfter.get(i) - cpuBefore.get(i) - Math.round(idleRate * window));
+			cpuPerBroadcast.add(Math.round(nanos / 1e3 / count));
+			cpuTotal += nanos;
+		}
+		row.put("cpuUsPerBroadcastByInstance", cpuPerBroadcast);
+		row.put("cpuUsPerDelivery", Math.round(cpuTotal / 1e3 / Math.max(1, recording.deliveries.sum())));
 		Bench.latency(row, "", recording.latency);
 		System.out.println("   P7 " + row);
 		for (int s = 0; s < servers.size(); s++) {
 			this.bench.disconnect(servers.get(s), clients.get(s));
 		}
 		return row;
+	}
+
+	private static List<Long> cpuNanos(List<Server> servers) {
+		List<Long> nanos = new ArrayList<>();
+		for (Server server : servers) {
+			nanos.add(Bench.num(server.stats(false), "cpuNanos"));
+		}
+		return nanos;
 	}
 
 	private static List<Long> received(List<Server> servers) {

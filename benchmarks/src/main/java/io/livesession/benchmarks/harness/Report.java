@@ -122,21 +122,17 @@ final class Report {
 				+ "org.openjdk.jmh.Main io.livesession.benchmarks.jmh`. After editing the notes, "
 				+ "`--report-from=docs/benchmarks.json` renders this page again from the recorded results.");
 		line("");
-		line("## Machine");
+		heading("Machine");
+		header("fact", "value");
+		machine.forEach(this::row);
+		row("run took", this.results.get("durationSeconds") + " s");
 		line("");
-		line("| fact | value |");
-		line("|---|---|");
-		machine.forEach((key, value) -> line("| " + key + " | " + value + " |"));
-		line("| run took | " + this.results.get("durationSeconds") + " s |");
-		line("");
-		line("## Goals (issue 7)");
-		line("");
-		line("| goal | livesession | met |");
-		line("|---|---|---|");
+		heading("Goals (issue 7)");
+		header("goal", "livesession", "met");
 		@SuppressWarnings("unchecked")
 		List<Map<String, Object>> goals = (List<Map<String, Object>>) this.results.get("goals");
 		for (Map<String, Object> goal : goals) {
-			line("| " + goal.get("goal") + " | " + fmt(goal.get("value")) + " | " + goal.get("met") + " |");
+			row(goal.get("goal"), fmt(goal.get("value")), goal.get("met"));
 		}
 		line("");
 		p1();
@@ -160,201 +156,174 @@ final class Report {
 	}
 
 	private void p1() {
-		line("## P1 broadcast to all");
-		line("");
+		heading("P1 broadcast to all");
 		line("100-byte payload, 20 broadcasts/s. Ratios are P / R and P / S at the same connection count.");
 		line("");
-		line("| server | connections | deliveries / expected | p50 | p99 | max | deliveries per CPU-s | "
-				+ "p99 ÷ R | p99 ÷ S | deliveries/CPU-s ÷ R | ÷ S |");
-		line("|---|---|---|---|---|---|---|---|---|---|---|");
+		header("server", "connections", "deliveries / expected", "p50", "p99", "max", "deliveries per CPU-s", "p99 ÷ R",
+				"p99 ÷ S", "deliveries/CPU-s ÷ R", "÷ S");
 		for (Map<String, Object> row : this.lookup.rows("P1")) {
 			Map<String, Object> r = this.lookup.same("P1", row, "R");
 			Map<String, Object> s = this.lookup.same("P1", row, "S");
-			line("| " + row.get("server") + " | " + row.get("connections") + " | " + row.get("deliveries") + " / "
-					+ row.get("expected") + " | " + row.get("p50Us") + " | " + row.get("p99Us") + " | "
-					+ row.get("maxUs") + " | " + fmt(row.get("deliveriesPerCpuSecond")) + " | "
-					+ fmt(Results.ratio(row, r, "p99Us")) + " | " + fmt(Results.ratio(row, s, "p99Us")) + " | "
-					+ fmt(Results.ratio(row, r, "deliveriesPerCpuSecond")) + " | "
-					+ fmt(Results.ratio(row, s, "deliveriesPerCpuSecond")) + " |");
+			row(row.get("server"), row.get("connections"), row.get("deliveries") + " / " + row.get("expected"),
+					row.get("p50Us"), row.get("p99Us"), row.get("maxUs"), fmt(row.get("deliveriesPerCpuSecond")),
+					fmt(Results.ratio(row, r, "p99Us")), fmt(Results.ratio(row, s, "p99Us")),
+					fmt(Results.ratio(row, r, "deliveriesPerCpuSecond")),
+					fmt(Results.ratio(row, s, "deliveriesPerCpuSecond")));
 		}
 		line("");
 	}
 
 	private void p2() {
-		line("## P2 targeted");
-		line("");
-		line("One user (3 connections) and groups of 10, 100 and 1,000 (capped by the total) among a small and a "
-				+ "large total. Send-call time is measured on the server around the broadcast call (S: "
+		heading("P2 targeted");
+		line("One user (3 connections), groups of 10, 100 and 1,000 (capped by the total) and, on livesession, the "
+				+ "topics `room-g10` and `room-g1000` (joined by those groups' connections, compared with R's and "
+				+ "S's rows of those groups) among a small and a large total. Send-call time is measured on the "
+				+ "server around the broadcast call (S: "
 				+ "`convertAndSend`, which hands off to the broker's threads).");
 		line("");
-		line("| server | total | target | recipients | deliveries / expected | send p50 | send p99 | delivery p99 | "
-				+ "send p99 ÷ R | delivery p99 ÷ R | delivery p99 ÷ S |");
-		line("|---|---|---|---|---|---|---|---|---|---|---|");
+		header("server", "total", "target", "recipients", "deliveries / expected", "send p50", "send p99",
+				"delivery p99", "send p99 ÷ R", "delivery p99 ÷ R", "delivery p99 ÷ S");
 		for (Map<String, Object> row : this.lookup.rows("P2")) {
+			// R and S have no topics: a topic row compares with their row of the
+			// group whose connections joined it, the same recipients.
+			String target = String.valueOf(row.get("target")).replace("topic:room-", "group:");
 			Map<String, Object> r = this.lookup.find("P2", (o) -> "R".equals(o.get("server"))
-					&& Results.sameKey(o, row, "connections") && Results.sameKey(o, row, "target"));
+					&& Results.sameKey(o, row, "connections") && target.equals(o.get("target")));
 			Map<String, Object> s = this.lookup.find("P2", (o) -> "S".equals(o.get("server"))
-					&& Results.sameKey(o, row, "connections") && Results.sameKey(o, row, "target"));
-			line("| " + row.get("server") + " | " + row.get("connections") + " | " + row.get("target") + " | "
-					+ row.get("recipients") + " | " + row.get("deliveries") + " / " + row.get("expected") + " | "
-					+ row.get("sendP50Us") + " | " + row.get("sendP99Us") + " | " + row.get("p99Us") + " | "
-					+ fmt(Results.ratio(row, r, "sendP99Us")) + " | " + fmt(Results.ratio(row, r, "p99Us")) + " | "
-					+ fmt(Results.ratio(row, s, "p99Us")) + " |");
+					&& Results.sameKey(o, row, "connections") && target.equals(o.get("target")));
+			row(row.get("server"), row.get("connections"), row.get("target"), row.get("recipients"),
+					row.get("deliveries") + " / " + row.get("expected"), row.get("sendP50Us"), row.get("sendP99Us"),
+					row.get("p99Us"), fmt(Results.ratio(row, r, "sendP99Us")), fmt(Results.ratio(row, r, "p99Us")),
+					fmt(Results.ratio(row, s, "p99Us")));
 		}
 		line("");
 		line("Large/small-total ratio (worst of send p99 and delivery p99 over the targets): P "
 				+ fmt(this.goals.p2Scaling("P")) + ", R " + fmt(this.goals.p2Scaling("R")) + ", S "
-				+ fmt(this.goals.p2Scaling("S")) + ".");
+				+ fmt(this.goals.p2Scaling("S")) + "; P's topic targets alone "
+				+ fmt(this.goals.p2Scaling("P", "topic:")) + ".");
 		line("");
 	}
 
 	private void p3() {
-		line("## P3 idle memory");
-		line("");
+		heading("P3 idle memory");
 		line("Heap after a full GC and RSS, before and after opening the connections, divided by their number.");
 		line("");
-		line("| server | connections | heap per connection (B) | RSS per connection (B) | heap over R (B) | "
-				+ "heap over S (B) |");
-		line("|---|---|---|---|---|---|");
+		header("server", "connections", "heap per connection (B)", "RSS per connection (B)", "heap over R (B)",
+				"heap over S (B)");
 		for (Map<String, Object> row : this.lookup.rows("P3")) {
 			Map<String, Object> r = this.lookup.same("P3", row, "R");
 			Map<String, Object> s = this.lookup.same("P3", row, "S");
-			line("| " + row.get("server") + " | " + row.get("connections") + " | " + row.get("heapPerConnection")
-					+ " | " + row.get("rssPerConnection") + " | " + diff(row, r, "heapPerConnection") + " | "
-					+ diff(row, s, "heapPerConnection") + " |");
+			row(row.get("server"), row.get("connections"), row.get("heapPerConnection"), row.get("rssPerConnection"),
+					diff(row, r, "heapPerConnection"), diff(row, s, "heapPerConnection"));
 		}
 		line("");
 	}
 
 	private void p4() {
-		line("## P4 slow consumers");
-		line("");
+		heading("P4 slow consumers");
 		line("16 KB payloads at 20 broadcasts/s to all; then, on the same connections, with every 20th client no "
 				+ "longer reading "
 				+ "(TCP backs up to the server). Latencies of healthy clients only. Time to evict = until the server's "
 				+ "connection count dropped by the stalled clients (-1: not within the window).");
 		line("");
-		line("| server | connections | stalled | no-stall p99 | stall p99 | stall p99 ÷ no-stall p99 | stall max | "
-				+ "healthy deliveries / expected | heap growth (B) | time to evict (ms) | broadcast call returned |");
-		line("|---|---|---|---|---|---|---|---|---|---|---|");
+		header("server", "connections", "stalled", "no-stall p99", "stall p99", "stall p99 ÷ no-stall p99", "stall max",
+				"healthy deliveries / expected", "heap growth (B)", "time to evict (ms)", "broadcast call returned");
 		for (Map<String, Object> row : this.lookup.rows("P4")) {
-			line("| " + row.get("server") + " | " + row.get("connections") + " | " + row.get("stalledClients") + " | "
-					+ row.get("noStall_p99Us") + " | " + row.get("stall_p99Us") + " | "
-					+ fmt(Results.ratio(row, row, "stall_p99Us", "noStall_p99Us")) + " | " + row.get("stall_maxUs")
-					+ " | " + row.get("stallDeliveries") + " / " + row.get("stallExpected") + " | "
-					+ row.get("stallHeapGrowth") + " | " + row.get("evictMillis") + " | "
-					+ row.get("stallBroadcastCallFinished") + " |");
+			row(row.get("server"), row.get("connections"), row.get("stalledClients"), row.get("noStall_p99Us"),
+					row.get("stall_p99Us"), fmt(Results.ratio(row, row, "stall_p99Us", "noStall_p99Us")),
+					row.get("stall_maxUs"), row.get("stallDeliveries") + " / " + row.get("stallExpected"),
+					row.get("stallHeapGrowth"), row.get("evictMillis"), row.get("stallBroadcastCallFinished"));
 		}
 		line("");
 	}
 
 	private void p5() {
-		line("## P5 action round trip");
-		line("");
+		heading("P5 action round trip");
 		line("Tab A sends `increment`, tab B (same group) receives the `state` frame, one at a time; against a raw "
 				+ "echo round trip on R (`echo` columns). STOMP has no equivalent here.");
 		line("");
-		line("| phase | round trip | count | p50 | p99 | max | p99 ÷ raw echo p99 of the phase |");
-		line("|---|---|---|---|---|---|---|");
+		header("phase", "round trip", "count", "p50", "p99", "max", "p99 ÷ raw echo p99 of the phase");
 		for (Map<String, Object> row : this.lookup.rows("P5")) {
-			line("| " + row.get("phase") + " | " + row.get("roundTrip") + " | " + row.get("count") + " | "
-					+ row.get("p50Us") + " | " + row.get("p99Us") + " | " + row.get("maxUs") + " | "
-					+ fmt(Results.ratio(row, this.goals.p5Echo(String.valueOf(row.get("phase"))), "p99Us")) + " |");
+			row(row.get("phase"), row.get("roundTrip"), row.get("count"), row.get("p50Us"), row.get("p99Us"),
+					row.get("maxUs"),
+					fmt(Results.ratio(row, this.goals.p5Echo(String.valueOf(row.get("phase"))), "p99Us")));
 		}
 		line("");
 	}
 
 	@SuppressWarnings("unchecked")
 	private void p6() {
-		line("## P6 cross-instance on Redis");
-		line("");
+		heading("P6 cross-instance on Redis");
 		Map<String, Object> row = (Map<String, Object>) this.results.get("P6");
-		if (row == null) {
-			line("Did not run.");
-			line("");
+		if (didNotRun(row == null)) {
 			return;
 		}
 		line("Two livesession instances on a private redis-server, half the clients on each, broadcasts to all "
 				+ "published on the first. PUBLISH calls counted with `INFO commandstats`.");
 		line("");
-		line("| connections | deliveries / expected | local p50 | local p99 | across p50 | across p99 | "
-				+ "across p99 ÷ local p99 | PUBLISH per broadcast |");
-		line("|---|---|---|---|---|---|---|---|");
-		line("| " + row.get("connections") + " | " + row.get("deliveries") + " / " + row.get("expected") + " | "
-				+ row.get("local_p50Us") + " | " + row.get("local_p99Us") + " | " + row.get("across_p50Us") + " | "
-				+ row.get("across_p99Us") + " | " + fmt(Results.ratio(row, row, "across_p99Us", "local_p99Us")) + " | "
-				+ fmt(row.get("publishesPerBroadcast")) + " |");
+		header("connections", "deliveries / expected", "local p50", "local p99", "across p50", "across p99",
+				"across p99 ÷ local p99", "PUBLISH per broadcast");
+		row(row.get("connections"), row.get("deliveries") + " / " + row.get("expected"), row.get("local_p50Us"),
+				row.get("local_p99Us"), row.get("across_p50Us"), row.get("across_p99Us"),
+				fmt(Results.ratio(row, row, "across_p99Us", "local_p99Us")), fmt(row.get("publishesPerBroadcast")));
 		line("");
 	}
 
 	private void p7() {
-		line("## P7 routing growth on Redis");
-		line("");
+		heading("P7 routing growth on Redis");
 		List<Map<String, Object>> rows = this.lookup.rows("P7");
-		if (rows.isEmpty()) {
-			line("Did not run.");
-			line("");
+		if (didNotRun(rows.isEmpty())) {
 			return;
 		}
 		line("1, 2 and 4 livesession instances on one private redis-server, each hosting users of its own; the "
 				+ "first instance broadcasts to one user of the last. Messages received from Redis per targeted "
-				+ "broadcast, by instance (first to last), with `livesession.redis.routing` interest and broadcast.");
+				+ "broadcast, by instance (first to last), with `livesession.redis.routing` interest and broadcast; "
+				+ "the CPU each instance spent per broadcast (µs, less its idle CPU over a second just before) and the cluster's "
+				+ "CPU per delivery.");
 		line("");
-		line("| routing | instances | connections | deliveries / expected | received per broadcast, by instance | "
-				+ "total | p50 | p99 |");
-		line("|---|---|---|---|---|---|---|---|");
+		header("routing", "instances", "connections", "deliveries / expected", "received per broadcast, by instance",
+				"total", "CPU µs per broadcast, by instance", "CPU µs per delivery", "p50", "p99");
 		for (Map<String, Object> row : rows) {
-			line("| " + row.get("routing") + " | " + row.get("instances") + " | " + row.get("connections") + " | "
-					+ row.get("deliveries") + " / " + row.get("expected") + " | "
-					+ row.get("receivedPerBroadcastByInstance") + " | " + fmt(row.get("receivedPerBroadcastTotal"))
-					+ " | " + row.get("p50Us") + " | " + row.get("p99Us") + " |");
+			row(row.get("routing"), row.get("instances"), row.get("connections"),
+					row.get("deliveries") + " / " + row.get("expected"), row.get("receivedPerBroadcastByInstance"),
+					fmt(row.get("receivedPerBroadcastTotal")), row.get("cpuUsPerBroadcastByInstance"),
+					row.get("cpuUsPerDelivery"), row.get("p50Us"), row.get("p99Us"));
 		}
 		line("");
 	}
 
 	@SuppressWarnings("unchecked")
 	private void soak() {
-		line("## Soak (livesession, in memory)");
-		line("");
+		heading("Soak (livesession, in memory)");
 		Map<String, Object> row = (Map<String, Object>) this.results.get("Soak");
-		if (row == null) {
-			line("Did not run.");
-			line("");
+		if (didNotRun(row == null)) {
 			return;
 		}
 		line("Stable connections send `increment` actions and receive group- and user-targeted broadcasts while "
 				+ "other connections open and close. Heap drift is after a full GC, minute 2 (start in quick "
 				+ "mode) to the end; asserted only in full mode.");
 		line("");
-		line("| figure | value |");
-		line("|---|---|");
+		header("figure", "value");
 		row.forEach((key, value) -> {
 			if (!"checks".equals(key)) {
-				line("| " + key + " | " + fmt(value) + " |");
+				row(key, fmt(value));
 			}
 		});
 		line("");
-		line("| check | held |");
-		line("|---|---|");
-		((Map<String, Object>) row.getOrDefault("checks", Map.of()))
-			.forEach((key, value) -> line("| " + key + " | " + value + " |"));
+		header("check", "held");
+		((Map<String, Object>) row.getOrDefault("checks", Map.of())).forEach(this::row);
 		line("");
 	}
 
 	private void jmh() {
-		line("## JMH microbenchmarks");
-		line("");
+		heading("JMH microbenchmarks");
 		List<Map<String, Object>> rows = this.lookup.rows("JMH");
-		if (rows.isEmpty()) {
-			line("Did not run.");
-			line("");
+		if (didNotRun(rows.isEmpty())) {
 			return;
 		}
-		line("| benchmark | params | score | error | unit |");
-		line("|---|---|---|---|---|");
+		header("benchmark", "params", "score", "error", "unit");
 		for (Map<String, Object> row : rows) {
-			line("| " + row.get("benchmark") + " | " + row.get("params") + " | " + fmt(row.get("score")) + " | "
-					+ fmt(row.get("error")) + " | " + row.get("unit") + " |");
+			row(row.get("benchmark"), row.get("params"), fmt(row.get("score")), fmt(row.get("error")), row.get("unit"));
 		}
 		line("");
 	}
@@ -381,6 +350,34 @@ final class Report {
 					: String.format(Locale.ROOT, "%.3f", d);
 		}
 		return value.toString();
+	}
+
+	private void heading(String title) {
+		line("## " + title);
+		line("");
+	}
+
+	/** Says so when a scenario has no results, which then has no table. */
+	private boolean didNotRun(boolean missing) {
+		if (missing) {
+			line("Did not run.");
+			line("");
+		}
+		return missing;
+	}
+
+	private void header(String... columns) {
+		row((Object[]) columns);
+		line("|" + "---|".repeat(columns.length));
+	}
+
+	/** One table row: each cell as {@link String#valueOf(Object)} renders it. */
+	private void row(@Nullable Object... cells) {
+		StringBuilder row = new StringBuilder("|");
+		for (Object cell : cells) {
+			row.append(' ').append(cell).append(" |");
+		}
+		line(row.toString());
 	}
 
 	private void line(String text) {

@@ -135,6 +135,18 @@ final class Server implements AutoCloseable {
 			.build(), HttpResponse.BodyHandlers.discarding());
 	}
 
+	/**
+	 * A control call that answers a number.
+	 * @param path the path and query
+	 * @return the number
+	 */
+	long post(String path) {
+		return Long.parseLong(text(HttpRequest.newBuilder(url(path))
+			.timeout(Duration.ofSeconds(60))
+			.POST(HttpRequest.BodyPublishers.noBody())
+			.build()).trim());
+	}
+
 	long count(String group) {
 		return Long.parseLong(text(HttpRequest.newBuilder(url("/bench/count?group=" + group)).GET().build()).trim());
 	}

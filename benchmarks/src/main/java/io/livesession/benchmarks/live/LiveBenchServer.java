@@ -12,6 +12,7 @@ import io.livesession.GroupState;
 import io.livesession.LiveAction;
 import io.livesession.LiveController;
 import io.livesession.SessionGroups;
+import io.livesession.Topics;
 import io.livesession.benchmarks.BenchProperties;
 import io.livesession.benchmarks.BroadcastTimer;
 import io.livesession.benchmarks.ServerStats;
@@ -28,6 +29,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.util.UriComponentsBuilder;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Server P: a Boot app using livesession. Connections carry their user ({@code ?u=}) and
@@ -110,12 +112,23 @@ public class LiveBenchServer {
 
 		private final ObjectProvider<RedisDeliveryChannel> redis;
 
+		private final Topics topics;
+
+		private final JsonMapper mapper = JsonMapper.builder().build();
+
 		BenchController(Broadcaster broadcaster, ConnectionRegistry registry, SessionGroups groups,
-				ObjectProvider<RedisDeliveryChannel> redis) {
+				ObjectProvider<RedisDeliveryChannel> redis, Topics topics) {
 			this.broadcaster = broadcaster;
 			this.registry = registry;
 			this.groups = groups;
 			this.redis = redis;
+			this.topics = topics;
+		}
+
+		/** Join every connection of a group to the topic {@code room-<group>} (P2). */
+		@PostMapping("/bench/join")
+		int join(@RequestParam String group) {
+			return this.topics.join(BroadcastTarget.groups(group), "room-" + group);
 		}
 
 		/** What this instance received from Redis (P7), 0 in memory. */
@@ -131,6 +144,13 @@ public class LiveBenchServer {
 				@RequestParam(defaultValue = "100") int size, @RequestParam(defaultValue = "all") String target,
 				@RequestParam(defaultValue = "0") long intervalMicros) {
 			BroadcastTarget resolved = target(target);
+			if (resolved instanceof BroadcastTarget.Topic) {
+				// A topic's payload becomes the publication's data: an object, so that
+				// the
+				// load generator reads the same fields as in a raw frame.
+				return BroadcastTimer.run(count, size, target, intervalMicros,
+						(payload) -> this.broadcaster.send(resolved, this.mapper.readTree(payload)));
+			}
 			return BroadcastTimer.run(count, size, target, intervalMicros,
 					(payload) -> this.broadcaster.send(resolved, payload));
 		}
@@ -152,6 +172,9 @@ public class LiveBenchServer {
 			}
 			if (target.startsWith("group:")) {
 				return BroadcastTarget.groups(target.substring(6));
+			}
+			if (target.startsWith("topic:")) {
+				return BroadcastTarget.topic(target.substring(6));
 			}
 			return BroadcastTarget.all();
 		}

@@ -8,6 +8,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.livesession.BroadcastTarget;
 import io.livesession.Broadcaster;
 import io.livesession.redis.RedisDeliveryChannel;
@@ -62,7 +65,7 @@ class InterestRoutingIntegrationTests {
 		this.cluster.close();
 	}
 
-	private static double received(ConfigurableApplicationContext instance) {
+	static double received(ConfigurableApplicationContext instance) {
 		return instance.getBean(MeterRegistry.class)
 			.get("livesession.redis.messages.received")
 			.functionCounter()
@@ -97,6 +100,22 @@ class InterestRoutingIntegrationTests {
 	}
 
 	@Test
+	void onOneRedisTheRoutedChannelsAreClassicChannels() {
+		String pattern = this.cluster.keyPrefix() + "ch:*";
+		RedisClient client = RedisClient.create(RedisURI.create(redis.host(), redis.port()));
+		try (LiveTestClient alice = LiveCluster.connectUser(this.a, "alice");
+				StatefulRedisConnection<String, String> connection = client.connect()) {
+			alice.next("hello");
+			assertThat(connection.sync().pubsubChannels(pattern)).contains(this.cluster.keyPrefix() + "ch:u:{alice}",
+					this.cluster.keyPrefix() + "ch:g:{user:alice}");
+			assertThat(connection.sync().pubsubShardChannels(pattern)).isEmpty();
+		}
+		finally {
+			client.shutdown();
+		}
+	}
+
+	@Test
 	void theLastConnectionOfAUserToLeaveUnsubscribesFromItsChannels() throws Exception {
 		RedisDeliveryChannel channel = this.a.getBean(RedisDeliveryChannel.class);
 		try (LiveTestClient first = LiveCluster.connectUser(this.a, "bob");
@@ -117,7 +136,18 @@ class InterestRoutingIntegrationTests {
 
 	@Test
 	void aThousandConnectBroadcastInterleavingsLoseNoFramePublishedAfterHello() throws Exception {
-		Broadcaster fromB = this.b.getBean(Broadcaster.class);
+		assertNoFrameLostAfterHello(this.a, this.b.getBean(Broadcaster.class), 1000);
+	}
+
+	/**
+	 * Connect to one instance again and again while another broadcasts to the same users,
+	 * and check that a frame published after each {@code hello} arrives.
+	 * @param host the instance the connections go to
+	 * @param fromB the other instance's broadcaster
+	 * @param iterations how many connections
+	 */
+	static void assertNoFrameLostAfterHello(ConfigurableApplicationContext host, Broadcaster fromB, int iterations)
+			throws Exception {
 		AtomicBoolean running = new AtomicBoolean(true);
 		ExecutorService noise = Executors.newSingleThreadExecutor();
 		// Broadcasts keep coming while connections open and close, so subscribes and
@@ -131,9 +161,9 @@ class InterestRoutingIntegrationTests {
 			return null;
 		});
 		try {
-			for (int i = 0; i < 1000; i++) {
+			for (int i = 0; i < iterations; i++) {
 				String user = (i % 2 == 0) ? "alice" : "bob";
-				try (LiveTestClient client = LiveCluster.connectUser(this.a, user)) {
+				try (LiveTestClient client = LiveCluster.connectUser(host, user)) {
 					client.next("hello");
 					String marker = "m" + i;
 					fromB.send(BroadcastTarget.users(user), Map.of("type", "marker", "marker", marker));

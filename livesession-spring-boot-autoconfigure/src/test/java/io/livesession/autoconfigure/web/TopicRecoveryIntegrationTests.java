@@ -78,10 +78,7 @@ class TopicRecoveryIntegrationTests {
 			assertThat(last.get("offset").asLong()).isEqualTo(i);
 			assertThat(last.get("epoch").asString()).isEqualTo(epoch);
 		}
-		alice.close();
-		awaitNoMembers(topic);
-		publish(topic, 6, 55);
-		LiveTestClient again = connect();
+		LiveTestClient again = missWhileAway(alice, topic, 6, 55);
 		TopicsIntegrationTests.subscribe(again, topic, "again", last.get("offset").asLong(), epoch);
 		JsonNode reply = again.next();
 		assertThat(reply.get("type").asString()).as("the reply comes first").isEqualTo("reply");
@@ -104,10 +101,7 @@ class TopicRecoveryIntegrationTests {
 		LiveTestClient alice = connect();
 		TopicsIntegrationTests.subscribe(alice, topic, "first", null, null);
 		String epoch = alice.next("reply").at("/data/epoch").asString();
-		alice.close();
-		awaitNoMembers(topic);
-		publish(topic, 1, 101);
-		LiveTestClient again = connect();
+		LiveTestClient again = missWhileAway(alice, topic, 1, 101);
 		TopicsIntegrationTests.subscribe(again, topic, "again", 0, epoch);
 		JsonNode reply = again.next();
 		assertThat(reply.get("type").asString()).isEqualTo("reply");
@@ -150,10 +144,7 @@ class TopicRecoveryIntegrationTests {
 		assertThat(firstReply.at("/data/offset").asLong()).isEqualTo(3);
 		publish(topic, 4, 4);
 		assertThat(first.next().get("offset").asLong()).as("the next frame is the next one").isEqualTo(4);
-		first.close();
-		awaitNoMembers(topic);
-		publish(topic, 5, 10);
-		LiveTestClient again = connect();
+		LiveTestClient again = missWhileAway(first, topic, 5, 10);
 		TopicsIntegrationTests.subscribe(again, topic, "again", 4, epoch);
 		JsonNode reply = again.next();
 		assertThat(reply.get("type").asString()).isEqualTo("reply");
@@ -217,6 +208,14 @@ class TopicRecoveryIntegrationTests {
 		finally {
 			publishing.set(false);
 		}
+	}
+
+	/** Close a member, publish while it is away, and connect it again. */
+	private LiveTestClient missWhileAway(LiveTestClient member, String topic, int from, int to) {
+		member.close();
+		awaitNoMembers(topic);
+		publish(topic, from, to);
+		return connect();
 	}
 
 	private void publish(String topic, int from, int to) {

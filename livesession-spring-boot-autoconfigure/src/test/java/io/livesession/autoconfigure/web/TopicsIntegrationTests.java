@@ -184,6 +184,7 @@ class TopicsIntegrationTests {
 			JsonNode reply = alice.next("reply");
 			assertThat(reply.get("ref").asString()).isEqualTo("u");
 			assertThat(reply.at("/data/topic").asString()).isEqualTo("room:a");
+			assertThat(reply.at("/data/recovered").asBoolean(true)).isFalse();
 			assertThat(this.topics.findMembers("room:a")).extracting(LiveConnection::getUserId).containsExactly("bob");
 			assertThat(this.broadcaster.send(BroadcastTarget.topic("room:a"), "x")).isEqualTo(1);
 			bob.close();

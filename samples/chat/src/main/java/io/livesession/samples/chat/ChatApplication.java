@@ -4,7 +4,8 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
 /**
- * The chat sample: every tab and device of one user shares that user's messages.
+ * The chat sample: every tab and device of one user shares that user's messages, and
+ * rooms ({@link ChatRooms}) are topics that signed-in users enter from the page.
  *
  * @author livesession
  */

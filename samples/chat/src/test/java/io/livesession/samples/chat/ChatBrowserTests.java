@@ -2,14 +2,19 @@ package io.livesession.samples.chat;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.livesession.BroadcastTarget;
+import io.livesession.Broadcaster;
 import io.livesession.ConnectionRegistry;
 import io.livesession.LiveConnection;
+import io.livesession.Topics;
 import io.livesession.test.browser.Browser;
 import io.livesession.test.browser.HeadlessChromium;
 import io.livesession.test.browser.Tab;
 import jakarta.servlet.Filter;
+import jakarta.servlet.http.HttpServletResponse;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -27,7 +32,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * The chat page in real headless Chromium, logged in through the form login page: each
  * {@link Browser} is a separate browser with its own cookies, so its own HTTP session.
  * alice's messages reach every browser of hers and never bob's; logging out in one tab
- * revokes the other tabs of that session, which show it and stay disconnected.
+ * revokes the other tabs of that session, which show it and stay disconnected; in rooms
+ * (topics) the users of one room see each other's messages and each other, the users of
+ * another room nothing of it.
  */
 @Tag(HeadlessChromium.TAG)
 class ChatBrowserTests {
@@ -35,6 +42,8 @@ class ChatBrowserTests {
 	private static final Duration REVOCATION_TIMEOUT = Duration.ofSeconds(2);
 
 	private static final Duration STAYS_REVOKED = Duration.ofSeconds(3);
+
+	private static final Duration HANDOVER = Duration.ofSeconds(5);
 
 	private static ConfigurableApplicationContext app;
 
@@ -75,6 +84,26 @@ class ChatBrowserTests {
 
 	private static Tab send(Tab tab, String text) {
 		return tab.type("text", text).click("send");
+	}
+
+	/**
+	 * Enters a room with the page's room selector and waits until the subscription is
+	 * answered.
+	 */
+	private static Tab enterRoom(Tab tab, String room) {
+		tab.element("room-name").clear();
+		return tab.type("room-name", room)
+			.click("join-room")
+			.awaitAttribute("room", "data-joined", room)
+			.awaitText("room-title", room);
+	}
+
+	private static Tab say(Tab tab, String text) {
+		return tab.type("say-text", text).click("say");
+	}
+
+	private static void awaitMembers(Tab tab, String... users) {
+		tab.await("the room's members", (t) -> t.items("room-members"), List.of(users), Tab.DEFAULT_TIMEOUT);
 	}
 
 	private static List<LiveConnection> connectionsOfSession(String httpSessionId) {
@@ -170,6 +199,137 @@ class ChatBrowserTests {
 		}
 	}
 
+	@Test
+	void aliceAndBobInRoomASeeEachOtherAndEachOthersMessagesAndAThirdUserInRoomBSeesNoneOfIt() {
+		try (Browser alicesBrowser = HeadlessChromium.launch();
+				Browser bobsBrowser = HeadlessChromium.launch();
+				Browser adminsBrowser = HeadlessChromium.launch()) {
+			Tab alice = enterRoom(login(alicesBrowser, "alice"), "a");
+			Tab bob = enterRoom(login(bobsBrowser, "bob"), "a");
+			// The third user: the demo has alice, bob and admin (samples.md).
+			Tab third = enterRoom(login(adminsBrowser, "admin"), "b");
+			awaitMembers(alice, "alice", "bob");
+			awaitMembers(bob, "alice", "bob");
+			awaitMembers(third, "admin");
+
+			say(alice, "Hello bob");
+			bob.awaitItem("room-messages", "alice: Hello bob");
+			alice.awaitItem("room-messages", "alice: Hello bob");
+			alice.await("the room input once sent", (tab) -> tab.property("say-text", "value"), "",
+					Tab.DEFAULT_TIMEOUT);
+			say(bob, "Hello alice");
+			alice.awaitItem("room-messages", "bob: Hello alice");
+			bob.awaitItem("room-messages", "bob: Hello alice");
+			say(third, "Anyone in b?");
+			third.awaitItem("room-messages", "admin: Anyone in b?");
+			// The third user's own message came back after alice's and bob's had reached
+			// room a: had they reached room b, they would be listed before it.
+			assertThat(third.items("room-messages")).as("room b").containsExactly("admin: Anyone in b?");
+			assertThat(third.items("room-members")).as("room b's members").containsExactly("admin");
+			assertThat(alice.items("room-messages")).as("room a on alice's page")
+				.containsExactly("alice: Hello bob", "bob: Hello alice");
+			assertThat(alice.items("room-members")).as("room a's members on alice's page")
+				.containsExactly("alice", "bob");
+			assertThat(alice.items("messages")).as("rooms leave the user's own messages alone")
+				.doesNotContain("alice: Hello bob", "bob: Hello alice");
+			alice.screenshot("chat-room-alice");
+			bob.screenshot("chat-room-bob");
+			third.screenshot("chat-room-b");
+
+			// bob goes to room b: alice sees him leave, the third user sees him come.
+			enterRoom(bob, "b");
+			awaitMembers(alice, "alice");
+			awaitMembers(third, "admin", "bob");
+			awaitMembers(bob, "admin", "bob");
+			say(alice, "Alone now");
+			alice.awaitItem("room-messages", "alice: Alone now");
+			say(bob, "Hi admin");
+			third.awaitItem("room-messages", "bob: Hi admin");
+			assertThat(bob.items("room-messages")).as("a room entered anew starts empty")
+				.containsExactly("bob: Hi admin");
+		}
+	}
+
+	@Test
+	void aPageWhoseConnectionDroppedGetsTheRoomMessagesItMissedOnceEachInOrder() {
+		try (Browser alicesBrowser = HeadlessChromium.launch(); Browser bobsBrowser = HeadlessChromium.launch()) {
+			Tab alice = enterRoom(login(alicesBrowser, "alice"), "recovery");
+			Tab bob = enterRoom(login(bobsBrowser, "bob"), "recovery");
+			awaitMembers(alice, "alice", "bob");
+			say(bob, "before the drop");
+			alice.awaitItem("room-messages", "bob: before the drop");
+			List<LiveConnection> dropped = List.copyOf(app.getBean(ConnectionRegistry.class).findByUser("alice"));
+			assertThat(dropped).hasSize(1);
+			String droppedId = dropped.get(0).getId();
+			HandshakeCounter handshakes = app.getBean(HandshakeCounter.class);
+			// The page stays away (its handshakes are refused) while bob's messages are
+			// sent.
+			handshakes.refuse(true);
+			try {
+				dropped.get(0).close(1011, "");
+				alice.awaitAttribute("status", "data-status", "reconnecting");
+				bob.await("the room's members", (tab) -> app.getBean(Topics.class).findMembers("room:recovery").size(),
+						1, Tab.DEFAULT_TIMEOUT);
+				Broadcaster broadcaster = app.getBean(Broadcaster.class);
+				for (int i = 1; i <= 3; i++) {
+					broadcaster.send(BroadcastTarget.topic("room:recovery"),
+							Map.of("kind", "message", "room", "recovery", "user", "bob", "text", "missed " + i));
+				}
+			}
+			finally {
+				handshakes.refuse(false);
+			}
+			alice.awaitItem("room-messages", "bob: missed 3");
+			alice.awaitAttribute("status", "data-status", "open");
+			assertThat(app.getBean(ConnectionRegistry.class).findByUser("alice")).as("a new connection")
+				.singleElement()
+				.extracting(LiveConnection::getId)
+				.isNotEqualTo(droppedId);
+			say(bob, "after the drop");
+			alice.awaitItem("room-messages", "bob: after the drop");
+			assertThat(alice.items("room-messages")).as("replayed once each, in order")
+				.containsExactly("bob: before the drop", "bob: missed 1", "bob: missed 2", "bob: missed 3",
+						"bob: after the drop");
+			assertThat(alice.text("room-note")).as("recovered: no reset").isEmpty();
+			bob.awaitItem("room-messages", "bob: after the drop");
+		}
+	}
+
+	@Test
+	void aRoomOfTabsSharingOneSocketOutlivesTheLeaderTabAndMissesNothing() {
+		try (Browser alicesBrowser = HeadlessChromium.launch(); Browser bobsBrowser = HeadlessChromium.launch()) {
+			login(alicesBrowser, "alice");
+			Tab first = openSharedRoom(alicesBrowser, "shared", "leader");
+			Tab second = openSharedRoom(alicesBrowser, "shared", "follower");
+			Tab bob = enterRoom(login(bobsBrowser, "bob"), "shared");
+			awaitMembers(second, "alice", "bob");
+			say(bob, "one");
+			first.awaitItem("room-messages", "bob: one");
+			second.awaitItem("room-messages", "bob: one");
+			first.close();
+			// Said while the tabs hand over: the new leader's subscription recovers it.
+			say(bob, "two");
+			second.awaitAttribute("role", "data-role", "leader", HANDOVER);
+			second.awaitItem("room-messages", "bob: two");
+			second.awaitAttribute("status", "data-status", "open");
+			say(bob, "three");
+			second.awaitItem("room-messages", "bob: three");
+			assertThat(second.items("room-messages")).as("once each, in order")
+				.containsExactly("bob: one", "bob: two", "bob: three");
+			assertThat(second.text("room-note")).as("recovered: no reset").isEmpty();
+			awaitMembers(bob, "alice", "bob");
+		}
+	}
+
+	/**
+	 * A tab of the chat page that shares the browser's socket, in a room.
+	 */
+	private static Tab openSharedRoom(Browser browser, String room, String role) {
+		return browser.open("http://localhost:" + port + "/?shared=1&room=" + room)
+			.awaitAttribute("role", "data-role", role)
+			.awaitAttribute("room", "data-joined", room);
+	}
+
 	/**
 	 * Counts the requests to the live endpoint, refused handshakes included: a page that
 	 * kept reconnecting after its session was revoked would show up here.
@@ -178,14 +338,25 @@ class ChatBrowserTests {
 
 		private final AtomicInteger count = new AtomicInteger();
 
+		private volatile boolean refusing;
+
 		int count() {
 			return this.count.get();
+		}
+
+		/** While set, handshakes get 503, so that a page stays disconnected. */
+		void refuse(boolean refuse) {
+			this.refusing = refuse;
 		}
 
 		@Bean
 		FilterRegistrationBean<Filter> handshakeCountingFilter() {
 			FilterRegistrationBean<Filter> registration = new FilterRegistrationBean<>((request, response, chain) -> {
 				this.count.incrementAndGet();
+				if (this.refusing) {
+					((HttpServletResponse) response).sendError(503);
+					return;
+				}
 				chain.doFilter(request, response);
 			});
 			registration.addUrlPatterns("/live");

@@ -2,21 +2,15 @@ package io.livesession.redis;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.livesession.GroupIdPage;
 import io.livesession.SessionGroupUnavailableException;
-import io.livesession.group.GroupStore;
-import io.livesession.group.GroupUpdate;
-import io.livesession.group.StoredGroup;
-import org.jspecify.annotations.Nullable;
 import org.springframework.dao.DataAccessException;
 import org.springframework.data.redis.connection.ClusterSlotHashUtil;
 import org.springframework.data.redis.connection.RedisClusterConnection;
@@ -26,15 +20,17 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
 
 /**
- * Adds cluster-wide {@link #ids paging} to a Redis group store: {@code SCAN} with
- * {@code MATCH <keyPattern>*} over the group keys, never {@code KEYS}, so Redis never
- * blocks on a large keyspace. Everything else is delegated unchanged. Kept apart from the
- * store itself so the commit path stays as it is.
+ * Cluster-wide {@link #ids paging} through the group keys of a
+ * {@link FencedRedisSessionRepository}: {@code SCAN} with {@code MATCH <keyPattern>*},
+ * never {@code KEYS}, so Redis never blocks on a large keyspace. Kept apart from the
+ * repository so its commit path stays as it is.
  *
+ * @param redis the template
+ * @param keyPrefix the part of every group key before the group id
+ * @param keySuffix the part of every group key after the group id (the end of a hash tag)
  * @author livesession
- * @since 0.1.0
  */
-final class ScanningGroupStore implements GroupStore {
+record GroupKeyScan(StringRedisTemplate redis, String keyPrefix, String keySuffix) {
 
 	/** SCAN through a script: see {@code group-scan.lua}. */
 	@SuppressWarnings("rawtypes")
@@ -46,35 +42,13 @@ final class ScanningGroupStore implements GroupStore {
 	/** SCAN calls one page may make before it returns what it has, to stay short. */
 	private static final int MAX_CALLS = 16;
 
-	private final GroupStore delegate;
-
-	private final StringRedisTemplate redis;
-
-	private final String keyPrefix;
-
-	private final String keySuffix;
-
-	private final String pattern;
-
 	/**
-	 * Create a store that pages through the keys
-	 * {@code <groupKeyPrefix><groupId><groupKeySuffix>}.
-	 * @param delegate the store
-	 * @param redis the template
-	 * @param groupKeyPrefix the part of every group key before the group id
-	 * @param groupKeySuffix the part of every group key after the group id (the end of a
-	 * hash tag)
+	 * One page of group ids, in no particular order.
+	 * @param cursor {@link GroupIdPage#FIRST} or a cursor this scan issued
+	 * @param count about how many ids to return
+	 * @return the page
 	 */
-	ScanningGroupStore(GroupStore delegate, StringRedisTemplate redis, String groupKeyPrefix, String groupKeySuffix) {
-		this.delegate = delegate;
-		this.redis = redis;
-		this.keyPrefix = groupKeyPrefix;
-		this.keySuffix = groupKeySuffix;
-		this.pattern = escapeGlob(groupKeyPrefix) + "*" + escapeGlob(groupKeySuffix);
-	}
-
-	@Override
-	public GroupIdPage ids(String cursor, int count) {
+	GroupIdPage ids(String cursor, int count) {
 		Matcher parsed = CURSOR.matcher(cursor);
 		if (!parsed.matches()) {
 			throw new IllegalArgumentException("Not a cursor of this store: '" + cursor + "'");
@@ -139,11 +113,12 @@ final class ScanningGroupStore implements GroupStore {
 	}
 
 	private Page scan(List<String> route, String cursor, int count) {
+		String pattern = escapeGlob(this.keyPrefix) + "*" + escapeGlob(this.keySuffix);
 		Set<String> ids = new LinkedHashSet<>();
 		String next = cursor;
 		int calls = 0;
 		do {
-			List<?> reply = this.redis.execute(SCAN, route, next, this.pattern, String.valueOf(count));
+			List<?> reply = this.redis.execute(SCAN, route, next, pattern, String.valueOf(count));
 			next = text(reply.get(0));
 			for (Object key : (List<?>) reply.get(1)) {
 				String name = text(key);
@@ -172,41 +147,6 @@ final class ScanningGroupStore implements GroupStore {
 			escaped.append(c);
 		}
 		return escaped.toString();
-	}
-
-	@Override
-	public <T> T update(String groupId, Function<StoredGroup, GroupUpdate<T>> step) {
-		return this.delegate.update(groupId, step);
-	}
-
-	@Override
-	public @Nullable StoredGroup find(String groupId) {
-		return this.delegate.find(groupId);
-	}
-
-	@Override
-	public void touch(Collection<String> groupIds) {
-		this.delegate.touch(groupIds);
-	}
-
-	@Override
-	public boolean publishesAnnouncements() {
-		return this.delegate.publishesAnnouncements();
-	}
-
-	@Override
-	public void delete(String groupId) {
-		this.delegate.delete(groupId);
-	}
-
-	@Override
-	public int removeExpired() {
-		return this.delegate.removeExpired();
-	}
-
-	@Override
-	public String toString() {
-		return this.delegate.toString();
 	}
 
 }

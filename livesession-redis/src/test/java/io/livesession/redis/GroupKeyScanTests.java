@@ -24,10 +24,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
 
 /**
- * Tests for {@link ScanningGroupStore}: the ids of the groups of a Redis store, paged
- * with {@code SCAN}.
+ * Tests for {@link GroupKeyScan}: the ids of the groups of a Redis store, paged with
+ * {@code SCAN}.
  */
-class ScanningGroupStoreTests {
+class GroupKeyScanTests {
 
 	@RegisterExtension
 	static final RedisTestConnections redis = new RedisTestConnections();
