@@ -81,14 +81,7 @@ class ClusterTopicRecoveryIntegrationTests {
 	@Test
 	void aClientThatMissedFiftyPublicationsReceivesExactlyThoseInOrderAfterReconnectingToTheOtherInstance() {
 		assertThat(this.a.getBean(TopicLog.class).getClass().getSimpleName()).isEqualTo("RedisTopicLog");
-		Position last;
-		try (LiveTestClient client = LiveCluster.connectUser(this.a, "alice")) {
-			client.next("hello");
-			JsonNode reply = subscribe(client, null);
-			assertThat(reply.get("recovered").asBoolean()).isFalse();
-			send(this.b, "before");
-			last = Position.of(client.next("publication"));
-		}
+		Position last = seenOne(this.a, "alice", this.b);
 		List<String> missed = new ArrayList<>();
 		for (int i = 0; i < 50; i++) {
 			ConfigurableApplicationContext from = (i % 2 == 0) ? this.a : this.b;
@@ -120,13 +113,7 @@ class ClusterTopicRecoveryIntegrationTests {
 
 	@Test
 	void aClientThatMissedMoreThanTheHistoryHoldsIsToldItCannotRecover() {
-		Position last;
-		try (LiveTestClient client = LiveCluster.connectUser(this.a, "bob")) {
-			client.next("hello");
-			subscribe(client, null);
-			send(this.a, "before");
-			last = Position.of(client.next("publication"));
-		}
+		Position last = seenOne(this.a, "bob", this.a);
 		for (int i = 0; i < 101; i++) {
 			send(this.b, "missed-" + i);
 		}
@@ -143,13 +130,7 @@ class ClusterTopicRecoveryIntegrationTests {
 
 	@Test
 	void afterARestartOfRedisThatLostTheHistoryTheEpochChangesAndTheClientIsTold() {
-		Position last;
-		try (LiveTestClient client = LiveCluster.connectUser(this.a, "alice")) {
-			client.next("hello");
-			subscribe(client, null);
-			send(this.b, "before");
-			last = Position.of(client.next("publication"));
-		}
+		Position last = seenOne(this.a, "alice", this.b);
 		// A Redis without persistence comes back empty.
 		StringRedisTemplate template = new StringRedisTemplate(this.a.getBean(RedisConnectionFactory.class));
 		template.execute((RedisCallback<Object>) (connection) -> {
@@ -181,6 +162,21 @@ class ClusterTopicRecoveryIntegrationTests {
 			assertThat(next.get("type").asString()).isEqualTo("publication");
 			assertThat(next.get("epoch").asString()).isEqualTo(reply.get("epoch").asString());
 			assertThat(next.get("data").get("text").asString()).isEqualTo("after");
+		}
+	}
+
+	/**
+	 * A client of a user on an instance subscribes, without a position, and receives one
+	 * publication sent from another instance; then it disconnects.
+	 * @return the position of that publication
+	 */
+	private static Position seenOne(ConfigurableApplicationContext instance, String user,
+			ConfigurableApplicationContext from) {
+		try (LiveTestClient client = LiveCluster.connectUser(instance, user)) {
+			client.next("hello");
+			assertThat(subscribe(client, null).get("recovered").asBoolean()).isFalse();
+			send(from, "before");
+			return Position.of(client.next("publication"));
 		}
 	}
 
