@@ -71,8 +71,12 @@ final class TopicSubscriptions {
 		this.topics.holdBack(connection, topic);
 		long last = -1;
 		try {
+			// Where the topic stands before the join: what is published while joining
+			// (a presence listener announcing this very member, say) is replayed to a
+			// client that has nothing to recover from, instead of being counted as seen.
+			TopicPosition before = history.position(topic);
 			join(connection, topic);
-			last = recover(connection, history, topic, from, ref);
+			last = recover(connection, history, topic, from, before, ref);
 		}
 		catch (SessionGroupUnavailableException ex) {
 			// The history is out of reach: nothing changes, the client may try again.
@@ -89,21 +93,29 @@ final class TopicSubscriptions {
 	 * Reply where the client stands, the offset after which every publication follows the
 	 * reply, and queue the publications it missed. Read after the join, so that every
 	 * later publication is held back and follows too.
+	 * @param before where the topic stood before the join
 	 * @return the offset of the last publication the client has now
 	 */
 	private long recover(ManagedConnection connection, TopicLog history, String topic, @Nullable TopicPosition from,
-			@Nullable String ref) {
+			TopicPosition before, @Nullable String ref) {
 		List<TopicPublication> missed = (from != null) ? history.since(topic, from) : null;
-		if (from == null || missed == null) {
+		boolean recovered = missed != null;
+		TopicPosition start = from;
+		if (missed == null) {
 			// Nothing to recover from, or not all of it: the client starts again from
-			// where the topic stands; what was published up to there is not sent.
+			// where the topic stood before the join; what was published up to there is
+			// not sent, what was published while joining is.
+			start = before;
+			missed = history.since(topic, before);
+		}
+		if (missed == null) {
+			// A new epoch began while joining: the client starts from where it stands.
 			TopicPosition position = history.position(topic);
 			connection.send(this.frames.subscribed(ref, topic, position.offset(), position.epoch(), false));
 			return position.offset();
 		}
-		// The client's own offset: every publication after it follows the reply.
-		connection.send(this.frames.subscribed(ref, topic, from.offset(), from.epoch(), true));
-		long last = missed.isEmpty() ? from.offset() : missed.get(missed.size() - 1).offset();
+		connection.send(this.frames.subscribed(ref, topic, start.offset(), start.epoch(), recovered));
+		long last = missed.isEmpty() ? start.offset() : missed.get(missed.size() - 1).offset();
 		for (TopicPublication publication : missed) {
 			connection
 				.send(this.frames.publication(topic, publication.data(), publication.offset(), publication.epoch()));
