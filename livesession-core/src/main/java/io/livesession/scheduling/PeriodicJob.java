@@ -32,6 +32,9 @@ public abstract class PeriodicJob implements SmartLifecycle {
 
 	private volatile @Nullable ScheduledFuture<?> task;
 
+	/** Held by a run: {@link #stop()} waits for the one in progress. */
+	private final Object runs = new Object();
+
 	/**
 	 * Create a job.
 	 * @param description what the job does, for the failure log
@@ -63,23 +66,36 @@ public abstract class PeriodicJob implements SmartLifecycle {
 	}
 
 	private void runSafely() {
-		try {
-			runScheduled();
-		}
-		catch (RuntimeException ex) {
-			this.logger.warn(this.description + " failed; retrying in " + this.interval, ex);
+		synchronized (this.runs) {
+			if (this.task == null) {
+				// Stopped while this run waited for the previous one.
+				return;
+			}
+			try {
+				runScheduled();
+			}
+			catch (RuntimeException ex) {
+				this.logger.warn(this.description + " failed; retrying in " + this.interval, ex);
+			}
 		}
 	}
 
 	/**
-	 * Cancel the runs to come; a run in progress completes.
+	 * Cancel the runs to come and wait for a run in progress to complete: once stopped,
+	 * nothing of the job runs any more (a run that wrote to the store after its stop
+	 * would be a write nobody asked for).
 	 */
 	@Override
-	public synchronized void stop() {
-		ScheduledFuture<?> task = this.task;
-		if (task != null) {
-			task.cancel(false);
-			this.task = null;
+	public void stop() {
+		synchronized (this) {
+			ScheduledFuture<?> task = this.task;
+			if (task != null) {
+				task.cancel(false);
+				this.task = null;
+			}
+		}
+		synchronized (this.runs) {
+			// Entered once the run in progress, if any, has completed.
 		}
 	}
 
