@@ -1,5 +1,6 @@
 package io.livesession.benchmarks;
 
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
@@ -11,7 +12,9 @@ import com.sun.management.OperatingSystemMXBean;
 
 /**
  * The figures every benchmark server reports at {@code GET /bench/stats}: process CPU
- * time, heap (optionally after a full GC) and resident set size.
+ * time, heap (optionally after a full GC), resident set size, and the collections the
+ * process has had (count and accumulated time), so that a latency tail can be set against
+ * the GC pauses within it.
  *
  * @author livesession
  */
@@ -40,6 +43,14 @@ public final class ServerStats {
 		stats.put("rss", rss());
 		stats.put("connections", connections);
 		stats.put("threads", ManagementFactory.getThreadMXBean().getThreadCount());
+		long collections = 0;
+		long collectionMillis = 0;
+		for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+			collections += Math.max(0, collector.getCollectionCount());
+			collectionMillis += Math.max(0, collector.getCollectionTime());
+		}
+		stats.put("gcCount", collections);
+		stats.put("gcMillis", collectionMillis);
 		return stats;
 	}
 

@@ -31,7 +31,13 @@ final class P5ActionRoundTrip {
 		return (List<Map<String, Object>>) this.bench.results.computeIfAbsent("P5", (key) -> new ArrayList<>());
 	}
 
+	/** Whether the steps run untimed, to compile their paths before the first round. */
+	private boolean warming;
+
 	private int p5Iterations() {
+		if (this.warming) {
+			return this.bench.full ? 5000 : 200;
+		}
 		return this.bench.full ? 2000 : 100;
 	}
 
@@ -45,6 +51,14 @@ final class P5ActionRoundTrip {
 				() -> p5Action(cluster.get(0), cluster.get(1), "redis", "two instances"),
 				// The echo again, for the Redis ratios.
 				() -> p5Echo(raw, "redis"));
+		// Each path is compiled before anything is timed: the Redis paths run through far
+		// more code (Lettuce, Spring Data Redis, the commit) than the echo, so a warm-up
+		// of a fifth of a round left the first rounds measuring the JIT, not the path.
+		this.warming = true;
+		for (Bench.Step step : steps) {
+			step.run();
+		}
+		this.warming = false;
 		for (int round = 0; round < this.bench.rounds; round++) {
 			List<Bench.Step> order = new ArrayList<>(steps);
 			Collections.rotate(order, -round);
@@ -75,6 +89,8 @@ final class P5ActionRoundTrip {
 			}
 		};
 		Histogram histogram;
+		List<Server> path = (liveA == liveB) ? List.of(liveA) : List.of(liveA, liveB);
+		long[] gcBefore = collections(path);
 		try {
 			histogram = roundTrips(
 					(i) -> a.send("{\"type\":\"action\",\"action\":\"increment\",\"ref\":\"r" + i + "\"}"), states,
@@ -86,18 +102,19 @@ final class P5ActionRoundTrip {
 			a.close();
 			b.close();
 		}
-		p5Row(phase, "action: tab A increment → tab B state, " + tabs, histogram);
+		p5Row(phase, "action: tab A increment → tab B state, " + tabs, histogram, gcBefore, collections(path));
 	}
 
 	private void p5Echo(Server raw, String phase) throws Exception {
 		Client echo = this.bench.connect(raw, 1, (i) -> "echo", (i) -> "echo").get(0);
 		BlockingQueue<String> echoes = new ArrayBlockingQueue<>(1024);
 		echo.other = echoes::offer;
+		long[] gcBefore = collections(List.of(raw));
 		Histogram histogram = roundTrips(
 				(i) -> echo.send("{\"type\":\"action\",\"action\":\"increment\",\"ref\":\"r" + i + "\"}"), echoes,
 				"P5: no raw echo within 10 s");
 		echo.close();
-		p5Row(phase, "raw echo on R", histogram);
+		p5Row(phase, "raw echo on R", histogram, gcBefore, collections(List.of(raw)));
 	}
 
 	private Histogram roundTrips(IntConsumer send, BlockingQueue<String> answers, String failure)
@@ -117,11 +134,31 @@ final class P5ActionRoundTrip {
 		return histogram;
 	}
 
-	private void p5Row(String phase, String roundTrip, Histogram histogram) {
+	/**
+	 * The collections the servers on a round trip's path have had, and their accumulated
+	 * time: a GC pause during a round trip is part of its latency, so the rows say how
+	 * many fell within each measurement.
+	 */
+	private static long[] collections(List<Server> path) {
+		long[] totals = new long[2];
+		for (Server server : path) {
+			Map<String, Object> stats = server.stats(false);
+			totals[0] += Bench.num(stats, "gcCount");
+			totals[1] += Bench.num(stats, "gcMillis");
+		}
+		return totals;
+	}
+
+	private void p5Row(String phase, String roundTrip, Histogram histogram, long[] gcBefore, long[] gcAfter) {
+		if (this.warming) {
+			return;
+		}
 		Map<String, Object> row = new LinkedHashMap<>();
 		row.put("phase", phase);
 		row.put("roundTrip", roundTrip);
 		Bench.latency(row, "", histogram);
+		row.put("gcCount", gcAfter[0] - gcBefore[0]);
+		row.put("gcMillis", gcAfter[1] - gcBefore[1]);
 		p5Rows().add(row);
 		System.out.println("   P5 round " + row);
 	}

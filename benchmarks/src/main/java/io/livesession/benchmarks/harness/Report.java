@@ -240,13 +240,17 @@ final class Report {
 	private void p5() {
 		heading("P5 action round trip");
 		line("Tab A sends `increment`, tab B (same group) receives the `state` frame, one at a time; against a raw "
-				+ "echo round trip on R (`echo` columns). STOMP has no equivalent here.");
+				+ "echo round trip on R. STOMP has no equivalent here. Every path first runs untimed (5,000 times in "
+				+ "full mode) so that the rounds time compiled code; the last column counts the collections of the "
+				+ "servers on the path during the step, and their total pause.");
 		line("");
-		header("phase", "round trip", "count", "p50", "p99", "max", "p99 ÷ raw echo p99 of the phase");
+		header("phase", "round trip", "count", "p50", "p99", "max", "p99 ÷ raw echo p99 of the phase",
+				"GCs in the step (ms)");
 		for (Map<String, Object> row : this.lookup.rows("P5")) {
 			row(row.get("phase"), row.get("roundTrip"), row.get("count"), row.get("p50Us"), row.get("p99Us"),
 					row.get("maxUs"),
-					fmt(Results.ratio(row, this.goals.p5Echo(String.valueOf(row.get("phase"))), "p99Us")));
+					fmt(Results.ratio(row, this.goals.p5Echo(String.valueOf(row.get("phase"))), "p99Us")),
+					row.containsKey("gcCount") ? row.get("gcCount") + " (" + row.get("gcMillis") + ")" : "—");
 		}
 		line("");
 	}
