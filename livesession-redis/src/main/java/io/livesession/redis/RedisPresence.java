@@ -12,9 +12,7 @@ import io.livesession.event.UserDisconnectedEvent;
 import io.livesession.registry.RegistryListener;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
@@ -60,12 +58,13 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * <p>
  * The jobs are split: {@link PresenceShare} counts, {@link PresenceWriter} writes,
  * {@link PresenceTransition} is the message format, {@link PresenceSync} holds them
- * together (and serves {@link RedisTopicPresence} too); the scripts are
- * {@code presence-sync.lua} and {@code presence-remove.lua}.
+ * together (and serves {@link RedisTopicPresence} too, both through
+ * {@link AbstractRedisPresence}); the scripts are {@code presence-sync.lua} and
+ * {@code presence-remove.lua}.
  *
  * @author livesession
  */
-public final class RedisPresence implements Presence, RegistryListener, SmartLifecycle, DisposableBean {
+public final class RedisPresence extends AbstractRedisPresence implements Presence, RegistryListener {
 
 	private static final Log logger = LogFactory.getLog(RedisPresence.class);
 
@@ -73,8 +72,6 @@ public final class RedisPresence implements Presence, RegistryListener, SmartLif
 	static final int LEASE_HEARTBEATS = 3;
 
 	private final String instanceId;
-
-	private final PresenceSync sync;
 
 	/**
 	 * Create the presence of one instance.
@@ -92,9 +89,9 @@ public final class RedisPresence implements Presence, RegistryListener, SmartLif
 	public RedisPresence(RedisConnectionFactory connectionFactory, RedisMessageListenerContainer listeners,
 			String keyPrefix, String channel, String instanceId, Duration heartbeat,
 			ApplicationEventPublisher publisher) {
+		super(connectionFactory, listeners, PresenceKeys.of(keyPrefix, instanceId), channel, instanceId, heartbeat,
+				publisher, logger);
 		this.instanceId = instanceId;
-		this.sync = new PresenceSync(connectionFactory, listeners, PresenceKeys.of(keyPrefix, instanceId), channel,
-				instanceId, heartbeat, this, publisher, logger);
 	}
 
 	// Reads: from Redis, or from this instance's own share while Redis cannot be reached.
@@ -155,32 +152,6 @@ public final class RedisPresence implements Presence, RegistryListener, SmartLif
 	 */
 	public String getInstanceId() {
 		return this.instanceId;
-	}
-
-	// Lifecycle
-
-	@Override
-	public void start() {
-		this.sync.start();
-	}
-
-	/**
-	 * Remove this instance's share at once, so its connections leave the counts now
-	 * rather than when its lease runs out.
-	 */
-	@Override
-	public void stop() {
-		this.sync.stop();
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.sync.isRunning();
-	}
-
-	@Override
-	public void destroy() {
-		this.sync.destroy();
 	}
 
 }

@@ -9,9 +9,8 @@ import io.livesession.event.TopicPresenceEvent;
 import io.livesession.topic.TopicPresence;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.springframework.beans.factory.DisposableBean;
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
@@ -35,11 +34,9 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * @author livesession
  * @since 0.2.0
  */
-public final class RedisTopicPresence implements TopicPresence, SmartLifecycle, DisposableBean {
+public final class RedisTopicPresence extends AbstractRedisPresence implements TopicPresence {
 
 	private static final Log logger = LogFactory.getLog(RedisTopicPresence.class);
-
-	private final PresenceSync sync;
 
 	/**
 	 * Create the presence of topics of one instance.
@@ -57,8 +54,8 @@ public final class RedisTopicPresence implements TopicPresence, SmartLifecycle, 
 	public RedisTopicPresence(RedisConnectionFactory connectionFactory, RedisMessageListenerContainer listeners,
 			String keyPrefix, String channel, String instanceId, Duration heartbeat,
 			ApplicationEventPublisher publisher) {
-		this.sync = new PresenceSync(connectionFactory, listeners, PresenceKeys.topics(keyPrefix, instanceId), channel,
-				instanceId, heartbeat, this, publisher, logger);
+		super(connectionFactory, listeners, PresenceKeys.topics(keyPrefix, instanceId), channel, instanceId, heartbeat,
+				publisher, logger);
 	}
 
 	@Override
@@ -87,38 +84,21 @@ public final class RedisTopicPresence implements TopicPresence, SmartLifecycle, 
 
 	@Override
 	public void topicJoined(LiveConnection connection, String topic) {
-		change(connection, topic, 1);
+		this.sync.change(member(topic, connection.getUserId()), topic, 1);
 	}
 
 	@Override
 	public void topicLeft(LiveConnection connection, String topic) {
-		change(connection, topic, -1);
+		this.sync.change(member(topic, connection.getUserId()), topic, -1);
 	}
 
-	private void change(LiveConnection connection, String topic, int delta) {
-		String userId = connection.getUserId();
-		this.sync.change((userId != null) ? topic + " " + userId : null, topic, delta);
-	}
-
-	@Override
-	public void start() {
-		this.sync.start();
-	}
-
-	/** Remove this instance's members from the counts at once. */
-	@Override
-	public void stop() {
-		this.sync.stop();
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.sync.isRunning();
-	}
-
-	@Override
-	public void destroy() {
-		this.sync.destroy();
+	/**
+	 * A member as the presence scripts count it, {@code <topic> <userId>} (a topic name
+	 * has no space), or {@code null} for an anonymous connection, which is counted but
+	 * not listed.
+	 */
+	private static @Nullable String member(String topic, @Nullable String userId) {
+		return (userId != null) ? topic + " " + userId : null;
 	}
 
 }
