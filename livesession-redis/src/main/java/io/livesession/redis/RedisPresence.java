@@ -57,10 +57,9 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  *
  * <p>
  * The jobs are split: {@link PresenceShare} counts, {@link PresenceWriter} writes,
- * {@link PresenceTransition} is the message format, {@link PresenceSync} holds them
- * together (and serves {@link RedisTopicPresence} too, both through
- * {@link AbstractRedisPresence}); the scripts are {@code presence-sync.lua} and
- * {@code presence-remove.lua}.
+ * {@link PresenceTransition} is the message format, {@link AbstractRedisPresence}, the
+ * base class shared with {@link RedisTopicPresence}, holds them together; the scripts are
+ * {@code presence-sync.lua} and {@code presence-remove.lua}.
  *
  * @author livesession
  */
@@ -103,47 +102,44 @@ public final class RedisPresence extends AbstractRedisPresence implements Presen
 
 	@Override
 	public long getConnectionCount() {
-		return this.sync.read(() -> {
-			String count = this.sync.redis().opsForValue().get(this.sync.keys().connections());
+		return read(() -> {
+			String count = redis().opsForValue().get(keys().connections());
 			return (count != null) ? Math.max(0, Long.parseLong(count)) : 0L;
-		}, this.sync.share()::connectionCount);
+		}, share()::connectionCount);
 	}
 
 	@Override
 	public long getUserCount() {
-		return this.sync.read(() -> this.sync.redis().opsForHash().size(this.sync.keys().users()),
-				() -> (long) this.sync.share().userIds().size());
+		return read(() -> redis().opsForHash().size(keys().users()), () -> (long) share().userIds().size());
 	}
 
 	@Override
 	public long getGroupCount() {
-		return this.sync.read(() -> this.sync.redis().opsForHash().size(this.sync.keys().groups()),
-				() -> (long) this.sync.share().groupIds().size());
+		return read(() -> redis().opsForHash().size(keys().groups()), () -> (long) share().groupIds().size());
 	}
 
 	@Override
 	public boolean isOnline(String userId) {
-		return this.sync.read(() -> this.sync.redis().opsForHash().hasKey(this.sync.keys().users(), userId),
-				() -> this.sync.share().userIds().contains(userId));
+		return read(() -> redis().opsForHash().hasKey(keys().users(), userId),
+				() -> share().userIds().contains(userId));
 	}
 
 	@Override
 	public Set<String> getOnlineUserIds() {
-		return this.sync.read(
-				() -> Set.copyOf(this.sync.redis().<String, String>opsForHash().keys(this.sync.keys().users())),
-				() -> Set.copyOf(this.sync.share().userIds()));
+		return read(() -> Set.copyOf(redis().<String, String>opsForHash().keys(keys().users())),
+				() -> Set.copyOf(share().userIds()));
 	}
 
 	// Changes: counted at once, written by the writer.
 
 	@Override
 	public void connectionRegistered(LiveConnection connection) {
-		this.sync.change(connection.getUserId(), connection.getGroupId(), 1);
+		change(connection.getUserId(), connection.getGroupId(), 1);
 	}
 
 	@Override
 	public void connectionUnregistered(LiveConnection connection) {
-		this.sync.change(connection.getUserId(), connection.getGroupId(), -1);
+		change(connection.getUserId(), connection.getGroupId(), -1);
 	}
 
 	/**

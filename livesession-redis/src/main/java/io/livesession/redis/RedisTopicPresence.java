@@ -16,9 +16,9 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 /**
  * {@link TopicPresence} of the whole cluster in Redis, on the machinery of
- * {@link RedisPresence} ({@link PresenceSync}): each instance counts its members in
- * memory at once, a member being a {@code <topic> <userId>} pair and a topic standing for
- * a group, and one background thread writes its share next to the cluster-wide totals
+ * {@link RedisPresence} ({@link AbstractRedisPresence}): each instance counts its members
+ * in memory at once, a member being a {@code <topic> <userId>} pair and a topic standing
+ * for a group, and one background thread writes its share next to the cluster-wide totals
  * with the presence scripts in their {@link PresenceKeys#topics topics layout}, renewing
  * its own lease every heartbeat and sweeping the shares of crashed instances. A user's
  * first join of a topic and last leave in the cluster are found by those scripts and
@@ -60,36 +60,33 @@ public final class RedisTopicPresence extends AbstractRedisPresence implements T
 
 	@Override
 	public long getMemberCount(String topic) {
-		return this.sync.read(() -> {
-			Object count = this.sync.redis().opsForHash().get(this.sync.keys().groups(), topic);
+		return read(() -> {
+			Object count = redis().opsForHash().get(keys().groups(), topic);
 			return (count != null) ? Math.max(0, Long.parseLong((String) count)) : 0L;
-		}, () -> (long) this.sync.share().groupCount(topic));
+		}, () -> (long) share().groupCount(topic));
 	}
 
 	@Override
 	public Set<String> getMemberUserIds(String topic) {
-		return this.sync.read(
-				() -> Set.copyOf(this.sync.redis().<String, String>opsForHash().keys(this.sync.keys().users() + topic)),
-				() -> {
-					// Only while Redis is unreachable: a scan of this instance's members.
-					String member = topic + " ";
-					return this.sync.share()
-						.userIds()
-						.stream()
-						.filter((id) -> id.startsWith(member))
-						.map((id) -> id.substring(member.length()))
-						.collect(Collectors.toUnmodifiableSet());
-				});
+		return read(() -> Set.copyOf(redis().<String, String>opsForHash().keys(keys().users() + topic)), () -> {
+			// Only while Redis is unreachable: a scan of this instance's members.
+			String member = topic + " ";
+			return share().userIds()
+				.stream()
+				.filter((id) -> id.startsWith(member))
+				.map((id) -> id.substring(member.length()))
+				.collect(Collectors.toUnmodifiableSet());
+		});
 	}
 
 	@Override
 	public void topicJoined(LiveConnection connection, String topic) {
-		this.sync.change(member(topic, connection.getUserId()), topic, 1);
+		change(member(topic, connection.getUserId()), topic, 1);
 	}
 
 	@Override
 	public void topicLeft(LiveConnection connection, String topic) {
-		this.sync.change(member(topic, connection.getUserId()), topic, -1);
+		change(member(topic, connection.getUserId()), topic, -1);
 	}
 
 	/**
