@@ -8,7 +8,8 @@ import java.util.Set;
  * whatever their group: a broadcast to {@link BroadcastTarget#topic(String)} reaches
  * every member on every instance as a {@code publication} frame. Server code joins
  * connections from a connect hook, an action or any bean; a client may ask with a
- * {@code subscribe} frame, which a {@link TopicAuthorizer} must allow:
+ * {@code subscribe} frame, which a {@link io.livesession.topic.TopicAuthorizer} must
+ * allow:
  *
  * <pre class="code">
  * topics.join(connection, "doc:42");

@@ -21,18 +21,14 @@ import org.springframework.util.Assert;
  * drain rate, so that clients reconnect to other instances spread out over time instead
  * of all at once. The drain speeds up when needed to end within the shutdown phase's
  * timeout, and closes whatever is left when three quarters of that time are up. It ends
- * once every connection is gone from the registry, or at seven eighths of the timeout.
+ * once every connection is gone from the registry, or at seven eighths of the timeout. It
+ * stops in {@link SmartLifecycle#DEFAULT_PHASE}, the first phase to stop, ahead of the
+ * web server's graceful shutdown.
  *
  * @author livesession
  * @since 0.1.0
  */
 public final class ConnectionDrain implements SmartLifecycle {
-
-	/** The default drain rate, in connections per second. */
-	public static final int DEFAULT_DRAIN_RATE = 500;
-
-	/** The default time the drain may take, Spring's default shutdown phase timeout. */
-	public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(30);
 
 	/** Batches per second. */
 	private static final int TICKS_PER_SECOND = 10;
@@ -63,22 +59,6 @@ public final class ConnectionDrain implements SmartLifecycle {
 		this.registry = registry;
 		this.drainRate = drainRate;
 		this.timeout = timeout;
-	}
-
-	/**
-	 * Connections closed per second.
-	 * @return the drain rate
-	 */
-	public int getDrainRate() {
-		return this.drainRate;
-	}
-
-	/**
-	 * The time the drain has to end within.
-	 * @return the timeout
-	 */
-	public Duration getTimeout() {
-		return this.timeout;
 	}
 
 	/**
@@ -192,15 +172,6 @@ public final class ConnectionDrain implements SmartLifecycle {
 	@Override
 	public boolean isRunning() {
 		return this.running;
-	}
-
-	/**
-	 * Stops in the first phase, before the web server's graceful shutdown.
-	 * @return the phase
-	 */
-	@Override
-	public int getPhase() {
-		return DEFAULT_PHASE;
 	}
 
 }

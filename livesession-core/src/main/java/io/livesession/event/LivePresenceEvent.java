@@ -2,12 +2,11 @@ package io.livesession.event;
 
 import io.livesession.Presence;
 
-import org.springframework.context.ApplicationEvent;
-
 /**
  * A user or a session group came online or went offline in the cluster: the base of
  * {@link UserConnectedEvent}, {@link UserDisconnectedEvent}, {@link GroupOpenedEvent} and
- * {@link GroupClosedEvent}, so one listener can follow every presence change.
+ * {@link GroupClosedEvent}, so one listener can follow every presence change in the
+ * cluster: {@link #getKind()} says whether {@link #getId()} is a user id or a group id.
  *
  * <p>
  * Every instance publishes them once per transition, in the order of the transitions, so
@@ -20,13 +19,9 @@ import org.springframework.context.ApplicationEvent;
  * @since 0.1.0
  * @see Presence
  */
-public abstract class LivePresenceEvent extends ApplicationEvent {
+public abstract class LivePresenceEvent extends PresenceEvent {
 
 	private final Kind kind;
-
-	private final String id;
-
-	private final boolean online;
 
 	/**
 	 * Create an event.
@@ -36,10 +31,8 @@ public abstract class LivePresenceEvent extends ApplicationEvent {
 	 * @param online whether the user or group is online after this transition
 	 */
 	protected LivePresenceEvent(Object source, Kind kind, String id, boolean online) {
-		super(source);
+		super(source, id, online);
 		this.kind = kind;
-		this.id = id;
-		this.online = online;
 	}
 
 	/**
@@ -50,26 +43,9 @@ public abstract class LivePresenceEvent extends ApplicationEvent {
 		return this.kind;
 	}
 
-	/**
-	 * The user id or group id, as {@link #getKind()} says.
-	 * @return the id
-	 */
-	public String getId() {
-		return this.id;
-	}
-
-	/**
-	 * Whether the user or group is online after this transition: {@code true} for its
-	 * first connection in the cluster, {@code false} for its last one gone.
-	 * @return whether it is online
-	 */
-	public boolean isOnline() {
-		return this.online;
-	}
-
 	@Override
 	public String toString() {
-		return getClass().getSimpleName() + "[" + ((this.kind == Kind.USER) ? "userId" : "groupId") + "=" + this.id
+		return getClass().getSimpleName() + "[" + ((this.kind == Kind.USER) ? "userId" : "groupId") + "=" + getId()
 				+ "]";
 	}
 

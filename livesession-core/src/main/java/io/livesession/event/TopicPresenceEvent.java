@@ -1,22 +1,17 @@
 package io.livesession.event;
 
-import org.springframework.context.ApplicationEvent;
-
 /**
  * A user's first connection joined a topic, or its last one left it: on one instance for
  * this instance's connections, on Redis once for the whole cluster. Anonymous connections
- * raise none.
+ * raise none. {@link #getId()} is the user id and {@link #isOnline()} whether the user
+ * joined.
  *
  * @author livesession
  * @since 0.2.0
  */
-public final class TopicPresenceEvent extends ApplicationEvent {
+public final class TopicPresenceEvent extends PresenceEvent {
 
 	private final String topic;
-
-	private final String userId;
-
-	private final boolean joined;
 
 	/**
 	 * Create an event.
@@ -26,10 +21,8 @@ public final class TopicPresenceEvent extends ApplicationEvent {
 	 * @param joined {@code true} when the user joined, {@code false} when it left
 	 */
 	public TopicPresenceEvent(Object source, String topic, String userId, boolean joined) {
-		super(source);
+		super(source, userId, joined);
 		this.topic = topic;
-		this.userId = userId;
-		this.joined = joined;
 	}
 
 	/**
@@ -41,24 +34,25 @@ public final class TopicPresenceEvent extends ApplicationEvent {
 	}
 
 	/**
-	 * The user.
+	 * The user, the same as {@link #getId()}.
 	 * @return the user id
 	 */
 	public String getUserId() {
-		return this.userId;
+		return getId();
 	}
 
 	/**
-	 * Whether the user joined (first connection) rather than left (last connection).
+	 * Whether the user joined (first connection) rather than left (last connection), the
+	 * same as {@link #isOnline()}.
 	 * @return {@code true} when joined
 	 */
 	public boolean isJoined() {
-		return this.joined;
+		return isOnline();
 	}
 
 	@Override
 	public String toString() {
-		return "TopicPresenceEvent[topic=" + this.topic + ", userId=" + this.userId + ", joined=" + this.joined + "]";
+		return "TopicPresenceEvent[topic=" + this.topic + ", userId=" + getUserId() + ", joined=" + isJoined() + "]";
 	}
 
 }

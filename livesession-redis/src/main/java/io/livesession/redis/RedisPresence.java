@@ -12,9 +12,7 @@ import io.livesession.event.UserDisconnectedEvent;
 import io.livesession.registry.RegistryListener;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
@@ -59,13 +57,13 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  *
  * <p>
  * The jobs are split: {@link PresenceShare} counts, {@link PresenceWriter} writes,
- * {@link PresenceTransition} is the message format, {@link PresenceSync} holds them
- * together (and serves {@link RedisTopicPresence} too); the scripts are
+ * {@link PresenceTransition} is the message format, {@link AbstractRedisPresence}, the
+ * base class shared with {@link RedisTopicPresence}, holds them together; the scripts are
  * {@code presence-sync.lua} and {@code presence-remove.lua}.
  *
  * @author livesession
  */
-public final class RedisPresence implements Presence, RegistryListener, SmartLifecycle, DisposableBean {
+public final class RedisPresence extends AbstractRedisPresence implements Presence, RegistryListener {
 
 	private static final Log logger = LogFactory.getLog(RedisPresence.class);
 
@@ -73,8 +71,6 @@ public final class RedisPresence implements Presence, RegistryListener, SmartLif
 	static final int LEASE_HEARTBEATS = 3;
 
 	private final String instanceId;
-
-	private final PresenceSync sync;
 
 	/**
 	 * Create the presence of one instance.
@@ -92,9 +88,9 @@ public final class RedisPresence implements Presence, RegistryListener, SmartLif
 	public RedisPresence(RedisConnectionFactory connectionFactory, RedisMessageListenerContainer listeners,
 			String keyPrefix, String channel, String instanceId, Duration heartbeat,
 			ApplicationEventPublisher publisher) {
+		super(connectionFactory, listeners, PresenceKeys.of(keyPrefix, instanceId), channel, instanceId, heartbeat,
+				publisher, logger);
 		this.instanceId = instanceId;
-		this.sync = new PresenceSync(connectionFactory, listeners, PresenceKeys.of(keyPrefix, instanceId), channel,
-				instanceId, heartbeat, this, publisher, logger);
 	}
 
 	// Reads: from Redis, or from this instance's own share while Redis cannot be reached.
@@ -106,47 +102,44 @@ public final class RedisPresence implements Presence, RegistryListener, SmartLif
 
 	@Override
 	public long getConnectionCount() {
-		return this.sync.read(() -> {
-			String count = this.sync.redis().opsForValue().get(this.sync.keys().connections());
+		return read(() -> {
+			String count = redis().opsForValue().get(keys().connections());
 			return (count != null) ? Math.max(0, Long.parseLong(count)) : 0L;
-		}, this.sync.share()::connectionCount);
+		}, share()::connectionCount);
 	}
 
 	@Override
 	public long getUserCount() {
-		return this.sync.read(() -> this.sync.redis().opsForHash().size(this.sync.keys().users()),
-				() -> (long) this.sync.share().userIds().size());
+		return read(() -> redis().opsForHash().size(keys().users()), () -> (long) share().userIds().size());
 	}
 
 	@Override
 	public long getGroupCount() {
-		return this.sync.read(() -> this.sync.redis().opsForHash().size(this.sync.keys().groups()),
-				() -> (long) this.sync.share().groupIds().size());
+		return read(() -> redis().opsForHash().size(keys().groups()), () -> (long) share().groupIds().size());
 	}
 
 	@Override
 	public boolean isOnline(String userId) {
-		return this.sync.read(() -> this.sync.redis().opsForHash().hasKey(this.sync.keys().users(), userId),
-				() -> this.sync.share().userIds().contains(userId));
+		return read(() -> redis().opsForHash().hasKey(keys().users(), userId),
+				() -> share().userIds().contains(userId));
 	}
 
 	@Override
 	public Set<String> getOnlineUserIds() {
-		return this.sync.read(
-				() -> Set.copyOf(this.sync.redis().<String, String>opsForHash().keys(this.sync.keys().users())),
-				() -> Set.copyOf(this.sync.share().userIds()));
+		return read(() -> Set.copyOf(redis().<String, String>opsForHash().keys(keys().users())),
+				() -> Set.copyOf(share().userIds()));
 	}
 
 	// Changes: counted at once, written by the writer.
 
 	@Override
 	public void connectionRegistered(LiveConnection connection) {
-		this.sync.change(connection.getUserId(), connection.getGroupId(), 1);
+		change(connection.getUserId(), connection.getGroupId(), 1);
 	}
 
 	@Override
 	public void connectionUnregistered(LiveConnection connection) {
-		this.sync.change(connection.getUserId(), connection.getGroupId(), -1);
+		change(connection.getUserId(), connection.getGroupId(), -1);
 	}
 
 	/**
@@ -155,32 +148,6 @@ public final class RedisPresence implements Presence, RegistryListener, SmartLif
 	 */
 	public String getInstanceId() {
 		return this.instanceId;
-	}
-
-	// Lifecycle
-
-	@Override
-	public void start() {
-		this.sync.start();
-	}
-
-	/**
-	 * Remove this instance's share at once, so its connections leave the counts now
-	 * rather than when its lease runs out.
-	 */
-	@Override
-	public void stop() {
-		this.sync.stop();
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.sync.isRunning();
-	}
-
-	@Override
-	public void destroy() {
-		this.sync.destroy();
 	}
 
 }

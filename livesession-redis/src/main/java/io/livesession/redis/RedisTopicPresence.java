@@ -9,17 +9,16 @@ import io.livesession.event.TopicPresenceEvent;
 import io.livesession.topic.TopicPresence;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
-import org.springframework.beans.factory.DisposableBean;
+import org.jspecify.annotations.Nullable;
 import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 /**
  * {@link TopicPresence} of the whole cluster in Redis, on the machinery of
- * {@link RedisPresence} ({@link PresenceSync}): each instance counts its members in
- * memory at once, a member being a {@code <topic> <userId>} pair and a topic standing for
- * a group, and one background thread writes its share next to the cluster-wide totals
+ * {@link RedisPresence} ({@link AbstractRedisPresence}): each instance counts its members
+ * in memory at once, a member being a {@code <topic> <userId>} pair and a topic standing
+ * for a group, and one background thread writes its share next to the cluster-wide totals
  * with the presence scripts in their {@link PresenceKeys#topics topics layout}, renewing
  * its own lease every heartbeat and sweeping the shares of crashed instances. A user's
  * first join of a topic and last leave in the cluster are found by those scripts and
@@ -35,11 +34,9 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * @author livesession
  * @since 0.2.0
  */
-public final class RedisTopicPresence implements TopicPresence, SmartLifecycle, DisposableBean {
+public final class RedisTopicPresence extends AbstractRedisPresence implements TopicPresence {
 
 	private static final Log logger = LogFactory.getLog(RedisTopicPresence.class);
-
-	private final PresenceSync sync;
 
 	/**
 	 * Create the presence of topics of one instance.
@@ -57,68 +54,48 @@ public final class RedisTopicPresence implements TopicPresence, SmartLifecycle, 
 	public RedisTopicPresence(RedisConnectionFactory connectionFactory, RedisMessageListenerContainer listeners,
 			String keyPrefix, String channel, String instanceId, Duration heartbeat,
 			ApplicationEventPublisher publisher) {
-		this.sync = new PresenceSync(connectionFactory, listeners, PresenceKeys.topics(keyPrefix, instanceId), channel,
-				instanceId, heartbeat, this, publisher, logger);
+		super(connectionFactory, listeners, PresenceKeys.topics(keyPrefix, instanceId), channel, instanceId, heartbeat,
+				publisher, logger);
 	}
 
 	@Override
 	public long getMemberCount(String topic) {
-		return this.sync.read(() -> {
-			Object count = this.sync.redis().opsForHash().get(this.sync.keys().groups(), topic);
+		return read(() -> {
+			Object count = redis().opsForHash().get(keys().groups(), topic);
 			return (count != null) ? Math.max(0, Long.parseLong((String) count)) : 0L;
-		}, () -> (long) this.sync.share().groupCount(topic));
+		}, () -> (long) share().groupCount(topic));
 	}
 
 	@Override
 	public Set<String> getMemberUserIds(String topic) {
-		return this.sync.read(
-				() -> Set.copyOf(this.sync.redis().<String, String>opsForHash().keys(this.sync.keys().users() + topic)),
-				() -> {
-					// Only while Redis is unreachable: a scan of this instance's members.
-					String member = topic + " ";
-					return this.sync.share()
-						.userIds()
-						.stream()
-						.filter((id) -> id.startsWith(member))
-						.map((id) -> id.substring(member.length()))
-						.collect(Collectors.toUnmodifiableSet());
-				});
+		return read(() -> Set.copyOf(redis().<String, String>opsForHash().keys(keys().users() + topic)), () -> {
+			// Only while Redis is unreachable: a scan of this instance's members.
+			String member = topic + " ";
+			return share().userIds()
+				.stream()
+				.filter((id) -> id.startsWith(member))
+				.map((id) -> id.substring(member.length()))
+				.collect(Collectors.toUnmodifiableSet());
+		});
 	}
 
 	@Override
 	public void topicJoined(LiveConnection connection, String topic) {
-		change(connection, topic, 1);
+		change(member(topic, connection.getUserId()), topic, 1);
 	}
 
 	@Override
 	public void topicLeft(LiveConnection connection, String topic) {
-		change(connection, topic, -1);
+		change(member(topic, connection.getUserId()), topic, -1);
 	}
 
-	private void change(LiveConnection connection, String topic, int delta) {
-		String userId = connection.getUserId();
-		this.sync.change((userId != null) ? topic + " " + userId : null, topic, delta);
-	}
-
-	@Override
-	public void start() {
-		this.sync.start();
-	}
-
-	/** Remove this instance's members from the counts at once. */
-	@Override
-	public void stop() {
-		this.sync.stop();
-	}
-
-	@Override
-	public boolean isRunning() {
-		return this.sync.isRunning();
-	}
-
-	@Override
-	public void destroy() {
-		this.sync.destroy();
+	/**
+	 * A member as the presence scripts count it, {@code <topic> <userId>} (a topic name
+	 * has no space), or {@code null} for an anonymous connection, which is counted but
+	 * not listed.
+	 */
+	private static @Nullable String member(String topic, @Nullable String userId) {
+		return (userId != null) ? topic + " " + userId : null;
 	}
 
 }

@@ -1,10 +1,8 @@
 package io.livesession.autoconfigure;
 
-import java.util.UUID;
-
-import io.livesession.ClusterLeader;
 import io.livesession.redis.RedisClusterLeader;
 import io.livesession.redis.RedisDeliveryChannel;
+import io.livesession.scheduling.ClusterLeader;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -33,12 +31,8 @@ final class LeaderConfigurations {
 		@ConditionalOnMissingBean(ClusterLeader.class)
 		RedisClusterLeader liveClusterLeader(RedisConnectionFactory connectionFactory,
 				ObjectProvider<RedisDeliveryChannel> channel, LiveSessionProperties properties) {
-			// The delivery channel's id when there is one, so logs name an instance the
-			// same way everywhere.
-			RedisDeliveryChannel deliveries = channel.getIfAvailable();
-			String instanceId = (deliveries != null) ? deliveries.getInstanceId() : UUID.randomUUID().toString();
-			return new RedisClusterLeader(connectionFactory, properties.getRedis().getKeyPrefix(), instanceId,
-					properties.getLeader().getLease());
+			return new RedisClusterLeader(connectionFactory, properties.getRedis().getKeyPrefix(),
+					StoreConfigurations.RedisStoreConfiguration.instanceId(channel), properties.getLeader().getLease());
 		}
 
 	}

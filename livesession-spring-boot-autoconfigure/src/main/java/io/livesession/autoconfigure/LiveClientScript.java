@@ -29,8 +29,6 @@ public final class LiveClientScript {
 
 	private final String path;
 
-	private final String typesPath;
-
 	private final String version;
 
 	private final byte[] script;
@@ -48,7 +46,6 @@ public final class LiveClientScript {
 					"must start with '/' and contain no wildcard, query, fragment or space");
 		}
 		this.path = path;
-		this.typesPath = (path.endsWith(".js") ? path.substring(0, path.length() - 3) : path) + ".d.ts";
 		this.script = load(SCRIPT_LOCATION);
 		this.types = load(TYPES_LOCATION);
 		this.version = version(LiveClientScript.class.getPackage().getImplementationVersion(), this.script);
@@ -90,7 +87,7 @@ public final class LiveClientScript {
 	 * @return the path within the application
 	 */
 	public String getTypesPath() {
-		return this.typesPath;
+		return (this.path.endsWith(".js") ? this.path.substring(0, this.path.length() - 3) : this.path) + ".d.ts";
 	}
 
 	/**

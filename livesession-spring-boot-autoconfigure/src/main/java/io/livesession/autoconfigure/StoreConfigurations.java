@@ -123,9 +123,9 @@ final class StoreConfigurations {
 
 		/**
 		 * The delivery channel's id when there is one, so logs and keys name an instance
-		 * the same way.
+		 * the same way (the cluster leader's lease too).
 		 */
-		private static String instanceId(ObjectProvider<RedisDeliveryChannel> channel) {
+		static String instanceId(ObjectProvider<RedisDeliveryChannel> channel) {
 			RedisDeliveryChannel deliveries = channel.getIfAvailable();
 			return (deliveries != null) ? deliveries.getInstanceId() : UUID.randomUUID().toString();
 		}

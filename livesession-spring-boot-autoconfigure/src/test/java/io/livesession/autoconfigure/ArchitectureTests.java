@@ -38,12 +38,12 @@ class ArchitectureTests {
 	 * implements, injects, annotates or catches. Events live in
 	 * {@code io.livesession.event}, implementations in a subpackage per feature.
 	 */
-	private static final Set<String> ROOT_API = Set.of("ActionData", "BroadcastTarget", "Broadcaster", "ClusterLeader",
+	private static final Set<String> ROOT_API = Set.of("ActionData", "BroadcastTarget", "Broadcaster",
 			"ConnectInterceptor", "ConnectRequest", "ConnectionRegistry", "ConnectionRejectedException", "Frame",
 			"GroupAttribute", "GroupIdPage", "GroupInitializer", "GroupResolver", "GroupState",
 			"GroupTooLargeException", "LiveAction", "LiveActionException", "LiveConnection", "LiveController",
 			"LoginMergeHandler", "Presence", "SessionGroup", "SessionGroupUnavailableException", "SessionGroups",
-			"TopicAuthorizer", "Topics", "UserGroups");
+			"Topics", "UserGroups");
 
 	private static final JavaClasses ALL = new ClassFileImporter()
 		.withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)

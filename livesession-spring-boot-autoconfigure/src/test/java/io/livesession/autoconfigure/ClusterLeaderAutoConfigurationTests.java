@@ -2,8 +2,8 @@ package io.livesession.autoconfigure;
 
 import java.time.Duration;
 
-import io.livesession.ClusterLeader;
 import io.livesession.redis.RedisClusterLeader;
+import io.livesession.scheduling.ClusterLeader;
 import io.livesession.test.RedisTestServer;
 import org.junit.jupiter.api.Test;
 

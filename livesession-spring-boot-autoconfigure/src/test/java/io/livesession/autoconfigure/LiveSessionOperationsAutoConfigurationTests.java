@@ -52,8 +52,8 @@ class LiveSessionOperationsAutoConfigurationTests {
 			assertThat(properties.getShutdown().getDrainRate()).isEqualTo(500);
 			assertThat(context.getBean(SendPool.class).getSendTimeLimit()).isEqualTo(Duration.ofSeconds(10));
 			ConnectionDrain drain = context.getBean(ConnectionDrain.class);
-			assertThat(drain.getDrainRate()).isEqualTo(500);
-			assertThat(drain.getTimeout()).isEqualTo(Duration.ofSeconds(30));
+			assertThat(drain).hasFieldOrPropertyWithValue("drainRate", 500)
+				.hasFieldOrPropertyWithValue("timeout", Duration.ofSeconds(30));
 		});
 	}
 
@@ -65,8 +65,8 @@ class LiveSessionOperationsAutoConfigurationTests {
 			.run((context) -> {
 				assertThat(context.getBean(SendPool.class).getSendTimeLimit()).isEqualTo(Duration.ofSeconds(3));
 				ConnectionDrain drain = context.getBean(ConnectionDrain.class);
-				assertThat(drain.getDrainRate()).isEqualTo(50);
-				assertThat(drain.getTimeout()).isEqualTo(Duration.ofSeconds(12));
+				assertThat(drain).hasFieldOrPropertyWithValue("drainRate", 50)
+					.hasFieldOrPropertyWithValue("timeout", Duration.ofSeconds(12));
 			});
 	}
 

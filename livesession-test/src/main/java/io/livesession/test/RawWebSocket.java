@@ -172,14 +172,7 @@ public final class RawWebSocket implements AutoCloseable {
 	 * @param masked whether to mask it, as a client must
 	 */
 	public void sendFrame(boolean fin, int rsv, int opcode, byte[] payload, boolean masked) {
-		byte[] frame = RawFrames.encode(fin, rsv, opcode, payload, masked);
-		try {
-			this.out.write(frame);
-			this.out.flush();
-		}
-		catch (IOException ex) {
-			throw new IllegalStateException(ex);
-		}
+		sendRaw(RawFrames.encode(fin, rsv, opcode, payload, masked));
 	}
 
 	/**

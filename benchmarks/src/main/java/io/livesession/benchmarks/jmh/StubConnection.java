@@ -1,11 +1,11 @@
 package io.livesession.benchmarks.jmh;
 
-import java.security.Principal;
 import java.time.Instant;
 import java.util.Set;
 
 import io.livesession.Frame;
-import io.livesession.LiveConnection;
+import io.livesession.delivery.ConnectionBase;
+import io.livesession.delivery.ConnectionInfo;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,79 +14,17 @@ import org.jspecify.annotations.Nullable;
  *
  * @author livesession
  */
-final class StubConnection implements LiveConnection {
-
-	private final String id;
-
-	private final @Nullable String userId;
-
-	private final String groupId;
+final class StubConnection extends ConnectionBase {
 
 	long sent;
 
 	StubConnection(String id, @Nullable String userId, String groupId) {
-		this.id = id;
-		this.userId = userId;
-		this.groupId = groupId;
-	}
-
-	@Override
-	public String getId() {
-		return this.id;
-	}
-
-	@Override
-	public @Nullable String getUserId() {
-		return this.userId;
-	}
-
-	@Override
-	public String getGroupId() {
-		return this.groupId;
-	}
-
-	@Override
-	public @Nullable Principal getPrincipal() {
-		return null;
-	}
-
-	@Override
-	public Set<String> getAuthorities() {
-		return Set.of();
-	}
-
-	@Override
-	public @Nullable String getHttpSessionId() {
-		return null;
-	}
-
-	@Override
-	public Instant getOpenedAt() {
-		return Instant.EPOCH;
+		super(new ConnectionInfo(id, userId, groupId, null, Set.of(), null, Instant.EPOCH));
 	}
 
 	@Override
 	public boolean isOpen() {
 		return true;
-	}
-
-	@Override
-	public @Nullable Object getAttribute(String name) {
-		return null;
-	}
-
-	@Override
-	public void setAttribute(String name, @Nullable Object value) {
-	}
-
-	@Override
-	public @Nullable Object removeAttribute(String name) {
-		return null;
-	}
-
-	@Override
-	public Set<String> getAttributeNames() {
-		return Set.of();
 	}
 
 	@Override

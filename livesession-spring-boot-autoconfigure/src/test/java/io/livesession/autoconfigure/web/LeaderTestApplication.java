@@ -4,7 +4,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 
 import io.livesession.Broadcaster;
-import io.livesession.ClusterLeader;
+import io.livesession.scheduling.ClusterLeader;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.SpringBootConfiguration;

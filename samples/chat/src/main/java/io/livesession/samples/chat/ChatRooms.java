@@ -7,9 +7,9 @@ import java.util.regex.Pattern;
 
 import io.livesession.BroadcastTarget;
 import io.livesession.Broadcaster;
-import io.livesession.TopicAuthorizer;
 import io.livesession.Topics;
 import io.livesession.event.TopicPresenceEvent;
+import io.livesession.topic.TopicAuthorizer;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.annotation.Bean;

@@ -2,11 +2,11 @@ package io.livesession.samples.dashboard;
 
 import io.livesession.BroadcastTarget;
 import io.livesession.Broadcaster;
-import io.livesession.ClusterLeader;
 import io.livesession.Frame;
 import io.livesession.LiveConnection;
 import io.livesession.Presence;
 import io.livesession.event.LiveConnectionOpenedEvent;
+import io.livesession.scheduling.ClusterLeader;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.event.EventListener;

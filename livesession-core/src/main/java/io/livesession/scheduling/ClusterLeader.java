@@ -1,4 +1,4 @@
-package io.livesession;
+package io.livesession.scheduling;
 
 /**
  * Which instance of the cluster runs the once-per-cluster work, such as a

@@ -5,8 +5,10 @@ import java.util.function.Supplier;
 
 import org.apache.commons.logging.Log;
 import org.jspecify.annotations.Nullable;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
@@ -16,12 +18,14 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * What {@link RedisPresence} and {@link RedisTopicPresence} share: this instance's
  * {@link PresenceShare}, counted at once, its {@link PresenceWriter}, reads that fall
- * back to the share while Redis cannot be reached, and the subscription that turns the
- * scripts' {@link PresenceTransition transitions} into application events.
+ * back to the share while Redis cannot be reached, the subscription that turns the
+ * scripts' {@link PresenceTransition transitions} into application events (with this bean
+ * as their source), and the lifecycle: the writer runs from start to stop, the
+ * subscription stays open until the bean is destroyed.
  *
  * @author livesession
  */
-final class PresenceSync {
+abstract class AbstractRedisPresence implements SmartLifecycle, DisposableBean {
 
 	private final StringRedisTemplate redis;
 
@@ -33,21 +37,18 @@ final class PresenceSync {
 
 	private final ChannelSubscription subscription;
 
-	private final Object source;
-
 	private final ApplicationEventPublisher publisher;
 
 	private final JsonMapper mapper = JsonMapper.builder().build();
 
 	private final Log logger;
 
-	PresenceSync(RedisConnectionFactory connectionFactory, RedisMessageListenerContainer listeners, PresenceKeys keys,
-			String channel, String instanceId, Duration heartbeat, Object source, ApplicationEventPublisher publisher,
-			Log logger) {
+	AbstractRedisPresence(RedisConnectionFactory connectionFactory, RedisMessageListenerContainer listeners,
+			PresenceKeys keys, String channel, String instanceId, Duration heartbeat,
+			ApplicationEventPublisher publisher, Log logger) {
 		Assert.isTrue(heartbeat.toMillis() > 0, "'heartbeat' must be positive");
 		this.redis = new StringRedisTemplate(connectionFactory);
 		this.keys = keys;
-		this.source = source;
 		this.publisher = publisher;
 		this.logger = logger;
 		this.writer = new PresenceWriter(this.redis, keys, channel, instanceId, heartbeat, this.share,
@@ -91,7 +92,7 @@ final class PresenceSync {
 
 	private void onMessage(String message) {
 		for (PresenceTransition transition : PresenceTransition.decode(this.mapper, message)) {
-			ApplicationEvent event = transition.toEvent(this.source);
+			ApplicationEvent event = transition.toEvent(this);
 			if (event != null) {
 				try {
 					this.publisher.publishEvent(event);
@@ -103,19 +104,27 @@ final class PresenceSync {
 		}
 	}
 
-	void start() {
+	@Override
+	public void start() {
 		this.writer.start();
 	}
 
-	void stop() {
+	/**
+	 * Remove this instance's share at once, so its connections leave the counts now
+	 * rather than when its lease runs out.
+	 */
+	@Override
+	public void stop() {
 		this.writer.stop();
 	}
 
-	boolean isRunning() {
+	@Override
+	public boolean isRunning() {
 		return this.writer.isRunning();
 	}
 
-	void destroy() {
+	@Override
+	public void destroy() {
 		stop();
 		this.subscription.close();
 	}

@@ -1,4 +1,7 @@
-package io.livesession;
+package io.livesession.topic;
+
+import io.livesession.LiveConnection;
+import io.livesession.Topics;
 
 /**
  * Decides whether a client's {@code subscribe} frame may join its connection to a topic.
