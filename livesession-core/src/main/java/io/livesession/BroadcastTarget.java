@@ -56,7 +56,7 @@ public sealed interface BroadcastTarget {
 	 * object to serialize, not bytes.
 	 * @param topic the topic name
 	 * @return the target
-	 * @since 0.2.0
+	 * @since 0.1.0
 	 */
 	static BroadcastTarget topic(String topic) {
 		return new Topic(topic);
@@ -151,7 +151,7 @@ public sealed interface BroadcastTarget {
 	 * Members of a topic.
 	 *
 	 * @param name the topic name
-	 * @since 0.2.0
+	 * @since 0.1.0
 	 */
 	record Topic(String name) implements BroadcastTarget {
 

@@ -170,7 +170,7 @@ public final class Frame {
 	 * @param offset the publication's offset in the topic, or -1 when the topic is not
 	 * recoverable
 	 * @return the frame
-	 * @since 0.2.0
+	 * @since 0.1.0
 	 */
 	public static Frame publication(String text, String topic, long offset) {
 		Assert.notNull(text, "'text' must not be null");
@@ -182,7 +182,7 @@ public final class Frame {
 	/**
 	 * The topic of a {@code publication} frame.
 	 * @return the topic, or {@code null} when this is not a publication
-	 * @since 0.2.0
+	 * @since 0.1.0
 	 */
 	public @Nullable String getTopic() {
 		return this.topic;
@@ -191,7 +191,7 @@ public final class Frame {
 	/**
 	 * The offset of a publication of a recoverable topic.
 	 * @return the offset, or -1
-	 * @since 0.2.0
+	 * @since 0.1.0
 	 */
 	public long getTopicOffset() {
 		return this.topicOffset;

@@ -117,7 +117,7 @@ public interface LiveConnection {
 	 * @return {@code true} if it joined, {@code false} if it was a member already
 	 * @throws IllegalArgumentException if the name is not a valid topic name, or the
 	 * connection is in as many topics as it may be
-	 * @since 0.2.0
+	 * @since 0.1.0
 	 */
 	default boolean join(String topic) {
 		throw new UnsupportedOperationException("This connection cannot join topics");
@@ -127,7 +127,7 @@ public interface LiveConnection {
 	 * Leave a topic.
 	 * @param topic the topic name
 	 * @return {@code true} if it was a member
-	 * @since 0.2.0
+	 * @since 0.1.0
 	 */
 	default boolean leave(String topic) {
 		return false;
@@ -136,7 +136,7 @@ public interface LiveConnection {
 	/**
 	 * The topics this connection is a member of.
 	 * @return an immutable snapshot
-	 * @since 0.2.0
+	 * @since 0.1.0
 	 */
 	default Set<String> getTopics() {
 		return Set.of();

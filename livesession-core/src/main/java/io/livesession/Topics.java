@@ -22,7 +22,7 @@ import java.util.Set;
  * closes. Counts and user ids of members span the cluster when livesession runs on Redis.
  *
  * @author livesession
- * @since 0.2.0
+ * @since 0.1.0
  */
 public interface Topics {
 

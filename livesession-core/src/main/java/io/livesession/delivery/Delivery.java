@@ -71,7 +71,7 @@ public final class Delivery {
 	 * one
 	 * @param log the history of recoverable topics, or {@code null} for none
 	 * @return the broadcaster
-	 * @since 0.2.0
+	 * @since 0.1.0
 	 */
 	public static Broadcaster broadcaster(JsonMapper mapper, DeliveryChannel channel, ObservationRegistry observations,
 			@Nullable BroadcastObservationConvention convention, @Nullable TopicLog log) {

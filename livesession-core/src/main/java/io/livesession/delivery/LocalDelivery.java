@@ -31,7 +31,7 @@ public final class LocalDelivery implements DeliveryChannel {
 	 * @param registry the instance's registry
 	 * @param topics the instance's topics, or {@code null} when a topic target reaches
 	 * none
-	 * @since 0.2.0
+	 * @since 0.1.0
 	 */
 	public LocalDelivery(ConnectionRegistry registry, @Nullable TopicIndex topics) {
 		this.registry = registry;

@@ -151,7 +151,7 @@ public final class LiveEndpoint {
 	 * @param log the history of recoverable topics, or {@code null} for none
 	 * @param authorizer decides who may subscribe to what, or {@code null} to refuse
 	 * every {@code subscribe} with {@code forbidden}
-	 * @since 0.2.0
+	 * @since 0.1.0
 	 */
 	public void setTopics(TopicIndex topics, @Nullable TopicLog log, @Nullable TopicAuthorizer authorizer) {
 		this.subscriptions = new TopicSubscriptions(topics, log, authorizer, this.frames);

@@ -7,7 +7,7 @@ package io.livesession.event;
  * joined.
  *
  * @author livesession
- * @since 0.2.0
+ * @since 0.1.0
  */
 public final class TopicPresenceEvent extends PresenceEvent {
 

@@ -58,7 +58,7 @@ public interface FencedSessionRepository<S extends Session> extends SessionRepos
 	 * @param count about how many ids to return
 	 * @return the page
 	 * @throws UnsupportedOperationException when the repository cannot list its sessions
-	 * @since 0.2.0
+	 * @since 0.1.0
 	 */
 	default GroupIdPage ids(String cursor, int count) {
 		throw new UnsupportedOperationException(this + " cannot list its groups");

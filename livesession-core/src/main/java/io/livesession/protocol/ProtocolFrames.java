@@ -115,7 +115,7 @@ public final class ProtocolFrames {
 	 * @param offset the publication's offset in a recoverable topic, or -1
 	 * @param epoch the epoch of a recoverable topic's history, or {@code null}
 	 * @return the frame, with its topic and offset
-	 * @since 0.2.0
+	 * @since 0.1.0
 	 */
 	public Frame publication(String topic, String data, long offset, @Nullable String epoch) {
 		ObjectNode frame = this.mapper.createObjectNode();
@@ -140,7 +140,7 @@ public final class ProtocolFrames {
 	 * @param epoch the topic's epoch, or {@code null} for a topic that is not recoverable
 	 * @param recovered whether the publications after the client's offset follow
 	 * @return the frame
-	 * @since 0.2.0
+	 * @since 0.1.0
 	 */
 	public Frame subscribed(@Nullable String ref, String topic, @Nullable Long offset, @Nullable String epoch,
 			boolean recovered) {

@@ -12,7 +12,7 @@ import org.springframework.context.ApplicationEventPublisher;
  * Factory methods for the topic components of one instance.
  *
  * @author livesession
- * @since 0.2.0
+ * @since 0.1.0
  */
 public final class LiveTopics {
 

@@ -19,7 +19,7 @@ import io.livesession.Topics;
  * long. Joins made by server code ({@link Topics#join}) are not checked.
  *
  * @author livesession
- * @since 0.2.0
+ * @since 0.1.0
  */
 @FunctionalInterface
 public interface TopicAuthorizer {

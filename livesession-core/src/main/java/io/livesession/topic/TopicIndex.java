@@ -12,7 +12,7 @@ import io.livesession.registry.RegistryListener;
  * a registered connection join topics and makes a closed one leave them all.
  *
  * @author livesession
- * @since 0.2.0
+ * @since 0.1.0
  */
 public interface TopicIndex extends Topics, RegistryListener {
 

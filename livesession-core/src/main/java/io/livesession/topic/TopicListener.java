@@ -11,7 +11,7 @@ import io.livesession.LiveConnection;
  * subscription of the topic's channel).
  *
  * @author livesession
- * @since 0.2.0
+ * @since 0.1.0
  */
 public interface TopicListener {
 

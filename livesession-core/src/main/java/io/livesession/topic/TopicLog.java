@@ -11,7 +11,7 @@ import org.jspecify.annotations.Nullable;
  * per topic, shared by the cluster.
  *
  * @author livesession
- * @since 0.2.0
+ * @since 0.1.0
  */
 public interface TopicLog {
 

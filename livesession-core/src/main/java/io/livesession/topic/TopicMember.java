@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * implementation only.
  *
  * @author livesession
- * @since 0.2.0
+ * @since 0.1.0
  */
 public interface TopicMember extends LiveConnection {
 

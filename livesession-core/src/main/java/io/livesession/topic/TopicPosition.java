@@ -11,7 +11,7 @@ import org.springframework.util.Assert;
  * @param offset the offset, 0 or more
  * @param epoch the epoch
  * @author livesession
- * @since 0.2.0
+ * @since 0.1.0
  */
 public record TopicPosition(long offset, String epoch) {
 

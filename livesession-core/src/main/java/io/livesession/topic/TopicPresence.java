@@ -9,7 +9,7 @@ import java.util.Set;
  * this instance; on Redis the whole cluster.
  *
  * @author livesession
- * @since 0.2.0
+ * @since 0.1.0
  */
 public interface TopicPresence extends TopicListener {
 

@@ -10,7 +10,7 @@ import org.springframework.util.Assert;
  * @param epoch the epoch of the history
  * @param data the payload as JSON text, the {@code data} of the {@code publication} frame
  * @author livesession
- * @since 0.2.0
+ * @since 0.1.0
  */
 public record TopicPublication(String topic, long offset, String epoch, String data) {
 

@@ -34,7 +34,7 @@ import tools.jackson.databind.json.JsonMapper;
  * offset are told they cannot recover.
  *
  * @author livesession
- * @since 0.2.0
+ * @since 0.1.0
  */
 public final class RedisTopicLog implements TopicLog {
 

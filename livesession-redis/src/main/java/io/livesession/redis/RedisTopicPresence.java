@@ -32,7 +32,7 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * {@code instances} (leases) and each instance's share.
  *
  * @author livesession
- * @since 0.2.0
+ * @since 0.1.0
  */
 public final class RedisTopicPresence extends AbstractRedisPresence implements TopicPresence {
 

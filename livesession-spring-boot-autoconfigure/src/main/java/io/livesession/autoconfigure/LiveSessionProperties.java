@@ -908,7 +908,7 @@ public class LiveSessionProperties {
 	 * Topics that connections join and leave: their limits and the history of the
 	 * recoverable ones.
 	 *
-	 * @since 0.2.0
+	 * @since 0.1.0
 	 */
 	public static class Topics {
 

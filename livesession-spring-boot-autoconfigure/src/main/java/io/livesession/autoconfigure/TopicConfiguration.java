@@ -21,7 +21,7 @@ import org.springframework.context.annotation.Configuration;
  * the presence in topics, in memory unless a store (Redis) configured its own.
  *
  * @author livesession
- * @since 0.2.0
+ * @since 0.1.0
  */
 @Configuration(proxyBeanMethods = false)
 class TopicConfiguration {
