@@ -65,12 +65,24 @@ final class Goals {
 		Map<String, Object> action = this.lookup.find("P5",
 				(row) -> phase.equals(row.get("phase")) && String.valueOf(row.get("roundTrip")).startsWith("action")
 						&& String.valueOf(row.get("roundTrip")).endsWith(tabs));
-		return Results.ratio(action, p5Echo(phase), "p99Us");
+		return p5EchoRatio(action);
 	}
 
-	@Nullable Map<String, Object> p5Echo(String phase) {
-		return this.lookup.find("P5",
-				(row) -> phase.equals(row.get("phase")) && String.valueOf(row.get("roundTrip")).startsWith("raw"));
+	/**
+	 * An action row's p99 over the raw echo's: the echo interleaved with it in the same
+	 * step, or, in results from before the echo was interleaved, the phase's echo row.
+	 * @param action the action row
+	 * @return the ratio, or {@code null} when not measured
+	 */
+	@Nullable Double p5EchoRatio(@Nullable Map<String, Object> action) {
+		if (action != null && action.containsKey("echo_p99Us")) {
+			return Results.ratio(action, action, "p99Us", "echo_p99Us");
+		}
+		Map<String, Object> echo = (action != null)
+				? this.lookup.find("P5", (row) -> action.get("phase").equals(row.get("phase"))
+						&& String.valueOf(row.get("roundTrip")).startsWith("raw"))
+				: null;
+		return (action == echo) ? Double.valueOf(1.0) : Results.ratio(action, echo, "p99Us");
 	}
 
 	private static void goal(List<Map<String, Object>> goals, String name, @Nullable Double value,

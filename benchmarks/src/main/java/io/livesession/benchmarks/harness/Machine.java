@@ -28,19 +28,39 @@ final class Machine {
 		facts.put("pinning", pinned ? "servers on CPU 0, load generator on CPU 1 (taskset)" : "none");
 		facts.put("openFilesLimit", openFiles());
 		facts.put("client", "JDK java.net.http WebSocket, 2 HttpClients, 3 listener threads");
+		facts.put("schedAutogroup", firstLine("/proc/sys/kernel/sched_autogroup_enabled"));
 		return facts;
 	}
 
-	private static String memTotal() {
+	/**
+	 * The time the hypervisor ran something else while this machine's CPUs wanted to run
+	 * (steal), summed over the CPUs since boot: on a virtual machine a pause of the host
+	 * stalls every thread on the CPU, whatever it is doing, so a latency tail can be set
+	 * against the steal within it.
+	 * @return milliseconds, or -1 when unknown
+	 */
+	static long stealMillis() {
 		try {
-			return Files.readAllLines(Path.of("/proc/meminfo"))
-				.get(0)
-				.replaceAll("\\s+", " ")
-				.replace("MemTotal: ", "");
+			String[] fields = firstLine("/proc/stat").trim().split("\\s+");
+			// cpu user nice system idle iowait irq softirq steal ..., in USER_HZ (100).
+			return Long.parseLong(fields[8]) * 10;
+		}
+		catch (Exception ex) {
+			return -1;
+		}
+	}
+
+	private static String firstLine(String file) {
+		try {
+			return Files.readAllLines(Path.of(file)).get(0);
 		}
 		catch (Exception ex) {
 			return "unknown";
 		}
+	}
+
+	private static String memTotal() {
+		return firstLine("/proc/meminfo").replaceAll("\\s+", " ").replace("MemTotal: ", "");
 	}
 
 	private static String openFiles() {

@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.function.IntConsumer;
 
 import org.HdrHistogram.Histogram;
 
@@ -46,11 +45,9 @@ final class P5ActionRoundTrip {
 	 * moment of the machine does not always fall on the same one), then the medians.
 	 */
 	void run(Server live, Server raw, List<Server> cluster) throws Exception {
-		List<Bench.Step> steps = List.of(() -> p5Action(live, live, "memory", "same instance"),
-				() -> p5Echo(raw, "memory"), () -> p5Action(cluster.get(0), cluster.get(0), "redis", "same instance"),
-				() -> p5Action(cluster.get(0), cluster.get(1), "redis", "two instances"),
-				// The echo again, for the Redis ratios.
-				() -> p5Echo(raw, "redis"));
+		List<Bench.Step> steps = List.of(() -> p5Action(live, live, raw, "memory", "same instance"),
+				() -> p5Action(cluster.get(0), cluster.get(0), raw, "redis", "same instance"),
+				() -> p5Action(cluster.get(0), cluster.get(1), raw, "redis", "two instances"));
 		// Each path is compiled before anything is timed: the Redis paths run through far
 		// more code (Lettuce, Spring Data Redis, the commit) than the echo, so a warm-up
 		// of a fifth of a round left the first rounds measuring the JIT, not the path.
@@ -78,69 +75,73 @@ final class P5ActionRoundTrip {
 		medians.forEach((row) -> System.out.println("   P5 " + row));
 	}
 
-	private void p5Action(Server liveA, Server liveB, String phase, String tabs) throws Exception {
+	/**
+	 * Action round trips interleaved one by one with raw echo round trips on R, so that
+	 * both meet the same moments of the machine. On this virtual machine the host takes
+	 * the CPUs away for milliseconds (steal, 1-15 % of a step's time): measured in steps
+	 * of their own, a 0.2 s echo step often saw none while a 1-2 s action step always
+	 * did, and the ratio of their tails measured the host's luck more than livesession.
+	 */
+	private void p5Action(Server liveA, Server liveB, Server raw, String phase, String tabs) throws Exception {
 		String group = "p5-" + phase + "-" + tabs.charAt(0);
 		Client a = this.bench.connect(liveA, 1, (i) -> "p5a", (i) -> group).get(0);
 		Client b = this.bench.connect(liveB, 1, (i) -> "p5b", (i) -> group).get(0);
+		Client echo = this.bench.connect(raw, 1, (i) -> "echo", (i) -> "echo").get(0);
 		BlockingQueue<String> states = new ArrayBlockingQueue<>(1024);
 		b.other = (message) -> {
 			if (message.contains("\"type\":\"state\"")) {
 				states.offer(message);
 			}
 		};
-		Histogram histogram;
-		List<Server> path = (liveA == liveB) ? List.of(liveA) : List.of(liveA, liveB);
-		long[] gcBefore = collections(path);
+		BlockingQueue<String> echoes = new ArrayBlockingQueue<>(1024);
+		echo.other = echoes::offer;
+		List<Server> path = (liveA == liveB) ? List.of(liveA, raw) : List.of(liveA, liveB, raw);
+		long[] before = collections(path);
+		Histogram actions = new Histogram(60_000_000L, 3);
+		Histogram echoTrips = new Histogram(60_000_000L, 3);
 		try {
-			histogram = roundTrips(
-					(i) -> a.send("{\"type\":\"action\",\"action\":\"increment\",\"ref\":\"r" + i + "\"}"), states,
-					"P5: tab B got no state within 10 s (" + phase + ", " + tabs + ")");
+			int warm = p5Iterations() / 5;
+			for (int i = 0; i < p5Iterations() + warm; i++) {
+				String frame = "{\"type\":\"action\",\"action\":\"increment\",\"ref\":\"r" + i + "\"}";
+				long echoed = roundTrip(echo, frame, echoes, "P5: no raw echo within 10 s");
+				long acted = roundTrip(a, frame, states,
+						"P5: tab B got no state within 10 s (" + phase + ", " + tabs + ")");
+				if (i >= warm) {
+					echoTrips.recordValue(echoed);
+					actions.recordValue(acted);
+				}
+			}
 		}
 		finally {
 			// Also on failure: a later scenario on this server checks its registry
 			// empties.
 			a.close();
 			b.close();
+			echo.close();
 		}
-		p5Row(phase, "action: tab A increment → tab B state, " + tabs, histogram, gcBefore, collections(path));
+		p5Row(phase, "action: tab A increment → tab B state, " + tabs, actions, echoTrips, before, collections(path));
 	}
 
-	private void p5Echo(Server raw, String phase) throws Exception {
-		Client echo = this.bench.connect(raw, 1, (i) -> "echo", (i) -> "echo").get(0);
-		BlockingQueue<String> echoes = new ArrayBlockingQueue<>(1024);
-		echo.other = echoes::offer;
-		long[] gcBefore = collections(List.of(raw));
-		Histogram histogram = roundTrips(
-				(i) -> echo.send("{\"type\":\"action\",\"action\":\"increment\",\"ref\":\"r" + i + "\"}"), echoes,
-				"P5: no raw echo within 10 s");
-		echo.close();
-		p5Row(phase, "raw echo on R", histogram, gcBefore, collections(List.of(raw)));
-	}
-
-	private Histogram roundTrips(IntConsumer send, BlockingQueue<String> answers, String failure)
+	/** One round trip, in microseconds. */
+	private static long roundTrip(Client client, String frame, BlockingQueue<String> answers, String failure)
 			throws InterruptedException {
-		Histogram histogram = new Histogram(60_000_000L, 3);
-		int warm = p5Iterations() / 5;
-		for (int i = 0; i < p5Iterations() + warm; i++) {
-			long start = System.nanoTime();
-			send.accept(i);
-			if (answers.poll(10, TimeUnit.SECONDS) == null) {
-				throw new IllegalStateException(failure);
-			}
-			if (i >= warm) {
-				histogram.recordValue((System.nanoTime() - start) / 1000);
-			}
+		long start = System.nanoTime();
+		client.send(frame);
+		if (answers.poll(10, TimeUnit.SECONDS) == null) {
+			throw new IllegalStateException(failure);
 		}
-		return histogram;
+		return (System.nanoTime() - start) / 1000;
 	}
 
 	/**
-	 * The collections the servers on a round trip's path have had, and their accumulated
-	 * time: a GC pause during a round trip is part of its latency, so the rows say how
-	 * many fell within each measurement.
+	 * The collections the servers on a round trip's path have had, their accumulated
+	 * time, and the machine's steal time: a GC pause or a pause of the host during a
+	 * round trip is part of its latency, so the rows say how much fell within each
+	 * measurement.
 	 */
 	private static long[] collections(List<Server> path) {
-		long[] totals = new long[2];
+		long[] totals = new long[3];
+		totals[2] = Machine.stealMillis();
 		for (Server server : path) {
 			Map<String, Object> stats = server.stats(false);
 			totals[0] += Bench.num(stats, "gcCount");
@@ -149,7 +150,8 @@ final class P5ActionRoundTrip {
 		return totals;
 	}
 
-	private void p5Row(String phase, String roundTrip, Histogram histogram, long[] gcBefore, long[] gcAfter) {
+	private void p5Row(String phase, String roundTrip, Histogram histogram, Histogram echoes, long[] gcBefore,
+			long[] gcAfter) {
 		if (this.warming) {
 			return;
 		}
@@ -157,8 +159,10 @@ final class P5ActionRoundTrip {
 		row.put("phase", phase);
 		row.put("roundTrip", roundTrip);
 		Bench.latency(row, "", histogram);
+		Bench.latency(row, "echo", echoes);
 		row.put("gcCount", gcAfter[0] - gcBefore[0]);
 		row.put("gcMillis", gcAfter[1] - gcBefore[1]);
+		row.put("stealMillis", gcAfter[2] - gcBefore[2]);
 		p5Rows().add(row);
 		System.out.println("   P5 round " + row);
 	}

@@ -240,17 +240,20 @@ final class Report {
 	private void p5() {
 		heading("P5 action round trip");
 		line("Tab A sends `increment`, tab B (same group) receives the `state` frame, one at a time; against a raw "
-				+ "echo round trip on R. STOMP has no equivalent here. Every path first runs untimed (5,000 times in "
-				+ "full mode) so that the rounds time compiled code; the last column counts the collections of the "
-				+ "servers on the path during the step, and their total pause.");
+				+ "echo round trip on R, interleaved with it round trip by round trip (`echo` columns), so that both "
+				+ "meet the same moments of the machine. STOMP has no equivalent here. Every path first runs untimed (5,000 times in "
+				+ "full mode) so that the rounds time compiled code; the last columns count the collections of the "
+				+ "servers on the path during the step with their total pause, and the time the hypervisor took the "
+				+ "machine's CPUs away (steal, from /proc/stat).");
 		line("");
-		header("phase", "round trip", "count", "p50", "p99", "max", "p99 ÷ raw echo p99 of the phase",
-				"GCs in the step (ms)");
+		header("phase", "round trip", "count", "p50", "p99", "max", "echo p50", "echo p99", "p99 ÷ echo p99",
+				"GCs in the step (ms)", "host steal in the step (ms)");
 		for (Map<String, Object> row : this.lookup.rows("P5")) {
 			row(row.get("phase"), row.get("roundTrip"), row.get("count"), row.get("p50Us"), row.get("p99Us"),
-					row.get("maxUs"),
-					fmt(Results.ratio(row, this.goals.p5Echo(String.valueOf(row.get("phase"))), "p99Us")),
-					row.containsKey("gcCount") ? row.get("gcCount") + " (" + row.get("gcMillis") + ")" : "—");
+					row.get("maxUs"), row.getOrDefault("echo_p50Us", "—"), row.getOrDefault("echo_p99Us", "—"),
+					fmt(this.goals.p5EchoRatio(row)),
+					row.containsKey("gcCount") ? row.get("gcCount") + " (" + row.get("gcMillis") + ")" : "—",
+					row.getOrDefault("stealMillis", "—"));
 		}
 		line("");
 	}
