@@ -96,7 +96,7 @@ final class P5ActionRoundTrip {
 		BlockingQueue<String> echoes = new ArrayBlockingQueue<>(1024);
 		echo.other = echoes::offer;
 		List<Server> path = (liveA == liveB) ? List.of(liveA, raw) : List.of(liveA, liveB, raw);
-		long[] before = collections(path);
+		Pauses before = pauses(path);
 		Histogram actions = new Histogram(60_000_000L, 3);
 		Histogram echoTrips = new Histogram(60_000_000L, 3);
 		try {
@@ -119,7 +119,7 @@ final class P5ActionRoundTrip {
 			b.close();
 			echo.close();
 		}
-		p5Row(phase, "action: tab A increment → tab B state, " + tabs, actions, echoTrips, before, collections(path));
+		p5Row(phase, "action: tab A increment → tab B state, " + tabs, actions, echoTrips, before, pauses(path));
 	}
 
 	/** One round trip, in microseconds. */
@@ -139,19 +139,19 @@ final class P5ActionRoundTrip {
 	 * round trip is part of its latency, so the rows say how much fell within each
 	 * measurement.
 	 */
-	private static long[] collections(List<Server> path) {
-		long[] totals = new long[3];
-		totals[2] = Machine.stealMillis();
+	private static Pauses pauses(List<Server> path) {
+		long count = 0;
+		long millis = 0;
 		for (Server server : path) {
 			Map<String, Object> stats = server.stats(false);
-			totals[0] += Bench.num(stats, "gcCount");
-			totals[1] += Bench.num(stats, "gcMillis");
+			count += Bench.num(stats, "gcCount");
+			millis += Bench.num(stats, "gcMillis");
 		}
-		return totals;
+		return new Pauses(count, millis, Machine.stealMillis());
 	}
 
-	private void p5Row(String phase, String roundTrip, Histogram histogram, Histogram echoes, long[] gcBefore,
-			long[] gcAfter) {
+	private void p5Row(String phase, String roundTrip, Histogram histogram, Histogram echoes, Pauses before,
+			Pauses after) {
 		if (this.warming) {
 			return;
 		}
@@ -160,11 +160,16 @@ final class P5ActionRoundTrip {
 		row.put("roundTrip", roundTrip);
 		Bench.latency(row, "", histogram);
 		Bench.latency(row, "echo", echoes);
-		row.put("gcCount", gcAfter[0] - gcBefore[0]);
-		row.put("gcMillis", gcAfter[1] - gcBefore[1]);
-		row.put("stealMillis", gcAfter[2] - gcBefore[2]);
+		row.put("gcCount", after.gcCount() - before.gcCount());
+		row.put("gcMillis", after.gcMillis() - before.gcMillis());
+		row.put("stealMillis", after.stealMillis() - before.stealMillis());
 		p5Rows().add(row);
 		System.out.println("   P5 round " + row);
+	}
+
+	/** Collections of the servers on a path so far, and the machine's steal so far. */
+	private record Pauses(long gcCount, long gcMillis, long stealMillis) {
+
 	}
 
 }
