@@ -315,8 +315,10 @@ final class FencedRedisSessionRepository implements FencedSessionRepository<Grou
 				entries.put(sets.get(i), sets.get(i + 1));
 			}
 			deletes.forEach(entries::remove);
-			remember(groupId, entries);
-			session.committed(entries);
+			// One immutable copy serves as the kept copy and as the session's entries.
+			Map<String, String> stored = Map.copyOf(entries);
+			remember(groupId, stored);
+			session.committed(stored);
 			return;
 		}
 		if (outcome.equals("w")) {
