@@ -1,6 +1,7 @@
 package io.livesession.redis;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -10,10 +11,12 @@ import java.util.stream.Collectors;
 
 import io.livesession.BroadcastTarget;
 import io.livesession.Frame;
+import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.util.ClassUtils;
 
 /**
  * Publishes a batch of {@link RedisDeliveryChannel}'s broadcasts in one go: each to its
@@ -23,6 +26,9 @@ import org.springframework.data.redis.core.StringRedisTemplate;
  * @author livesession
  */
 final class BatchPublisher {
+
+	private static final boolean LETTUCE = ClassUtils.isPresent(
+			"io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands", BatchPublisher.class.getClassLoader());
 
 	private final StringRedisTemplate redis;
 
@@ -34,9 +40,12 @@ final class BatchPublisher {
 
 	private final BiFunction<BroadcastTarget, Frame, String> encoder;
 
+	private final Duration timeout;
+
 	BatchPublisher(RedisConnectionFactory connectionFactory, DeliveryRoutes routes, @Nullable ShardedPubSub sharded,
-			Supplier<Set<String>> onlineUsers, BiFunction<BroadcastTarget, Frame, String> encoder) {
+			Supplier<Set<String>> onlineUsers, BiFunction<BroadcastTarget, Frame, String> encoder, Duration timeout) {
 		this.redis = new StringRedisTemplate(connectionFactory);
+		this.timeout = timeout;
 		this.routes = routes;
 		this.sharded = sharded;
 		this.onlineUsers = onlineUsers;
@@ -71,7 +80,15 @@ final class BatchPublisher {
 			}
 		}
 		if (!messages.isEmpty()) {
-			this.redis.executePipelined((RedisCallback<Object>) (connection) -> {
+			this.redis.execute((RedisCallback<Object>) (connection) -> {
+				// Not executePipelined: Spring Data Redis pipelines on a dedicated
+				// connection,
+				// which without a pool is a new TCP connection (connect, handshake,
+				// close)
+				// per batch. Lettuce's asynchronous API pipelines on the shared one.
+				if (LETTUCE && LettucePublish.publish(connection.getNativeConnection(), messages, this.timeout)) {
+					return null;
+				}
 				for (int i = 0; i + 1 < messages.size(); i += 2) {
 					connection.publish(messages.get(i), messages.get(i + 1));
 				}
@@ -81,6 +98,25 @@ final class BatchPublisher {
 		if (this.sharded != null && !shardMessages.isEmpty()) {
 			this.sharded.publish(shardMessages);
 		}
+	}
+
+	/** Lettuce's types, apart so that the class loads without Lettuce (e.g. on Jedis). */
+	private static final class LettucePublish {
+
+		/**
+		 * Publish on Lettuce's asynchronous commands of the connection.
+		 * @return whether the connection was Lettuce's, so the messages were published
+		 */
+		@SuppressWarnings("unchecked")
+		static boolean publish(Object nativeConnection, List<byte[]> messages, Duration timeout) {
+			if (!(nativeConnection instanceof RedisClusterAsyncCommands<?, ?> commands)) {
+				return false;
+			}
+			LettuceBatch.publish(messages, ((RedisClusterAsyncCommands<byte[], byte[]>) commands)::publish, timeout,
+					"PUBLISH");
+			return true;
+		}
+
 	}
 
 	/**

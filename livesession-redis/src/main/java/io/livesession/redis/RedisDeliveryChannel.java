@@ -171,7 +171,8 @@ public final class RedisDeliveryChannel implements DeliveryChannel, RegistryList
 				? ShardedPubSub.open(connectionFactory, channel, this::onMessage, subscribeTimeout) : null;
 		this.interests = interestRouting ? new InterestSubscriptions(
 				(this.sharded != null) ? this.sharded.subscription() : this.subscription, subscribeTimeout) : null;
-		this.batches = new BatchPublisher(connectionFactory, this.routes, this.sharded, onlineUsers, this::encode);
+		this.batches = new BatchPublisher(connectionFactory, this.routes, this.sharded, onlineUsers, this::encode,
+				subscribeTimeout);
 		this.publisher = new Thread(this::drainOutbox, "livesession-redis-publisher");
 		this.publisher.setDaemon(true);
 		this.publisher.start();

@@ -1,7 +1,6 @@
 package io.livesession.redis;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -9,8 +8,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
-import io.lettuce.core.LettuceFutures;
-import io.lettuce.core.RedisFuture;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.api.StatefulRedisClusterConnection;
 import io.lettuce.core.cluster.models.partitions.RedisClusterNode;
@@ -166,13 +163,7 @@ final class ShardedPubSub implements AutoCloseable {
 	 * @throws IllegalStateException when a publish failed or was not answered in time
 	 */
 	void publish(List<byte[]> channelsAndMessages) {
-		List<RedisFuture<Long>> sent = new ArrayList<>(channelsAndMessages.size() / 2);
-		for (int i = 0; i + 1 < channelsAndMessages.size(); i += 2) {
-			sent.add(this.publisher.async().spublish(channelsAndMessages.get(i), channelsAndMessages.get(i + 1)));
-		}
-		if (!LettuceFutures.awaitAll(this.timeout, sent.toArray(RedisFuture[]::new))) {
-			throw new IllegalStateException("SPUBLISH was not answered within " + this.timeout);
-		}
+		LettuceBatch.publish(channelsAndMessages, this.publisher.async()::spublish, this.timeout, "SPUBLISH");
 	}
 
 	@Override
