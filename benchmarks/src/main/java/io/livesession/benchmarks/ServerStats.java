@@ -1,5 +1,6 @@
 package io.livesession.benchmarks;
 
+import java.lang.management.CompilationMXBean;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -51,6 +52,9 @@ public final class ServerStats {
 		}
 		stats.put("gcCount", collections);
 		stats.put("gcMillis", collectionMillis);
+		CompilationMXBean compiler = ManagementFactory.getCompilationMXBean();
+		stats.put("compileMillis", (compiler != null && compiler.isCompilationTimeMonitoringSupported())
+				? compiler.getTotalCompilationTime() : -1);
 		return stats;
 	}
 
