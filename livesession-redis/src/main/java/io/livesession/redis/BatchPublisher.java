@@ -82,10 +82,9 @@ final class BatchPublisher {
 		if (!messages.isEmpty()) {
 			this.redis.execute((RedisCallback<Object>) (connection) -> {
 				// Not executePipelined: Spring Data Redis pipelines on a dedicated
-				// connection,
-				// which without a pool is a new TCP connection (connect, handshake,
-				// close)
-				// per batch. Lettuce's asynchronous API pipelines on the shared one.
+				// connection, which without a pool is a new TCP connection (connect,
+				// handshake, close) per batch. Lettuce's asynchronous API pipelines on
+				// the shared one.
 				if (LETTUCE && LettucePublish.publish(connection.getNativeConnection(), messages, this.timeout)) {
 					return null;
 				}

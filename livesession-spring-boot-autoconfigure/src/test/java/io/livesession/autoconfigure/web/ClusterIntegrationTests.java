@@ -219,7 +219,7 @@ class ClusterIntegrationTests {
 			long roundTrips = commands.size() - deliveryReads;
 			assertThat(roundTrips)
 				.as("round trips for %d actions: %s", actions,
-						commands.stream().map((line) -> line.substring(0, Math.min(line.length(), 120))).toList())
+						commands.stream().map((line) -> line.substring(0, Math.min(line.length(), 220))).toList())
 				.isEqualTo(actions);
 		}
 	}

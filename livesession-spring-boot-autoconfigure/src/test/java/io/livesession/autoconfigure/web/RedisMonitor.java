@@ -59,18 +59,26 @@ final class RedisMonitor implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Forget the lines so far, once none has arrived for 300 ms: the line of a command
+	 * whose client already has its answer may still be on its way to the monitor (the
+	 * warm-up's commit, counted now and then among the measured actions').
+	 */
 	void reset() {
+		awaitQuiet();
 		synchronized (this.lines) {
 			this.lines.clear();
 		}
 	}
 
 	/**
-	 * The lines so far, once none has arrived for 300 ms.
+	 * The lines so far, once none has arrived for 300 ms since this call: a line still on
+	 * its way when it is called arrives within that time, even after a long silence.
 	 * @return the lines
 	 */
 	List<String> awaitQuiet() {
-		while (System.nanoTime() - this.lastLine < 300_000_000L) {
+		long called = System.nanoTime();
+		while (System.nanoTime() - Math.max(called, this.lastLine) < 300_000_000L) {
 			try {
 				Thread.sleep(50);
 			}
