@@ -69,12 +69,16 @@ final class Goals {
 	}
 
 	/**
-	 * An action row's p99 over the raw echo's: the echo interleaved with it in the same
-	 * step, or, in results from before the echo was interleaved, the phase's echo row.
+	 * An action row's p99 over the raw echo's: the median over the rounds of the ratio to
+	 * the echo interleaved with it in the same step, or, in results from before the echo
+	 * was interleaved, the phase's echo row.
 	 * @param action the action row
 	 * @return the ratio, or {@code null} when not measured
 	 */
 	@Nullable Double p5EchoRatio(@Nullable Map<String, Object> action) {
+		if (action != null && action.get("echoRatio") instanceof Number ratio) {
+			return ratio.doubleValue();
+		}
 		if (action != null && action.containsKey("echo_p99Us")) {
 			return Results.ratio(action, action, "p99Us", "echo_p99Us");
 		}

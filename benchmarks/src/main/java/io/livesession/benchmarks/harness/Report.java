@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
@@ -239,23 +240,27 @@ final class Report {
 
 	private void p5() {
 		heading("P5 action round trip");
-		line("Tab A sends `increment`, tab B (same group) receives the `state` frame, one at a time; against a raw "
-				+ "echo round trip on R, interleaved with it round trip by round trip (`echo` columns), so that both "
-				+ "meet the same moments of the machine. STOMP has no equivalent here. Every path first runs untimed (5,000 times in "
-				+ "full mode) so that the rounds time compiled code; the last columns count the collections of the "
-				+ "servers on the path during the step with their total pause, and the time the hypervisor took the "
-				+ "machine's CPUs away (steal, from /proc/stat).");
+		line("Tab A sends `increment`, tab B (same group) receives the `state` frame, one at a time, interleaved "
+				+ "round trip by round trip with a raw echo on R (`echo` columns). Every path first runs untimed (5,000 "
+				+ "times in full mode), then the harness waits until no server compiles (at most 60 s). The ratio is the "
+				+ "median over the rounds of each step's p99 over its echo's. Also per step: the collections of the "
+				+ "servers on the path (total pause), the JIT time of all servers (one shared CPU), and host steal.");
 		line("");
 		header("phase", "round trip", "count", "p50", "p99", "max", "echo p50", "echo p99", "p99 ÷ echo p99",
-				"GCs in the step (ms)", "host steal in the step (ms)");
+				"p99 ÷ echo p99 per round", "GCs in the step (ms)", "JIT ms per round", "host steal in the step (ms)");
 		for (Map<String, Object> row : this.lookup.rows("P5")) {
 			row(row.get("phase"), row.get("roundTrip"), row.get("count"), row.get("p50Us"), row.get("p99Us"),
 					row.get("maxUs"), row.getOrDefault("echo_p50Us", "—"), row.getOrDefault("echo_p99Us", "—"),
-					fmt(this.goals.p5EchoRatio(row)),
+					fmt(this.goals.p5EchoRatio(row)), rounds(row.get("echoRatioRounds")),
 					row.containsKey("gcCount") ? row.get("gcCount") + " (" + row.get("gcMillis") + ")" : "—",
-					row.getOrDefault("stealMillis", "—"));
+					rounds(row.get("compileMillisRounds")), row.getOrDefault("stealMillis", "—"));
 		}
 		line("");
+	}
+
+	private static String rounds(@Nullable Object values) {
+		return (values instanceof List<?> list) ? list.stream().map(Report::fmt).collect(Collectors.joining(", "))
+				: "—";
 	}
 
 	@SuppressWarnings("unchecked")
