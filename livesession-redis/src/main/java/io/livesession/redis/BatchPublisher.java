@@ -11,7 +11,6 @@ import java.util.stream.Collectors;
 
 import io.livesession.BroadcastTarget;
 import io.livesession.Frame;
-import io.lettuce.core.cluster.api.async.RedisClusterAsyncCommands;
 import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.RedisCallback;
@@ -85,7 +84,7 @@ final class BatchPublisher {
 				// connection, which without a pool is a new TCP connection (connect,
 				// handshake, close) per batch. Lettuce's asynchronous API pipelines on
 				// the shared one.
-				if (LETTUCE && LettucePublish.publish(connection.getNativeConnection(), messages, this.timeout)) {
+				if (LETTUCE && LettuceBatch.publish(connection.getNativeConnection(), messages, this.timeout)) {
 					return null;
 				}
 				for (int i = 0; i + 1 < messages.size(); i += 2) {
@@ -97,25 +96,6 @@ final class BatchPublisher {
 		if (this.sharded != null && !shardMessages.isEmpty()) {
 			this.sharded.publish(shardMessages);
 		}
-	}
-
-	/** Lettuce's types, apart so that the class loads without Lettuce (e.g. on Jedis). */
-	private static final class LettucePublish {
-
-		/**
-		 * Publish on Lettuce's asynchronous commands of the connection.
-		 * @return whether the connection was Lettuce's, so the messages were published
-		 */
-		@SuppressWarnings("unchecked")
-		static boolean publish(Object nativeConnection, List<byte[]> messages, Duration timeout) {
-			if (!(nativeConnection instanceof RedisClusterAsyncCommands<?, ?> commands)) {
-				return false;
-			}
-			LettuceBatch.publish(messages, ((RedisClusterAsyncCommands<byte[], byte[]>) commands)::publish, timeout,
-					"PUBLISH");
-			return true;
-		}
-
 	}
 
 	/**
