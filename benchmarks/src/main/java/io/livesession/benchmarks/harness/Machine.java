@@ -3,8 +3,10 @@ package io.livesession.benchmarks.harness;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /**
  * Facts about the machine a run happened on.
@@ -44,6 +46,40 @@ final class Machine {
 			String[] fields = firstLine("/proc/stat").trim().split("\\s+");
 			// cpu user nice system idle iowait irq softirq steal ..., in USER_HZ (100).
 			return Long.parseLong(fields[8]) * 10;
+		}
+		catch (Exception ex) {
+			return -1;
+		}
+	}
+
+	/**
+	 * CPU time of a process's threads whose names start with one of the prefixes (JIT
+	 * compiler threads {@code C1 CompilerThre}/{@code C2 CompilerThre}, GC threads), read
+	 * from {@code /proc} so that measuring a server runs none of its code: an HTTP
+	 * statistics call between P5's steps sent the servers' shared paths (Jackson, the
+	 * observation, the filter chain) new types, and they deoptimized and compiled again
+	 * in the next measured step.
+	 * @param pid the process
+	 * @param prefixes thread name prefixes
+	 * @return milliseconds (10 ms resolution), or -1 when unknown
+	 */
+	static long threadCpuMillis(long pid, String... prefixes) {
+		Path tasks = Path.of("/proc/" + pid + "/task");
+		try (Stream<Path> threads = Files.list(tasks)) {
+			long ticks = 0;
+			for (Path thread : threads.toList()) {
+				String name = firstLine(thread.resolve("comm").toString());
+				if (Arrays.stream(prefixes).noneMatch(name::startsWith)) {
+					continue;
+				}
+				String stat = firstLine(thread.resolve("stat").toString());
+				// pid (comm) state ...: utime and stime are the 12th and 13th fields
+				// after the name, which may contain spaces.
+				String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+				ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
+			}
+			// USER_HZ is 100 on Linux.
+			return ticks * 10;
 		}
 		catch (Exception ex) {
 			return -1;

@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 
 import org.jspecify.annotations.Nullable;
@@ -104,8 +103,7 @@ final class Report {
 				+ "fourth process. Latencies are in microseconds, from the server's epoch-microsecond stamp in "
 				+ "the payload to the client's arrival time, recorded in HdrHistogram.");
 		line("");
-		line("## Run it");
-		line("");
+		heading("Run it");
 		line("```");
 		line("./mvnw -q -pl benchmarks -am package -DskipTests");
 		line("java -jar benchmarks/target/benchmarks.jar --mode=quick   # < 3 minutes, what CI runs");
@@ -147,12 +145,14 @@ final class Report {
 		jmh();
 		@SuppressWarnings("unchecked")
 		List<String> failures = (List<String>) this.results.get("failures");
-		line("## Failures of this run");
-		line("");
+		heading("Failures of this run");
 		line(failures.isEmpty() ? "None: every scenario produced numbers and every soak check held." : "");
 		failures.forEach((failure) -> line("- " + failure));
 		line("");
-		line(notes());
+		// The notes explain the Tomcat reference run; another container's page points
+		// there.
+		line("tomcat".equals(this.results.getOrDefault("container", "tomcat")) ? notes()
+				: "The notes on these figures are in [benchmarks.md](../benchmarks.md#jetty).");
 		return this.md.toString();
 	}
 
@@ -241,19 +241,20 @@ final class Report {
 	private void p5() {
 		heading("P5 action round trip");
 		line("Tab A sends `increment`, tab B (same group) receives the `state` frame, one at a time, interleaved "
-				+ "round trip by round trip with a raw echo on R (`echo` columns). Every path first runs untimed (5,000 "
-				+ "times in full mode), then the harness waits until no server compiles (at most 60 s). The ratio is the "
-				+ "median over the rounds of each step's p99 over its echo's. Also per step: the collections of the "
-				+ "servers on the path (total pause), the JIT time of all servers (one shared CPU), and host steal.");
+				+ "with a raw echo on R (`echo` columns), on connections kept for the whole scenario. Untimed passes "
+				+ "(5,000 round trips per path in full mode) run until one leaves the compilers nearly idle (at most "
+				+ "10). The ratio is the median over the rounds of each step's p99 over its echo's. Per step, from "
+				+ "`/proc`: GC threads' CPU of the servers on the path, JIT threads' CPU of all (one CPU), host steal.");
 		line("");
 		header("phase", "round trip", "count", "p50", "p99", "max", "echo p50", "echo p99", "p99 ÷ echo p99",
-				"p99 ÷ echo p99 per round", "GCs in the step (ms)", "JIT ms per round", "host steal in the step (ms)");
+				"p99 ÷ echo p99 per round", "GC CPU ms in the step", "JIT CPU ms per round",
+				"host steal in the step (ms)");
 		for (Map<String, Object> row : this.lookup.rows("P5")) {
 			row(row.get("phase"), row.get("roundTrip"), row.get("count"), row.get("p50Us"), row.get("p99Us"),
 					row.get("maxUs"), row.getOrDefault("echo_p50Us", "—"), row.getOrDefault("echo_p99Us", "—"),
 					fmt(this.goals.p5EchoRatio(row)), rounds(row.get("echoRatioRounds")),
-					row.containsKey("gcCount") ? row.get("gcCount") + " (" + row.get("gcMillis") + ")" : "—",
-					rounds(row.get("compileMillisRounds")), row.getOrDefault("stealMillis", "—"));
+					row.getOrDefault("gcCpuMillis", "—"), rounds(row.get("compileMillisRounds")),
+					row.getOrDefault("stealMillis", "—"));
 		}
 		line("");
 	}
@@ -365,8 +366,7 @@ final class Report {
 	}
 
 	private void heading(String title) {
-		line("## " + title);
-		line("");
+		line("## " + title + "\n");
 	}
 
 	/** Says so when a scenario has no results, which then has no table. */
