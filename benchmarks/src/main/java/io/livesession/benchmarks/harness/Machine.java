@@ -73,9 +73,14 @@ final class Machine {
 					continue;
 				}
 				String stat = firstLine(thread.resolve("stat").toString());
+				int nameEnd = stat.lastIndexOf(')');
+				if (nameEnd < 0) {
+					// The thread ended since the listing.
+					continue;
+				}
 				// pid (comm) state ...: utime and stime are the 12th and 13th fields
 				// after the name, which may contain spaces.
-				String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+				String[] fields = stat.substring(nameEnd + 2).split(" ");
 				ticks += Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
 			}
 			// USER_HZ is 100 on Linux.
