@@ -27,6 +27,12 @@ public final class Heartbeats implements AutoCloseable {
 	/** Checks run a little after the timeout, so that they never come early. */
 	private static final Duration SLACK = Duration.ofMillis(50);
 
+	/** How late a check may run before it counts as run after a pause of the process. */
+	private static final Duration LATE = Duration.ofSeconds(1);
+
+	/** How long a late check leaves the I/O threads to read what arrived meanwhile. */
+	private static final Duration GRACE = Duration.ofSeconds(1);
+
 	private final ConnectionRegistry registry;
 
 	private final TaskScheduler scheduler;
@@ -104,7 +110,25 @@ public final class Heartbeats implements AutoCloseable {
 	 */
 	void round() {
 		visit(true);
-		this.scheduler.schedule(() -> visit(false), Instant.now().plus(this.timeout).plus(SLACK));
+		long due = System.nanoTime() + this.timeout.plus(SLACK).toNanos();
+		this.scheduler.schedule(() -> check(due), Instant.now().plus(this.timeout).plus(SLACK));
+	}
+
+	/**
+	 * Check the answers to a round's pings. A check that runs more than {@code LATE}
+	 * after it was due ran after a pause of this process (a long GC pause, a frozen VM):
+	 * the peers' answers may still sit unread in the sockets, so it first gives the I/O
+	 * threads {@code GRACE} to read them. Checked at once, a frozen instance closed its
+	 * live connections with 1001 as soon as it resumed, and the actions they had sent
+	 * before the freeze were never answered.
+	 * @param dueNanos when the check was due, in {@link System#nanoTime()}
+	 */
+	void check(long dueNanos) {
+		if (System.nanoTime() - dueNanos > LATE.toNanos()) {
+			this.scheduler.schedule(() -> visit(false), Instant.now().plus(GRACE));
+			return;
+		}
+		visit(false);
 	}
 
 	private void visit(boolean ping) {

@@ -122,6 +122,51 @@ class HeartbeatsTests {
 		}
 	}
 
+	@Test
+	void aCheckThatRunsLateAfterAPauseOfTheServerFirstLetsItReadTheAnswersThatArrivedMeanwhile() throws Exception {
+		this.scheduler.initialize();
+		ConnectionRegistry registry = ConnectionRegistries.inMemory();
+		RecordingTransport answered = new RecordingTransport();
+		RecordingTransport silent = new RecordingTransport();
+		ManagedConnection answering = open("answered", answered, registry);
+		ManagedConnection silence = open("silent", silent, registry);
+		registry.register(answering);
+		registry.register(silence);
+		Duration timeout = Duration.ofMillis(300);
+		try (Heartbeats heartbeats = new Heartbeats(registry, this.scheduler, Duration.ofMinutes(1), timeout)) {
+			answering.heartbeat(System.nanoTime(), timeout.toNanos(), true);
+			silence.heartbeat(System.nanoTime(), timeout.toNanos(), true);
+			await().atMost(Duration.ofSeconds(5)).until(() -> answered.pings.get() == 1 && silent.pings.get() == 1);
+			Thread.sleep(2 * timeout.toMillis());
+			// The check was due 5 s ago: the process was frozen, the answers are unread.
+			heartbeats.check(System.nanoTime() - Duration.ofSeconds(5).toNanos());
+			assertThat(this.evicted).isEmpty();
+			// The answer read after the process resumed.
+			answering.heard();
+			await().atMost(Duration.ofSeconds(5)).until(() -> silent.closeCodes.contains(1001));
+			assertThat(this.evicted).containsExactly(silence);
+			assertThat(answered.closeCodes).isEmpty();
+			assertThat(registry.findAll()).extracting("id").containsExactly("answered");
+		}
+	}
+
+	@Test
+	void aCheckOnTimeClosesASilentConnectionAtOnce() throws Exception {
+		this.scheduler.initialize();
+		ConnectionRegistry registry = ConnectionRegistries.inMemory();
+		RecordingTransport silent = new RecordingTransport();
+		ManagedConnection connection = open("silent", silent, registry);
+		registry.register(connection);
+		Duration timeout = Duration.ofMillis(300);
+		try (Heartbeats heartbeats = new Heartbeats(registry, this.scheduler, Duration.ofMinutes(1), timeout)) {
+			connection.heartbeat(System.nanoTime(), timeout.toNanos(), true);
+			await().atMost(Duration.ofSeconds(5)).until(() -> silent.pings.get() == 1);
+			Thread.sleep(2 * timeout.toMillis());
+			heartbeats.check(System.nanoTime());
+			assertThat(this.evicted).containsExactly(connection);
+		}
+	}
+
 	private ManagedConnection open(RecordingTransport transport) {
 		ManagedConnection connection = open("c1", transport, null);
 		return connection;
