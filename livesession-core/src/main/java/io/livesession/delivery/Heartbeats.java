@@ -27,9 +27,6 @@ public final class Heartbeats implements AutoCloseable {
 	/** Checks run a little after the timeout, so that they never come early. */
 	private static final Duration SLACK = Duration.ofMillis(50);
 
-	/** How late a check may run before it counts as run after a pause of the process. */
-	private static final Duration LATE = Duration.ofSeconds(1);
-
 	/** How long a late check leaves the I/O threads to read what arrived meanwhile. */
 	private static final Duration GRACE = Duration.ofSeconds(1);
 
@@ -115,16 +112,16 @@ public final class Heartbeats implements AutoCloseable {
 	}
 
 	/**
-	 * Check the answers to a round's pings. A check that runs more than {@code LATE}
-	 * after it was due ran after a pause of this process (a long GC pause, a frozen VM):
-	 * the peers' answers may still sit unread in the sockets, so it first gives the I/O
-	 * threads {@code GRACE} to read them. Checked at once, a frozen instance closed its
-	 * live connections with 1001 as soon as it resumed, and the actions they had sent
-	 * before the freeze were never answered.
+	 * Check the answers to a round's pings. A check that runs more than 1 s after it was
+	 * due ran after a pause of this process (a long GC pause, a frozen VM, see
+	 * {@link PauseDetector}): the peers' answers may still sit unread in the sockets, so
+	 * it first gives the I/O threads {@code GRACE} to read them. Checked at once, a
+	 * frozen instance closed its live connections with 1001 as soon as it resumed, and
+	 * the actions they had sent before the freeze were never answered.
 	 * @param dueNanos when the check was due, in {@link System#nanoTime()}
 	 */
 	void check(long dueNanos) {
-		if (System.nanoTime() - dueNanos > LATE.toNanos()) {
+		if (PauseDetector.isLate(dueNanos, System.nanoTime())) {
 			this.scheduler.schedule(() -> visit(false), Instant.now().plus(GRACE));
 			return;
 		}

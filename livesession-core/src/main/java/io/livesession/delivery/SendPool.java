@@ -60,13 +60,8 @@ public final class SendPool implements AutoCloseable {
 
 	private final Set<QueuedConnection> watched = ConcurrentHashMap.newKeySet();
 
-	/** How late a check may run before it counts as run after a pause of the process. */
-	private static final long PAUSE_NANOS = Duration.ofSeconds(1).toNanos();
-
-	private final long periodNanos;
-
-	/** When the watchdog last ran; only the watchdog's runs, one at a time, touch it. */
-	private long lastCheck;
+	/** Tells the watchdog's late runs; only its runs, one at a time, use it. */
+	private final PauseDetector pauses;
 
 	/**
 	 * A pool of daemon threads with the default send time limit.
@@ -128,8 +123,7 @@ public final class SendPool implements AutoCloseable {
 		TaskScheduler watchdogScheduler = (scheduler != null) ? scheduler : this.ownedScheduler;
 		Duration period = Duration.ofMillis(Math.max(10,
 				Math.min(1000, Math.min(sendTimeLimit.toMillis(), Math.max(100, closeGracePeriod.toMillis())) / 10)));
-		this.periodNanos = period.toNanos();
-		this.lastCheck = System.nanoTime();
+		this.pauses = new PauseDetector(period.toNanos(), System.nanoTime());
 		this.watchdog = watchdogScheduler.scheduleWithFixedDelay(this::check, Instant.now().plus(period), period);
 	}
 
@@ -189,11 +183,15 @@ public final class SendPool implements AutoCloseable {
 	}
 
 	private void check() {
-		long limit = this.sendTimeLimit.toNanos();
-		long now = System.nanoTime();
-		long since = now - this.lastCheck;
-		this.lastCheck = now;
-		if (since > this.periodNanos + PAUSE_NANOS) {
+		check(System.nanoTime());
+	}
+
+	/**
+	 * One run of the watchdog; package-private so that tests can run it at chosen times.
+	 * @param now the current {@link System#nanoTime()}
+	 */
+	void check(long now) {
+		if (this.pauses.runIsLate(now)) {
 			// This run comes after a pause of the whole process (a long GC pause, a
 			// frozen VM): writes that completed meanwhile have not been told so yet, and
 			// judged now they would all look overdue. The next run, a period later,
@@ -201,6 +199,7 @@ public final class SendPool implements AutoCloseable {
 			// healthy connections with 4008 as soon as it resumed.
 			return;
 		}
+		long limit = this.sendTimeLimit.toNanos();
 		for (QueuedConnection connection : this.watched) {
 			try {
 				connection.check(limit, now);

@@ -5,11 +5,14 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ScheduledFuture;
 
 import io.livesession.Frame;
 import io.livesession.metrics.LiveMetrics;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -67,6 +70,34 @@ class SendPoolTests {
 		// A late completion of the stuck write changes nothing.
 		transport.release();
 		assertThat(transport.closeCodes).containsExactly(4008);
+	}
+
+	@Test
+	void aWatchdogRunAfterAPauseOfTheProcessIsSkippedAndTheNextRunOnTimeJudgesTheWrites() throws Exception {
+		ThreadPoolTaskScheduler scheduler = manualScheduler();
+		try {
+			this.pool.close();
+			this.pool = new SendPool(1, Duration.ofMillis(300), SendPool.DEFAULT_CLOSE_GRACE_PERIOD, scheduler);
+			RecordingTransport transport = new RecordingTransport().blocking();
+			ManagedConnection connection = connection(transport, 1024 * 1024);
+			connection.open(GREETING, 0);
+			transport.awaitSending();
+			// The process was frozen for 5 s: the write in progress looks overdue.
+			long resumed = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+			this.pool.check(resumed);
+			assertThat(this.evicted).isEmpty();
+			assertThat(transport.closeCodes).isEmpty();
+			assertThat(connection.isOpen()).isTrue();
+			// The next run, a period (30 ms) later, is on time and judges the write.
+			this.pool.check(resumed + Duration.ofMillis(30).toNanos());
+			assertThat(this.evicted).containsExactly(connection);
+			assertThat(this.evictions).containsExactly(LiveMetrics.SEND_TIME_LIMIT);
+			await().atMost(Duration.ofSeconds(5)).until(() -> transport.closeCodes.contains(4008));
+			transport.release();
+		}
+		finally {
+			scheduler.shutdown();
+		}
 	}
 
 	@Test
@@ -204,6 +235,24 @@ class SendPoolTests {
 		await().atMost(Duration.ofSeconds(5)).until(() -> transport.closeCodes.contains(1000));
 		assertThat(transport.closingThreads).singleElement()
 			.satisfies((thread) -> assertThat(thread.getName()).startsWith("livesession-close-"));
+	}
+
+	/**
+	 * A scheduler on which the send watchdog never runs by itself, only when a test calls
+	 * {@link SendPool#check(long)}.
+	 */
+	private static ThreadPoolTaskScheduler manualScheduler() {
+		ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler() {
+
+			@Override
+			public ScheduledFuture<?> scheduleWithFixedDelay(Runnable task, Instant startTime, Duration delay) {
+				return schedule(() -> {
+				}, startTime);
+			}
+
+		};
+		scheduler.initialize();
+		return scheduler;
 	}
 
 	private ManagedConnection connection(TransportSession transport, long limit) {
