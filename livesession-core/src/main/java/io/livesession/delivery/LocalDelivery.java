@@ -1,6 +1,8 @@
 package io.livesession.delivery;
 
+import java.util.ArrayList;
 import java.util.Collection;
+import java.util.List;
 
 import io.livesession.BroadcastTarget;
 import io.livesession.ConnectionRegistry;
@@ -94,6 +96,63 @@ public final class LocalDelivery implements DeliveryChannel {
 		}
 		BroadcastTarget.Matching matching = (BroadcastTarget.Matching) target;
 		return sendMatching(frame, matching.filter());
+	}
+
+	/**
+	 * Send a frame at once, on this thread and without waiting for anything, to the local
+	 * connections of a small target that are idle ({@link ManagedConnection#sendIfIdle}):
+	 * for a thread that must not block, such as the one that receives messages from
+	 * another instance.
+	 * @param target the target
+	 * @param frame the frame
+	 * @param max the most local connections to send to at once
+	 * @return the connections that were busy, to which {@link LiveConnection#send} must
+	 * deliver the frame; or {@code null}, having done nothing, when the target is not of
+	 * users, groups or connections, or has more than {@code max} local connections
+	 * @since 0.1.0
+	 */
+	public @Nullable List<LiveConnection> deliverIfIdle(BroadcastTarget target, Frame frame, int max) {
+		List<LiveConnection> connections = new ArrayList<>();
+		if (target instanceof BroadcastTarget.Groups groups) {
+			for (String groupId : groups.groupIds()) {
+				if (!add(connections, this.registry.findByGroup(groupId), max)) {
+					return null;
+				}
+			}
+		}
+		else if (target instanceof BroadcastTarget.Users users) {
+			for (String userId : users.userIds()) {
+				if (!add(connections, this.registry.findByUser(userId), max)) {
+					return null;
+				}
+			}
+		}
+		else if (target instanceof BroadcastTarget.Connections ids && ids.connectionIds().size() <= max) {
+			for (String id : ids.connectionIds()) {
+				LiveConnection connection = this.registry.find(id);
+				if (connection != null) {
+					connections.add(connection);
+				}
+			}
+		}
+		else {
+			return null;
+		}
+		List<LiveConnection> busy = new ArrayList<>(0);
+		for (LiveConnection connection : connections) {
+			if (!(connection instanceof ManagedConnection managed && managed.sendIfIdle(frame))) {
+				busy.add(connection);
+			}
+		}
+		return busy;
+	}
+
+	private static boolean add(List<LiveConnection> connections, Collection<LiveConnection> more, int max) {
+		if (connections.size() + more.size() > max) {
+			return false;
+		}
+		connections.addAll(more);
+		return true;
 	}
 
 	private int sendMatching(Frame frame, java.util.function.Predicate<LiveConnection> filter) {

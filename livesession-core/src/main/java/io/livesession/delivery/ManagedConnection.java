@@ -34,6 +34,19 @@ public interface ManagedConnection extends LiveConnection {
 	}
 
 	/**
+	 * Send a frame only if the connection is idle (open, greeted, nothing queued or being
+	 * written): then it is written at once on this thread, and no step can wait, since an
+	 * empty queue has no {@code state} frame to coalesce with. Otherwise nothing is done.
+	 * @param frame the frame
+	 * @return whether the connection took the frame; {@code false} means
+	 * {@link #send(Frame)} must deliver it
+	 * @since 0.1.0
+	 */
+	default boolean sendIfIdle(Frame frame) {
+		return false;
+	}
+
+	/**
 	 * The transport is gone: drop queued frames and refuse new ones.
 	 */
 	void released();

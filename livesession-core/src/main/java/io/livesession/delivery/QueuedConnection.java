@@ -96,11 +96,20 @@ final class QueuedConnection extends ConnectionBase implements ManagedConnection
 
 	@Override
 	public boolean send(Frame frame) {
+		return send(frame, false);
+	}
+
+	@Override
+	public boolean sendIfIdle(Frame frame) {
+		return send(frame, true);
+	}
+
+	private boolean send(Frame frame, boolean ifIdle) {
 		Assert.notNull(frame, "'frame' must not be null");
 		boolean overflow;
 		long queued;
 		synchronized (this) {
-			if (this.closing.isStarted()) {
+			if (this.closing.isStarted() || (ifIdle && (!this.ready || this.writing || !this.queue.isEmpty()))) {
 				return false;
 			}
 			int offered = this.queue.offer(frame, this.ready);

@@ -87,6 +87,36 @@ class LocalDeliveryTests {
 	}
 
 	@Test
+	void deliverIfIdleSendsAtOnceToTheIdleConnectionsOfASmallTargetAndReturnsTheBusyOnes() {
+		Frame frame = Frame.text("at once");
+		assertThat(this.delivery.deliverIfIdle(BroadcastTarget.groups("g1"), frame, 2)).isEmpty();
+		assertThat(texts("alice-1")).containsExactly("at once");
+		assertThat(texts("bob-1")).containsExactly("at once");
+		assertThat(this.delivery.deliverIfIdle(BroadcastTarget.users("carol"), frame, 2)).isEmpty();
+		assertThat(this.delivery.deliverIfIdle(BroadcastTarget.connections("anon-1", "missing"), frame, 2)).isEmpty();
+		assertThat(texts("carol-1")).containsExactly("at once");
+		assertThat(texts("anon-1")).containsExactly("at once");
+		RecordingTransport busy = new RecordingTransport().blocking();
+		ManagedConnection slow = Delivery.connection(
+				new ConnectionInfo("slow-1", "dave", "g4", null, Set.of(), null, Instant.now()), busy, Runnable::run,
+				1024 * 1024);
+		this.registry.register(slow);
+		slow.open(GREETING, 0);
+		assertThat(this.delivery.deliverIfIdle(BroadcastTarget.users("dave"), frame, 2)).containsExactly(slow);
+		assertThat(slow.getQueuedBytes()).as("nothing queued").isZero();
+	}
+
+	@Test
+	void deliverIfIdleDoesNothingForALargeTargetOrOneThatIsNotOfUsersGroupsOrConnections() {
+		Frame frame = Frame.text("at once");
+		assertThat(this.delivery.deliverIfIdle(BroadcastTarget.groups("g1"), frame, 1)).isNull();
+		assertThat(this.delivery.deliverIfIdle(BroadcastTarget.users("alice", "bob"), frame, 2)).isNull();
+		assertThat(this.delivery.deliverIfIdle(BroadcastTarget.all(), frame, 100)).isNull();
+		assertThat(this.delivery.deliverIfIdle(BroadcastTarget.authority("ROLE_USER"), frame, 100)).isNull();
+		assertThat(this.transports.keySet()).allSatisfy((id) -> assertThat(received(id)).isEmpty());
+	}
+
+	@Test
 	void authorityReachesConnectionsWhosePrincipalHasIt() {
 		assertDelivered(BroadcastTarget.authority("ROLE_ADMIN"), "alice-1", "alice-2");
 		assertDelivered(BroadcastTarget.authority("ROLE_USER"), "alice-1", "alice-2", "bob-1");

@@ -114,9 +114,7 @@ class QueuedConnectionTests {
 	@Test
 	void stateFramesQueuedBehindAnUnsentStateFrameAreCoalescedIntoTheLatestFullState() throws Exception {
 		RecordingTransport transport = new RecordingTransport().blocking();
-		ManagedConnection connection = connection(transport, this.executor, 1024 * 1024);
-		connection.open(GREETING, 0);
-		transport.awaitSending();
+		ManagedConnection connection = greetedWhileWriting(transport);
 		for (int version = 1; version <= 5; version++) {
 			assertThat(connection.send(state(version))).isTrue();
 		}
@@ -132,11 +130,33 @@ class QueuedConnectionTests {
 	}
 
 	@Test
+	void sendIfIdleWritesOnTheCallersThreadWhenNothingIsQueuedOrInProgress() {
+		RecordingTransport transport = new RecordingTransport();
+		ManagedConnection connection = connection(transport, this.executor, 1024 * 1024);
+		assertThat(connection.sendIfIdle(Frame.text("early"))).as("before the greeting").isFalse();
+		connection.open(GREETING, 0);
+		assertThat(connection.sendIfIdle(state(1))).isTrue();
+		assertThat(transport.frames).as("written before it returned").containsExactly(GREETING, state(1));
+	}
+
+	@Test
+	void sendIfIdleRefusesAConnectionWithAWriteInProgressAndQueuesNothing() throws Exception {
+		RecordingTransport transport = new RecordingTransport().blocking();
+		ManagedConnection connection = greetedWhileWriting(transport);
+		assertThat(connection.send(state(1))).isTrue();
+		assertThat(connection.sendIfIdle(state(2))).isFalse();
+		assertThat(this.fullStatesEncoded).as("no full state was needed").hasValue(0);
+		transport.release();
+		drained(connection);
+		assertThat(transport.frames).extracting(Frame::getStateVersion).containsExactly(-1L, 1L);
+		connection.close(1000, "done");
+		assertThat(connection.sendIfIdle(state(3))).as("once closing").isFalse();
+	}
+
+	@Test
 	void coalescingKeepsEveryOtherFrameInOrder() throws Exception {
 		RecordingTransport transport = new RecordingTransport().blocking();
-		ManagedConnection connection = connection(transport, this.executor, 1024 * 1024);
-		connection.open(GREETING, 0);
-		transport.awaitSending();
+		ManagedConnection connection = greetedWhileWriting(transport);
 		connection.send(state(1));
 		connection.send(Frame.text("t1"));
 		connection.send(state(2));
@@ -319,9 +339,7 @@ class QueuedConnectionTests {
 	@Test
 	void manyFramesAreAllDeliveredInOrderAcrossBatches() throws Exception {
 		RecordingTransport transport = new RecordingTransport().blocking();
-		ManagedConnection connection = connection(transport, this.executor, 1024 * 1024);
-		connection.open(GREETING, 0);
-		transport.awaitSending();
+		ManagedConnection connection = greetedWhileWriting(transport);
 		List<Frame> expected = new ArrayList<>();
 		expected.add(GREETING);
 		for (int i = 0; i < 500; i++) {
@@ -415,6 +433,16 @@ class QueuedConnectionTests {
 		assertThatThrownBy(() -> names.add("c")).isInstanceOf(UnsupportedOperationException.class);
 		assertThat(connection.getAttributeNames()).containsExactlyInAnyOrder("a", "b");
 		assertThat(Map.of("a", connection.getAttribute("a"))).containsEntry("a", 1);
+	}
+
+	/**
+	 * A connection whose greeting's write is in progress until the transport is released.
+	 */
+	private ManagedConnection greetedWhileWriting(RecordingTransport transport) throws InterruptedException {
+		ManagedConnection connection = connection(transport, this.executor, 1024 * 1024);
+		connection.open(GREETING, 0);
+		transport.awaitSending();
+		return connection;
 	}
 
 	private static ManagedConnection connection(TransportSession transport, Executor executor, long limit) {
