@@ -3,6 +3,7 @@ package io.livesession.redis;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 /**
@@ -30,6 +31,20 @@ interface ChannelSubscription extends AutoCloseable {
 	static ContainerChannelSubscription subscribe(RedisMessageListenerContainer container, String channel,
 			Consumer<String> handler) {
 		return ContainerChannelSubscription.subscribe(container, channel, handler);
+	}
+
+	/**
+	 * Subscribe to a channel of the listener container with a handler that may handle a
+	 * message on the thread that received it.
+	 * @param container the listener container
+	 * @param channel the channel
+	 * @param handler what to do with a message's body on a receiver thread
+	 * @param atOnce what to do with it on the receiving thread, when nothing is queued
+	 * @return the subscription, to be closed when its owner is destroyed
+	 */
+	static ContainerChannelSubscription subscribe(RedisMessageListenerContainer container, String channel,
+			Consumer<String> handler, AtOnce atOnce) {
+		return ContainerChannelSubscription.subscribe(container, channel, handler, atOnce);
 	}
 
 	/**
@@ -70,5 +85,22 @@ interface ChannelSubscription extends AutoCloseable {
 	/** Stop receiving. */
 	@Override
 	void close();
+
+	/**
+	 * Handles a message on the thread that received it, which must not wait for anything
+	 * (Lettuce's event loop).
+	 */
+	@FunctionalInterface
+	interface AtOnce {
+
+		/**
+		 * Handle what can be handled at once.
+		 * @param body the message's body
+		 * @return what is left to do on a receiver thread, before the channel's later
+		 * messages, or {@code null} when the message is handled
+		 */
+		@Nullable Runnable receive(String body);
+
+	}
 
 }

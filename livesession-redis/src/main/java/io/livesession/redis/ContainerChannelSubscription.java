@@ -28,7 +28,10 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * On a container of {@link RedisListenerContainers}, which calls this in arrival order on
  * the receiving thread, messages are queued and handled one at a time on a receiver
  * thread of the container: in Redis's order, and never held up by another channel's
- * handler. On any other container they are handled as that container dispatches them.
+ * handler. A subscription with an {@link ChannelSubscription.AtOnce} handler first lets
+ * it handle a message on the receiving thread when nothing is queued, and queues only
+ * what it leaves. On any other container messages are handled as that container
+ * dispatches them.
  *
  * @author livesession
  */
@@ -42,9 +45,12 @@ final class ContainerChannelSubscription implements ChannelSubscription, Message
 
 	private final Consumer<String> handler;
 
+	private final ChannelSubscription.@Nullable AtOnce atOnce;
+
 	private final @Nullable Executor receivers;
 
-	private final Queue<Message> queue = new ConcurrentLinkedQueue<>();
+	/** Messages, and what {@link #atOnce} left to do (runnables). */
+	private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
 
 	private final AtomicBoolean draining = new AtomicBoolean();
 
@@ -52,10 +58,11 @@ final class ContainerChannelSubscription implements ChannelSubscription, Message
 	private final Map<String, CompletableFuture<Void>> confirmations = new ConcurrentHashMap<>();
 
 	private ContainerChannelSubscription(RedisMessageListenerContainer container, String channel,
-			Consumer<String> handler) {
+			Consumer<String> handler, ChannelSubscription.@Nullable AtOnce atOnce) {
 		this.container = container;
 		this.channel = channel;
 		this.handler = handler;
+		this.atOnce = atOnce;
 		this.receivers = (container instanceof RedisListenerContainers.OwningContainer owning) ? owning.receivers()
 				: null;
 	}
@@ -69,7 +76,21 @@ final class ContainerChannelSubscription implements ChannelSubscription, Message
 	 */
 	static ContainerChannelSubscription subscribe(RedisMessageListenerContainer container, String channel,
 			Consumer<String> handler) {
-		ContainerChannelSubscription subscription = new ContainerChannelSubscription(container, channel, handler);
+		return subscribe(container, channel, handler, null);
+	}
+
+	/**
+	 * Subscribe a handler to a channel.
+	 * @param container the listener container
+	 * @param channel the channel
+	 * @param handler what to do with a message's body on a receiver thread
+	 * @param atOnce what to do with it on the receiving thread when nothing is queued
+	 * @return the subscription, to be closed when its owner is destroyed
+	 */
+	static ContainerChannelSubscription subscribe(RedisMessageListenerContainer container, String channel,
+			Consumer<String> handler, ChannelSubscription.@Nullable AtOnce atOnce) {
+		ContainerChannelSubscription subscription = new ContainerChannelSubscription(container, channel, handler,
+				atOnce);
 		container.addMessageListener(subscription, new ChannelTopic(channel));
 		return subscription;
 	}
@@ -83,7 +104,7 @@ final class ContainerChannelSubscription implements ChannelSubscription, Message
 	 */
 	static ContainerChannelSubscription create(RedisMessageListenerContainer container, String name,
 			Consumer<String> handler) {
-		return new ContainerChannelSubscription(container, name, handler);
+		return new ContainerChannelSubscription(container, name, handler, null);
 	}
 
 	/**
@@ -123,6 +144,26 @@ final class ContainerChannelSubscription implements ChannelSubscription, Message
 			handle(message);
 			return;
 		}
+		// Only this thread adds to the queue: empty and not draining, every earlier
+		// message has been handled, so handling this one here keeps the order.
+		if (this.atOnce != null && this.queue.isEmpty() && this.draining.compareAndSet(false, true)) {
+			try {
+				Runnable rest = this.atOnce.receive(new String(message.getBody(), StandardCharsets.UTF_8));
+				if (rest != null) {
+					this.queue.add(rest);
+				}
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Dropping an undecodable message on channel " + this.channel, ex);
+			}
+			finally {
+				this.draining.set(false);
+			}
+			if (!this.queue.isEmpty()) {
+				drainLater(this.receivers);
+			}
+			return;
+		}
 		this.queue.add(message);
 		drainLater(this.receivers);
 	}
@@ -141,9 +182,14 @@ final class ContainerChannelSubscription implements ChannelSubscription, Message
 
 	private void drain(Executor receivers) {
 		try {
-			Message message;
-			while ((message = this.queue.poll()) != null) {
-				handle(message);
+			Object next;
+			while ((next = this.queue.poll()) != null) {
+				if (next instanceof Message message) {
+					handle(message);
+				}
+				else {
+					run((Runnable) next);
+				}
 			}
 		}
 		finally {
@@ -161,6 +207,15 @@ final class ContainerChannelSubscription implements ChannelSubscription, Message
 		}
 		catch (RuntimeException ex) {
 			logger.warn("Dropping an undecodable message on channel " + this.channel, ex);
+		}
+	}
+
+	private void run(Runnable rest) {
+		try {
+			rest.run();
+		}
+		catch (RuntimeException ex) {
+			logger.warn("Failed to handle a message on channel " + this.channel, ex);
 		}
 	}
 

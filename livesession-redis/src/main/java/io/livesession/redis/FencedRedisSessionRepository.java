@@ -99,6 +99,8 @@ final class FencedRedisSessionRepository implements FencedSessionRepository<Grou
 
 	private final boolean sharded;
 
+	private final @Nullable CommitListener listener;
+
 	private final JsonMapper json = JsonMapper.builder().build();
 
 	private final GroupKeyScan scan;
@@ -130,7 +132,7 @@ final class FencedRedisSessionRepository implements FencedSessionRepository<Grou
 	FencedRedisSessionRepository(StringRedisTemplate redis, String keyPrefix, Duration defaultTimeout,
 			@Nullable Function<String, String> channels, @Nullable BiFunction<String, Frame, String> messages,
 			String instanceId) {
-		this(redis, keyPrefix, defaultTimeout, channels, messages, instanceId, false);
+		this(redis, keyPrefix, defaultTimeout, channels, messages, instanceId, false, null);
 	}
 
 	/**
@@ -144,10 +146,13 @@ final class FencedRedisSessionRepository implements FencedSessionRepository<Grou
 	 * @param instanceId this instance's id, for the group's turn
 	 * @param sharded whether the channels are sharded ({@code SPUBLISH}), which the
 	 * script may publish to only because a group's channel is in the group's slot
+	 * @param listener hears of each commit that published its announcement, on the
+	 * committing thread; {@code null} for none
 	 */
 	FencedRedisSessionRepository(StringRedisTemplate redis, String keyPrefix, Duration defaultTimeout,
 			@Nullable Function<String, String> channels, @Nullable BiFunction<String, Frame, String> messages,
-			String instanceId, boolean sharded) {
+			String instanceId, boolean sharded, @Nullable CommitListener listener) {
+		this.listener = listener;
 		this.sharded = sharded;
 		this.redis = redis;
 		this.keyPrefix = keyPrefix + ":";
@@ -318,7 +323,16 @@ final class FencedRedisSessionRepository implements FencedSessionRepository<Grou
 			// One immutable copy serves as the kept copy and as the session's entries.
 			Map<String, String> stored = Map.copyOf(entries);
 			remember(groupId, stored);
+			long readVersion = session.readVersion();
 			session.committed(stored);
+			if (publish && this.listener != null) {
+				try {
+					this.listener.committed(groupId, readVersion, announcement);
+				}
+				catch (RuntimeException ex) {
+					// Committed all the same: the subscription still brings the frame.
+				}
+			}
 			return;
 		}
 		if (outcome.equals("w")) {
@@ -335,6 +349,22 @@ final class FencedRedisSessionRepository implements FencedSessionRepository<Grou
 		}
 		remember(groupId, stored);
 		throw new GroupVersionConflictException(groupId, toSession(groupId, stored, false));
+	}
+
+	/**
+	 * Hears of each commit that published its announcement.
+	 */
+	@FunctionalInterface
+	interface CommitListener {
+
+		/**
+		 * Called on the committing thread once the commit succeeded.
+		 * @param groupId the group
+		 * @param readVersion the version the commit was fenced on
+		 * @param announcement the published frame
+		 */
+		void committed(String groupId, long readVersion, Frame announcement);
+
 	}
 
 	private static void sleep(long millis) {

@@ -37,14 +37,13 @@ import tools.jackson.databind.json.JsonMapper;
  * connection, before its {@code hello}, and unsubscribes after the last. Otherwise, and
  * for every other target, it is published once on the shared channel that every instance
  * receives. Group {@code state} frames are published by the group store's commit script
- * itself and come back to this instance through the subscription as well, so all
- * instances deliver them in commit order. A broadcast to a topic is one publish on the
- * topic's channel, which this channel subscribes, as a {@link TopicListener}, on the
- * topic's first local member; the publications of a recoverable topic kept by
- * {@link RedisTopicLog} are published by its script and, like state frames, come back
- * through the subscription, in offset order on every instance. The shared listener
- * container ({@link RedisListenerContainers}) resubscribes by itself after Redis comes
- * back.
+ * and delivered in commit order on every instance ({@link GroupStateSequence}). A
+ * broadcast to a topic is one publish on the topic's channel, which this channel
+ * subscribes, as a {@link TopicListener}, on the topic's first local member; the
+ * publications of a recoverable topic kept by {@link RedisTopicLog} are published by its
+ * script and come back through the subscription, in offset order on every instance. The
+ * shared listener container ({@link RedisListenerContainers}) resubscribes by itself
+ * after Redis comes back.
  *
  * <p>
  * On a Redis Cluster whose masters run Redis 7 or later (through Lettuce) the routed
@@ -74,6 +73,8 @@ public final class RedisDeliveryChannel implements DeliveryChannel, RegistryList
 
 	private final LocalDelivery local;
 
+	private final DeliveryArrivals arrivals;
+
 	private final BatchPublisher batches;
 
 	private final ChannelSubscription subscription;
@@ -89,11 +90,7 @@ public final class RedisDeliveryChannel implements DeliveryChannel, RegistryList
 
 	private final TargetCodec codec;
 
-	private final Function<String, Frame> fullState;
-
 	private final AtomicLong published = new AtomicLong();
-
-	private final AtomicLong received = new AtomicLong();
 
 	private final AtomicLong dropped = new AtomicLong();
 
@@ -111,20 +108,10 @@ public final class RedisDeliveryChannel implements DeliveryChannel, RegistryList
 	private final ThrottledLog failures = new ThrottledLog(logger);
 
 	/**
-	 * Create a channel.
-	 * @param connectionFactory the Redis connection factory, best livesession's bounded
-	 * one ({@link LiveRedisConnections})
-	 * @param listeners the listener container of livesession's channels
-	 * ({@link RedisListenerContainers}), which hands each channel's messages over one at
-	 * a time in arrival order, so that state frames keep Redis's order
-	 * @param local delivery to this instance's connections
-	 * @param channel the pub/sub channel name
-	 * @param instanceId this instance's id
-	 * @param onlineUsers the user ids online in the cluster, to turn a user filter into
-	 * data
-	 * @param fullState a group's current full-state frame, for coalescing remote state
-	 * frames
-	 * @param buffer how many messages may wait to be published; more are dropped
+	 * Create a channel without interest-based routing: every broadcast is published on
+	 * the shared channel. The parameters are those of the
+	 * {@linkplain #RedisDeliveryChannel(RedisConnectionFactory, RedisMessageListenerContainer, LocalDelivery, String, String, Supplier, Function, int, boolean, Duration)
+	 * other constructor}.
 	 * @since 0.1.0
 	 */
 	public RedisDeliveryChannel(RedisConnectionFactory connectionFactory, RedisMessageListenerContainer listeners,
@@ -163,12 +150,13 @@ public final class RedisDeliveryChannel implements DeliveryChannel, RegistryList
 		this.routes = new DeliveryRoutes(channel, interestRouting);
 		this.instanceId = instanceId;
 		this.codec = new TargetCodec(JsonMapper.builder().build());
-		this.fullState = fullState;
 		this.outbox = new ArrayBlockingQueue<>(buffer);
 		// Routed channels share the shared channel's queue: one arrival order for all.
-		this.subscription = ChannelSubscription.subscribe(listeners, channel, this::onMessage);
+		this.arrivals = new DeliveryArrivals(this.codec, instanceId, local, fullState, this::isLogged);
+		this.subscription = ChannelSubscription.subscribe(listeners, channel, this.arrivals::received,
+				this.arrivals::receivedAtOnce);
 		this.sharded = (interestRouting && LETTUCE)
-				? ShardedPubSub.open(connectionFactory, channel, this::onMessage, subscribeTimeout) : null;
+				? ShardedPubSub.open(connectionFactory, channel, this.arrivals::received, subscribeTimeout) : null;
 		this.interests = interestRouting ? new InterestSubscriptions(
 				(this.sharded != null) ? this.sharded.subscription() : this.subscription, subscribeTimeout) : null;
 		this.batches = new BatchPublisher(connectionFactory, this.routes, this.sharded, onlineUsers, this::encode,
@@ -304,13 +292,9 @@ public final class RedisDeliveryChannel implements DeliveryChannel, RegistryList
 		this.failures.warn(() -> "Cross-instance delivery failed, delivered on this instance only: " + reason);
 	}
 
-	private void onMessage(String message) {
-		this.received.incrementAndGet();
-		TargetCodec.Decoded decoded = this.codec.decode(message, this.fullState);
-		Frame frame = decoded.frame();
-		if (!this.instanceId.equals(decoded.origin()) || frame.isState() || isLogged(frame)) {
-			this.local.deliver(decoded.target(), frame);
-		}
+	/** The order of group state frames, which the group store's commits report to. */
+	GroupStateSequence states() {
+		return this.arrivals.states();
 	}
 
 	/**
@@ -336,7 +320,7 @@ public final class RedisDeliveryChannel implements DeliveryChannel, RegistryList
 	 * @since 0.1.0
 	 */
 	public long getReceivedCount() {
-		return this.received.get();
+		return this.arrivals.count();
 	}
 
 	/**

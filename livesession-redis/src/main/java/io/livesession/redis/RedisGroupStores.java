@@ -18,7 +18,8 @@ import org.springframework.util.Assert;
  * the group's sliding timeout. Updates are optimistic: read the group, run the step, and
  * commit with one script that is fenced by the version read (see
  * {@link io.livesession.group.FencedSessionRepository}), so an uncontended update costs
- * two round trips and no lock. The repository is private to the store, never a bean.
+ * two round trips and no lock, one when this instance committed the group last. The
+ * repository is private to the store, never a bean.
  *
  * @author livesession
  */
@@ -61,7 +62,7 @@ public final class RedisGroupStores {
 				(delivery != null) ? delivery::stateChannel : null,
 				(delivery != null) ? (groupId, frame) -> delivery.encode(BroadcastTarget.groups(groupId), frame) : null,
 				(delivery != null) ? delivery.getInstanceId() : UUID.randomUUID().toString(),
-				delivery != null && delivery.isSharded());
+				delivery != null && delivery.isSharded(), (delivery != null) ? delivery.states() : null);
 		return GroupStores.springSession(repository, repository::create, GroupStores.localLocks(), timeout,
 				commitAttempts);
 	}

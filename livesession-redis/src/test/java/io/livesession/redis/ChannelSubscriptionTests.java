@@ -90,6 +90,70 @@ class ChannelSubscriptionTests {
 		assertThat(handled).containsExactly("good");
 	}
 
+	@Test
+	void anAtOnceHandlerHandlesAMessageOnTheReceivingThreadWhenNothingIsQueued() {
+		List<String> atOnce = new CopyOnWriteArrayList<>();
+		List<String> queued = new CopyOnWriteArrayList<>();
+		ContainerChannelSubscription subscription = ChannelSubscription.subscribe(this.container, "deliveries",
+				queued::add, (message) -> {
+					atOnce.add(message);
+					return null;
+				});
+		subscription.onMessage(message("deliveries", "first"), null);
+		subscription.onMessage(message("deliveries", "second"), null);
+		assertThat(atOnce).as("handled before onMessage returned").containsExactly("first", "second");
+		assertThat(queued).isEmpty();
+	}
+
+	@Test
+	void whatAnAtOnceHandlerLeavesRunsOnAReceiverBeforeTheLaterMessagesInArrivalOrder() throws Exception {
+		List<String> handled = new CopyOnWriteArrayList<>();
+		CountDownLatch release = new CountDownLatch(1);
+		ContainerChannelSubscription subscription = ChannelSubscription.subscribe(this.container, "deliveries",
+				(message) -> handled.add("queued " + message), (message) -> {
+					if (!message.equals("0")) {
+						handled.add("at once " + message);
+						return null;
+					}
+					return () -> {
+						try {
+							release.await(10, TimeUnit.SECONDS);
+						}
+						catch (InterruptedException ex) {
+							Thread.currentThread().interrupt();
+						}
+						handled.add("rest of 0");
+					};
+				});
+		List<String> sent = IntStream.range(0, 500).mapToObj(String::valueOf).toList();
+		sent.forEach((message) -> subscription.onMessage(message("deliveries", message), null));
+		release.countDown();
+		await().atMost(Duration.ofSeconds(10)).until(() -> handled.size() == sent.size());
+		// Everything after the first waited for its rest; whatever arrived once the
+		// queue emptied again was handled at once, in order all the same.
+		assertThat(handled.get(0)).isEqualTo("rest of 0");
+		assertThat(handled.subList(1, handled.size()))
+			.extracting((entry) -> entry.substring(entry.lastIndexOf(' ') + 1))
+			.containsExactlyElementsOf(sent.subList(1, sent.size()));
+		assertThat(handled.get(1)).isEqualTo("queued 1");
+	}
+
+	@Test
+	void aMessageTheAtOnceHandlerCannotDecodeIsDroppedAndTheNextOneHandled() {
+		List<String> handled = new CopyOnWriteArrayList<>();
+		ContainerChannelSubscription subscription = ChannelSubscription.subscribe(this.container, "deliveries",
+				handled::add, (message) -> {
+					if (message.equals("bad")) {
+						throw new IllegalArgumentException("undecodable");
+					}
+					handled.add(message);
+					return null;
+				});
+		subscription.onMessage(message("deliveries", "bad"), null);
+		subscription.onMessage(message("deliveries", "good"), null);
+		assertThat(handled).containsExactly("good");
+	}
+
 	private static DefaultMessage message(String channel, String body) {
 		return new DefaultMessage(channel.getBytes(StandardCharsets.UTF_8), body.getBytes(StandardCharsets.UTF_8));
 	}

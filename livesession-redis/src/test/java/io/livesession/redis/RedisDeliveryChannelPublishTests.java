@@ -13,7 +13,6 @@ import java.util.stream.IntStream;
 
 import io.livesession.BroadcastTarget;
 import io.livesession.Frame;
-import io.livesession.delivery.LocalDelivery;
 import io.livesession.test.RedisTestConnections;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -25,7 +24,6 @@ import org.springframework.data.redis.connection.RedisConnectionFactory;
 import org.springframework.data.redis.core.RedisCallback;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.mockito.Mockito.mock;
 
 /**
  * Tests for how {@link RedisDeliveryChannel} publishes broadcasts against a private
@@ -43,8 +41,8 @@ class RedisDeliveryChannelPublishTests {
 	private final TestListenerContainers containers = new TestListenerContainers();
 
 	private final RedisDeliveryChannel channel = new RedisDeliveryChannel(this.connectionFactory,
-			this.containers.start(this.connectionFactory), mock(LocalDelivery.class), this.prefix + "ch", "instance-1",
-			Set::of, (groupId) -> Frame.state("{}", 0), 16, false, Duration.ofSeconds(2));
+			this.containers.start(this.connectionFactory), LocalDeliveryMocks.deliveringLater(), this.prefix + "ch",
+			"instance-1", Set::of, (groupId) -> Frame.state("{}", 0), 16, false, Duration.ofSeconds(2));
 
 	@AfterEach
 	void stop() throws Exception {

@@ -47,7 +47,7 @@ class RedisDeliveryChannelTopicsTests {
 
 	private final TestListenerContainers containers = new TestListenerContainers();
 
-	private final LocalDelivery local = mock(LocalDelivery.class);
+	private final LocalDelivery local = LocalDeliveryMocks.deliveringLater();
 
 	private final RedisDeliveryChannel channel = new RedisDeliveryChannel(this.connectionFactory,
 			this.containers.start(this.connectionFactory), this.local, this.prefix + "ch", "instance-1", Set::of,
