@@ -25,6 +25,11 @@ final class OutboundQueue {
 	/** The state frame was dropped. */
 	static final int STALE = 2;
 
+	/**
+	 * Nothing was done: the state frame must be coalesced, offer it with its full state.
+	 */
+	static final int NEEDS_FULL_STATE = 3;
+
 	private final LiveMetrics metrics;
 
 	/** Frames and {@link StateSlot}s. */
@@ -47,9 +52,12 @@ final class OutboundQueue {
 	 * @param frame the frame
 	 * @param ready whether the greeting was queued (before it, state frames are dropped:
 	 * the greeting carries that state)
-	 * @return {@link #QUEUED}, {@link #COALESCED} or {@link #STALE}
+	 * @param full the full state of a state frame, once {@link #NEEDS_FULL_STATE} asked
+	 * for it, else {@code null}
+	 * @return {@link #QUEUED}, {@link #COALESCED}, {@link #STALE} or
+	 * {@link #NEEDS_FULL_STATE}
 	 */
-	int offer(Frame frame, boolean ready) {
+	int offer(Frame frame, boolean ready, @Nullable Frame full) {
 		if (frame.isState()) {
 			if (!ready) {
 				this.metrics.framesDropped(LiveMetrics.STALE, 1);
@@ -61,10 +69,15 @@ final class OutboundQueue {
 				this.metrics.framesDropped(LiveMetrics.STALE, 1);
 				return STALE;
 			}
+			if (this.pendingState != null && full == null && !frame.isFullState()) {
+				// Read by the caller, off its connection's monitor: it may come from
+				// Redis.
+				return NEEDS_FULL_STATE;
+			}
 			this.stateVersion = frame.getStateVersion();
 			if (this.pendingState != null) {
 				// Lagging: the unsent state becomes the latest full state.
-				this.pendingState.coalesce(frame);
+				this.pendingState.coalesce((full != null) ? full : frame);
 				this.metrics.framesDropped(LiveMetrics.COALESCED, 1);
 				return COALESCED;
 			}

@@ -7,6 +7,7 @@ import io.livesession.metrics.LiveMetrics;
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
+import org.springframework.core.log.LogMessage;
 import org.springframework.util.Assert;
 
 /**
@@ -16,12 +17,12 @@ import org.springframework.util.Assert;
  *
  * <p>
  * A sender that finds the connection idle writes on its own thread; the container's
- * asynchronous write usually completes at once (the socket buffer takes the frame), and
- * the sender returns. Otherwise the frame is queued, and the thread that completes the
- * write in progress (the container's) writes the next frames, up to {@value #BATCH} per
- * completion before it hands the rest to the pool's executor (why not a pool of threads
- * with blocking writes, nor Spring's {@code ConcurrentWebSocketSessionDecorator}:
- * docs/architecture.md).
+ * asynchronous write usually completes at once (the socket buffer takes the frame).
+ * Otherwise the frame is queued, and the thread that completes the write in progress (the
+ * container's) writes the next ones, up to {@value #BATCH} per completion, then hands the
+ * rest to the pool's executor (why not blocking writes on a pool, nor Spring's
+ * {@code ConcurrentWebSocketSessionDecorator}: docs/architecture.md). Nothing that can
+ * wait, such as reading a group's full state, runs under this connection's monitor.
  *
  * <p>
  * A connection that cannot keep up is evicted: closed with 4008 at once and unregistered,
@@ -96,23 +97,30 @@ final class QueuedConnection extends ConnectionBase implements ManagedConnection
 
 	@Override
 	public boolean send(Frame frame) {
-		return send(frame, false);
+		Assert.notNull(frame, "'frame' must not be null");
+		Boolean sent = send(frame, false, null);
+		// A coalesce needs the group's full state, which may be read from Redis: read
+		// off this monitor, which threads that must not wait take too (sendIfIdle).
+		return (sent != null) ? sent : send(frame, false, frame.toFullState()) == Boolean.TRUE;
 	}
 
 	@Override
 	public boolean sendIfIdle(Frame frame) {
-		return send(frame, true);
+		return send(frame, true, null) == Boolean.TRUE;
 	}
 
-	private boolean send(Frame frame, boolean ifIdle) {
-		Assert.notNull(frame, "'frame' must not be null");
+	/** Whether the frame was taken, or {@code null} when it needs its full state. */
+	private @Nullable Boolean send(Frame frame, boolean ifIdle, @Nullable Frame full) {
 		boolean overflow;
 		long queued;
 		synchronized (this) {
 			if (this.closing.isStarted() || (ifIdle && (!this.ready || this.writing || !this.queue.isEmpty()))) {
 				return false;
 			}
-			int offered = this.queue.offer(frame, this.ready);
+			int offered = this.queue.offer(frame, this.ready, full);
+			if (offered == OutboundQueue.NEEDS_FULL_STATE) {
+				return null;
+			}
 			if (offered != OutboundQueue.QUEUED) {
 				if (offered == OutboundQueue.COALESCED) {
 					this.metrics.frameQueued(this.queue.getBytes());
@@ -273,9 +281,8 @@ final class QueuedConnection extends ConnectionBase implements ManagedConnection
 	}
 
 	/**
-	 * Close at once, dropping what is queued: for a failed write, a peer that answers no
-	 * heartbeat, or an orderly close that ran out of time. An orderly close keeps its own
-	 * code and reason.
+	 * Close at once, dropping what is queued (a failed write, an unanswered heartbeat, an
+	 * orderly close out of time); an orderly close keeps its own code and reason.
 	 */
 	private void abort(CloseCode close) {
 		synchronized (this) {
@@ -361,9 +368,7 @@ final class QueuedConnection extends ConnectionBase implements ManagedConnection
 		}
 		ConnectionClock.Liveness liveness = this.clock.liveness(now, timeoutNanos);
 		if (liveness == ConnectionClock.Liveness.DEAD) {
-			if (logger.isDebugEnabled()) {
-				logger.debug("Connection " + getId() + " answered no heartbeat; closing it");
-			}
+			logger.debug(LogMessage.format("Connection %s answered no heartbeat; closing it", getId()));
 			// Closed first: unregistering releases the connection.
 			abort(CloseCode.HEARTBEAT_TIMEOUT);
 			this.evicted.accept(this);

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
@@ -127,6 +128,24 @@ class QueuedConnectionTests {
 		assertThat(last.getStateVersion()).isEqualTo(5);
 		assertThat(last.getText()).isEqualTo(full(5)).contains("\"full\":true");
 		assertThat(connection.getQueuedBytes()).isZero();
+	}
+
+	@Test
+	void aCoalescedStateFrameReadsItsFullStateOffTheConnectionsMonitor() throws Exception {
+		RecordingTransport transport = new RecordingTransport().blocking();
+		ManagedConnection connection = greetedWhileWriting(transport);
+		connection.send(state(1));
+		List<Boolean> heldTheMonitor = new CopyOnWriteArrayList<>();
+		// Read from Redis in production: a thread that must not wait (sendIfIdle) may
+		// take the monitor meanwhile.
+		connection.send(Frame.state(change(2), 2, () -> {
+			heldTheMonitor.add(Thread.holdsLock(connection));
+			return Frame.state(full(2), 2);
+		}));
+		assertThat(heldTheMonitor).containsExactly(false);
+		transport.release();
+		drained(connection);
+		assertThat(transport.texts()).containsExactly(GREETING.getText(), full(2));
 	}
 
 	@Test
